@@ -1,0 +1,90 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "etcd-mesos",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "etcd-mesos-scheduler", targets: ["Scheduler"]),
+        .executable(name: "etcd-mesos-executor", targets: ["Executor"]),
+        .executable(name: "etcd-mesos-restore", targets: ["Restore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+    ],
+    targets: [
+        // C libraries, each wrapped by exactly one Swift target.
+        .systemLibrary(name: "CZooKeeper", path: "Sources/CZooKeeper"),
+        .systemLibrary(name: "CArchive", path: "Sources/CArchive", pkgConfig: "libarchive"),
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd"),
+
+        .target(name: "CSpawn"),
+        .target(name: "ProcessControl", dependencies: ["CSpawn"]),
+        .target(
+            name: "ZooKeeper",
+            dependencies: [
+                "CZooKeeper",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "MesosAPI",
+            dependencies: [
+                "ZooKeeper",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "EtcdClient",
+            dependencies: [
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Generated/README.md"]
+        ),
+        .target(name: "Reconciler"),
+        .target(name: "Backup", dependencies: ["CArchive", "CZstd", "EtcdClient"]),
+        .target(name: "LocalMesos", dependencies: ["MesosAPI"]),
+        .executableTarget(
+            name: "Scheduler",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "Executor",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "Restore",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .target(
+            name: "EtcdMesosTesting",
+            dependencies: [
+                "ProcessControl",
+                "ZooKeeper",
+                "EtcdClient",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .testTarget(name: "ProcessControlTests", dependencies: ["ProcessControl", "EtcdMesosTesting"]),
+        .testTarget(name: "ZooKeeperTests", dependencies: ["ZooKeeper", "EtcdMesosTesting"]),
+        .testTarget(name: "EtcdClientTests", dependencies: ["EtcdClient", "EtcdMesosTesting"]),
+        .testTarget(name: "MesosAPITests", dependencies: ["MesosAPI", "ZooKeeper", "EtcdMesosTesting"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
