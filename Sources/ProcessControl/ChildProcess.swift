@@ -36,7 +36,8 @@ public final class ChildProcess: Sendable {
 
     private struct State {
         var status: ExitStatus?
-        var waiters: [CheckedContinuation<ExitStatus, Never>] = []
+        var nextWaiter = 0
+        var waiters: [Int: CheckedContinuation<ExitStatus?, Never>] = [:]
     }
     private let state = Mutex(State())
 
@@ -122,28 +123,45 @@ public final class ChildProcess: Sendable {
 
     /// Waits until the group leader has exited and been reaped.
     public func waitForExit() async -> ExitStatus {
-        await withCheckedContinuation { continuation in
-            let finished: ExitStatus? = state.withLock { state in
-                if let status = state.status { return status }
-                state.waiters.append(continuation)
-                return nil
-            }
-            if let finished { continuation.resume(returning: finished) }
+        while true {
+            if let status = await exitOrCancellation() { return status }
+            // Only a cancelled task gets here; it still owes its caller the exit status.
+            try? await Task.sleep(for: .milliseconds(10))
         }
     }
 
     /// Waits at most `timeout` for the exit; `nil` if the child still runs then.
     public func waitForExit(timeout: Duration) async -> ExitStatus? {
         await withTaskGroup(of: ExitStatus?.self) { group in
-            group.addTask { await self.waitForExit() }
+            group.addTask { await self.exitOrCancellation() }
             group.addTask {
                 try? await Task.sleep(for: timeout)
                 return nil
             }
             let first = await group.next() ?? nil
             group.cancelAll()
-            if first == nil { return self.exitStatus }
-            return first
+            return first ?? self.exitStatus
+        }
+    }
+
+    /// The exit status once the child is reaped, or `nil` as soon as the calling task is cancelled.
+    private func exitOrCancellation() async -> ExitStatus? {
+        let id = state.withLock { state in
+            state.nextWaiter += 1
+            return state.nextWaiter
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let immediate: ExitStatus?? = state.withLock { state in
+                    if let status = state.status { return .some(status) }
+                    if Task.isCancelled { return .some(nil) }
+                    state.waiters[id] = continuation
+                    return .none
+                }
+                if let immediate { continuation.resume(returning: immediate) }
+            }
+        } onCancel: {
+            state.withLock { $0.waiters.removeValue(forKey: id) }?.resume(returning: nil)
         }
     }
 
@@ -174,7 +192,7 @@ public final class ChildProcess: Sendable {
                 defer { state.waiters.removeAll() }
                 return state.waiters
             }
-            for waiter in waiters { waiter.resume(returning: status) }
+            for waiter in waiters.values { waiter.resume(returning: status) }
         }
         thread.name = "reaper-\(pid)"
         thread.start()

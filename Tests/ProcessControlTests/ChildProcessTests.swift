@@ -44,8 +44,8 @@ struct ChildProcessTests {
         let script = "sleep 300 & echo $! > \(pidFile); trap '' TERM; while true; do sleep 1; done"
         let child = try ChildProcess.launch(executable: "/bin/sh", arguments: ["-c", script])
         try await eventually(timeout: .seconds(5), "the grandchild's pid file") {
-            FileManager.default.fileExists(atPath: pidFile)
-                && !(try String(contentsOfFile: pidFile, encoding: .utf8)).isEmpty
+            let contents = try? String(contentsOfFile: pidFile, encoding: .utf8)
+            return contents?.hasSuffix("\n") == true
         }
         let grandchild = pid_t(try String(contentsOfFile: pidFile, encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines))!
