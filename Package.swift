@@ -81,6 +81,7 @@ let package = Package(
             ]
         ),
 
+        .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler"]),
         .testTarget(name: "ProcessControlTests", dependencies: ["ProcessControl", "EtcdMesosTesting"]),
         .testTarget(name: "ZooKeeperTests", dependencies: ["ZooKeeper", "EtcdMesosTesting"]),
         .testTarget(name: "EtcdClientTests", dependencies: ["EtcdClient", "EtcdMesosTesting"]),

@@ -1,0 +1,132 @@
+import Reconciler
+import Testing
+
+@Suite("Total loss, restore and operator requests")
+struct TotalLossTests {
+    @Test func losingEveryMemberWaitsForAnOperatorInsteadOfStartingEmpty() {
+        var h = Harness(size: 3)
+        h.formCluster()
+        for agent in [2, 3, 4] { h.world.loseAgent(agent) }
+        h.deliver()
+        #expect(h.phase == .awaitingOperator)
+        #expect(h.stats.awaitingOperator == 1 && h.stats.healthy == 0)
+        #expect(h.log.logLines.contains { $0.contains("Waiting for an operator") })
+        let offer = h.offer(host: 5)
+        #expect(h.send(.offers([offer])).declines == [offer.id])
+        for _ in 0..<600 { h.step() }
+        #expect(h.world.launches.count == 3)
+        #expect(h.world.suppressed)
+    }
+
+    /// The original's restart after total loss started a brand-new empty cluster without a word.
+    @Test func aRestartAfterTotalLossStillWaitsForAnOperator() {
+        var h = Harness(size: 3)
+        h.formCluster()
+        h.restartScheduler()
+        for agent in [2, 3, 4] { h.world.wipeAgentSilently(agent) }
+        h.subscribe()
+        #expect(h.phase == .awaitingOperator)
+        for _ in 0..<100 { h.step() }
+        #expect(h.world.launches.count == 3)
+    }
+
+    @Test func anExplicitEmptyStartFormsANewCluster() {
+        var h = Harness(size: 3)
+        h.formCluster()
+        for agent in [2, 3, 4] { h.world.loseAgent(agent) }
+        h.deliver()
+        for agent in [2, 3, 4] { h.world.restartAgent(agent) }
+        let answer = h.send(.operatorRequestedEmptyStart)
+        #expect(answer.answers.map(\.outcome) == [.accepted])
+        #expect(answer.persists.last?.clusterEpoch == 2 && answer.persists.last?.clusterFormed == false)
+        let formed = h.run(until: \.isSettled, within: .seconds(120))
+        #expect(formed)
+        #expect(h.world.newClusterLaunches == 2)
+        #expect(h.world.launches.last?.clusterEpoch == 2)
+    }
+
+    @Test func aRestoreSeedsTheFirstMemberFromTheBackup() {
+        var h = Harness(size: 3)
+        h.formCluster()
+        for agent in [2, 3, 4] { h.world.loseAgent(agent) }
+        h.deliver()
+        for agent in [2, 3, 4] { h.world.restartAgent(agent) }
+        let answer = h.send(.operatorRequestedRestore(backupID: "default-20260101T000000Z-r42"))
+        #expect(answer.answers.map(\.outcome) == [.accepted])
+        #expect(h.world.persisted?.pendingRestore == "default-20260101T000000Z-r42")
+        let formed = h.run(until: \.isSettled, within: .seconds(120))
+        #expect(formed)
+        let newLaunches = h.world.launches.dropFirst(3)
+        #expect(newLaunches.map(\.restoreFromBackup) == ["default-20260101T000000Z-r42", nil, nil])
+        #expect(newLaunches.first?.initialClusterState == .new)
+        #expect(h.world.persisted?.pendingRestore == nil)
+    }
+
+    @Test func restoreAndEmptyStartAreRefusedWhileMembersRun() {
+        var h = Harness(size: 3)
+        h.formCluster()
+        let restore = h.send(.operatorRequestedRestore(backupID: "b"))
+        #expect(restore.answers.first?.outcome == .refused)
+        #expect(restore.answers.first?.message.contains("members are running") == true)
+        let empty = h.send(.operatorRequestedEmptyStart)
+        #expect(empty.answers.first?.outcome == .refused)
+        #expect(h.world.launches.count == 3)
+    }
+
+    @Test func aBrandNewFrameworkCanBeSeededFromABackup() {
+        var h = Harness(size: 3)
+        h.subscribe()
+        let answer = h.send(.operatorRequestedRestore(backupID: "b-1"))
+        #expect(answer.answers.first?.outcome == .accepted)
+        let launch = h.send(.offers([h.offer(host: 2)])).launches
+        #expect(launch.first?.restoreFromBackup == "b-1")
+    }
+
+    /// A first member that never ran held no data: it is simply launched again.
+    @Test func aFirstMemberThatFailsBeforeRunningIsRelaunched() throws {
+        var h = Harness(size: 3)
+        h.subscribe()
+        let launch = try #require(h.send(.offers([h.offer(host: 2)])).launches.first)
+        h.world.queued = []
+        h.send(.taskStatus(TaskStatusUpdate(taskID: launch.taskID, state: .failed, agentID: launch.agentID)))
+        #expect(h.phase == .mutable)
+        let formed = h.run(until: \.isSettled, within: .seconds(120))
+        #expect(formed)
+    }
+
+    @Test func aSurvivorReportedByTheMasterEndsTheWait() {
+        var h = Harness(size: 3)
+        h.formCluster()
+        for agent in [2, 3, 4] { h.world.loseAgent(agent) }
+        h.deliver()
+        #expect(h.phase == .awaitingOperator)
+        let survivor = MemberIdentity(
+            index: 50, host: "127.0.0.5", peerPort: 31000, clientPort: 31001, reseedPort: 31002)
+        h.send(
+            .taskStatus(
+                TaskStatusUpdate(taskID: survivor.taskID, state: .running, agentID: "agent-5", fromReconciliation: true)
+            ))
+        #expect(h.phase == .mutable)
+        #expect(h.reconciler.members.map(\.taskID) == [survivor.taskID])
+    }
+
+    @Test func aSnapshotIsTakenFromTheLeader() throws {
+        var h = Harness(size: 3)
+        let none = h.send(.operatorRequestedSnapshot)
+        #expect(none.answers.first?.outcome == .refused)
+        h.formCluster()
+        let leaderID = h.world.leaderID
+        let answer = h.send(.operatorRequestedSnapshot)
+        let source = try #require(answer.snapshots.first)
+        #expect(h.world.members.first { $0.peerURLs.contains(source.peerURL) }?.id == leaderID)
+        #expect(answer.answers.first?.outcome == .accepted)
+    }
+
+    @Test func aCompletedBackupIsPersisted() {
+        var h = Harness(size: 3)
+        h.formCluster()
+        let actions = h.send(.backupCompleted(backupID: "default-x-r7", revision: 7))
+        #expect(actions.persists.last?.lastGoodBackup == "default-x-r7")
+        #expect(h.stats.lastKnownRevision == 7)
+    }
+}
