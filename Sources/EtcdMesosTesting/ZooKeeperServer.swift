@@ -121,8 +121,16 @@ public final class ZooKeeperServer: Sendable {
 
     /// The reply to a four-letter admin command (`srvr`, `ruok`, `mntr`, `stat`), or `nil` if nothing answers.
     /// Blocks for at most half a second.
-    public func fourLetterWord(_ command: String) -> String? {
-        FourLetterWord.send(command, port: port)
+    ///
+    /// The exchange uses a blocking socket, so it runs on a Dispatch thread rather than on one of the few threads
+    /// of Swift's cooperative pool: many servers starting in parallel would otherwise starve every other test.
+    public func fourLetterWord(_ command: String) async -> String? {
+        let port = port
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: FourLetterWord.send(command, port: port))
+            }
+        }
     }
 
     /// The last lines of the server's log.
@@ -139,7 +147,7 @@ public final class ZooKeeperServer: Sendable {
                 throw ZooKeeperServerError.exitedEarly(
                     status: status.description, logPath: logPath, logTail: logTail())
             }
-            if fourLetterWord("srvr")?.contains("Mode:") == true { return }
+            if await fourLetterWord("srvr")?.contains("Mode:") == true { return }
             if clock.now >= deadline {
                 throw ZooKeeperServerError.notServing(
                     after: Self.readinessTimeout, logPath: logPath, logTail: logTail())

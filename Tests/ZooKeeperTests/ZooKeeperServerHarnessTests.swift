@@ -12,7 +12,7 @@ struct ZooKeeperServerHarnessTests {
         do {
             try await withZooKeeperServer { server in
                 seen = server
-                #expect(server.fourLetterWord("ruok") == "imok")
+                #expect(await server.fourLetterWord("ruok") == "imok")
                 #expect(FileManager.default.fileExists(atPath: server.logPath))
                 throw BodyFailed()
             }
@@ -20,7 +20,7 @@ struct ZooKeeperServerHarnessTests {
         } catch is BodyFailed {}
         let server = try #require(seen)
         #expect(!server.isRunning)
-        #expect(server.fourLetterWord("srvr") == nil)
+        #expect(await server.fourLetterWord("srvr") == nil)
         #expect(!FileManager.default.fileExists(atPath: server.directory))
     }
 }

@@ -16,7 +16,8 @@ struct ZooKeeperSessionTests {
         let elapsed = clock.now - started
         #expect(error == .connectTimedOut(connectString: address, after: .seconds(2)))
         #expect(elapsed >= .seconds(2))
-        #expect(elapsed < .seconds(5))
+        // The timeout plus slack for a loaded 2-core machine: a hang would take far longer.
+        #expect(elapsed < .seconds(6))
         #expect("\(error!)".contains(address))
     }
 
