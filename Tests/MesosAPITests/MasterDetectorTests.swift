@@ -151,10 +151,11 @@ struct MasterDetectorTests {
         let clock = ContinuousClock()
         let started = clock.now
         let error = await #expect(throws: MasterDetectorError.self) {
-            try await detector.currentLeader(timeout: .seconds(2))
+            try await detector.currentLeader(timeout: .seconds(5))
         }
-        // The timeout plus slack for a loaded 2-core machine: a hang would take far longer.
-        #expect(clock.now - started < .seconds(6))
+        // A hang is what this guards against; CI machines run every suite at once on two cores,
+        // so the bound is generous rather than tight.
+        #expect(clock.now - started < .seconds(30))
         let message = error?.description ?? ""
         #expect(message.contains("zk://127.0.0.1:\(port)/mesos") && message.contains("cannot connect to ZooKeeper"))
     }

@@ -54,7 +54,9 @@ struct ChildProcessTests {
         let started = ContinuousClock.now
         let status = await child.terminate(gracePeriod: .milliseconds(500))
         #expect(status == .signalled(SIGKILL))
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // A hang is what this guards against (the child ignores SIGTERM forever); the bound is
+        // generous because CI runs every suite at once on two cores.
+        #expect(ContinuousClock.now - started < .seconds(30))
         try await eventually(timeout: .seconds(5), "the grandchild to be gone") {
             kill(grandchild, 0) != 0
         }

@@ -16,8 +16,9 @@ struct ZooKeeperSessionTests {
         let elapsed = clock.now - started
         #expect(error == .connectTimedOut(connectString: address, after: .seconds(2)))
         #expect(elapsed >= .seconds(2))
-        // The timeout plus slack for a loaded 2-core machine: a hang would take far longer.
-        #expect(elapsed < .seconds(6))
+        // A hang is what this guards against; the bound is generous because CI runs every suite
+        // at once on two cores.
+        #expect(elapsed < .seconds(30))
         #expect("\(error!)".contains(address))
     }
 
