@@ -84,7 +84,10 @@ let package = Package(
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler"]),
         .testTarget(name: "ProcessControlTests", dependencies: ["ProcessControl", "EtcdMesosTesting"]),
         .testTarget(name: "ZooKeeperTests", dependencies: ["ZooKeeper", "EtcdMesosTesting"]),
-        .testTarget(name: "EtcdClientTests", dependencies: ["EtcdClient", "EtcdMesosTesting"]),
+        .testTarget(
+            name: "EtcdClientTests",
+            dependencies: ["EtcdClient", "EtcdMesosTesting", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(name: "MesosAPITests", dependencies: ["MesosAPI", "ZooKeeper", "EtcdMesosTesting"]),
     ],
     swiftLanguageModes: [.v6]
