@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "etcd-mesos-scheduler", targets: ["Scheduler"]),
         .executable(name: "etcd-mesos-executor", targets: ["Executor"]),
         .executable(name: "etcd-mesos-restore", targets: ["Restore"]),
+        .executable(name: "etcd-mesos-local", targets: ["LocalMesosMain"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -58,7 +59,29 @@ let package = Package(
         ),
         .target(name: "Reconciler"),
         .target(name: "Backup", dependencies: ["CArchive", "CZstd", "EtcdClient"]),
-        .target(name: "LocalMesos", dependencies: ["MesosAPI"]),
+        .target(
+            name: "LocalMesos",
+            dependencies: [
+                "MesosAPI",
+                "ProcessControl",
+                "ZooKeeper",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "LocalMesosMain",
+            dependencies: [
+                "LocalMesos",
+                "MesosAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "Scheduler",
             dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -89,6 +112,18 @@ let package = Package(
             dependencies: ["EtcdClient", "EtcdMesosTesting", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(name: "MesosAPITests", dependencies: ["MesosAPI", "ZooKeeper", "EtcdMesosTesting"]),
+        .testTarget(
+            name: "LocalMesosTests",
+            dependencies: [
+                "LocalMesos",
+                "MesosAPI",
+                "EtcdMesosTesting",
+                "ProcessControl",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,156 @@
+import Foundation
+import Logging
+import MesosAPI
+import ProcessControl
+
+/// An in-process Mesos agent: serves the v1 executor API on its own loopback address, launches custom
+/// executors (and command tasks under a built-in command executor) as child processes in sandboxes, and
+/// reports their status updates to its `LocalMaster`.
+///
+/// Fault injection (local only): `kill()` SIGKILLs every executor's process group and removes the agent as a
+/// real master removes one that failed its health checks; `restart()` drops and re-opens its connections.
+public actor LocalAgent: AgentLink {
+    public let configuration: AgentConfiguration
+    let master: LocalMaster
+    let logger: Logger
+    /// Set once registered with the master.
+    public private(set) var agentID: AgentID?
+    var executors: [ExecutorKey: ExecutorRun] = [:]
+    private var server: (task: Task<Void, any Error>, stop: AsyncStream<Void>.Continuation)?
+
+    public init(configuration: AgentConfiguration, master: LocalMaster, logger: Logger) {
+        self.configuration = configuration
+        self.master = master
+        self.logger = logger
+    }
+
+    /// Starts the HTTP server and registers with the master.
+    public func start() async throws {
+        try await startServer()
+        agentID = await master.addAgent(configuration.agentInfo, link: self)
+    }
+
+    /// Stops every executor (SIGTERM, then SIGKILL after its grace period) and the HTTP server.
+    public func stop() async {
+        let runs = Array(executors.values)
+        executors = [:]
+        for run in runs { run.stream?.continuation.yield(.shutdown) }
+        await withTaskGroup(of: Void.self) { group in
+            for run in runs {
+                if let process = run.process {
+                    group.addTask {
+                        let below = ProcessTree.descendants(of: process.pid)
+                        await process.terminate(gracePeriod: min(run.gracePeriod, .seconds(5)))
+                        for pid in below { _ = Glibc.kill(pid, SIGKILL) }
+                    }
+                }
+            }
+        }
+        for run in runs { run.stream?.continuation.finish() }
+        await stopServer()
+    }
+
+    /// Fault injection: the agent dies. Every executor's process group gets SIGKILL, the HTTP server stops,
+    /// and the master removes the agent at once (tasks TASK_LOST / TASK_UNREACHABLE with
+    /// REASON_AGENT_REMOVED, RESCIND, FAILURE) unless `waitForTimeout`, in which case it only sees the
+    /// connection break and removes the agent after its re-registration timeout.
+    public func kill(waitForTimeout: Bool = false) async {
+        // Forget the executors first: a dead agent reports nothing about their exits.
+        let runs = Array(executors.values)
+        executors = [:]
+        for run in runs {
+            if let process = run.process { ProcessTree.killAll(under: process.pid) }
+            run.stream?.continuation.finish()
+        }
+        for run in runs { _ = await run.process?.waitForExit() }
+        await stopServer()
+        guard let agentID else { return }
+        if waitForTimeout {
+            await master.agentDisconnected(agentID)
+        } else {
+            await master.removeAgent(agentID)
+        }
+    }
+
+    /// Fault injection: the agent process restarts. Executor connections break (checkpointing executors
+    /// re-subscribe; others shut themselves down), the master sees the agent disconnect and come back.
+    public func restart() async throws {
+        // Executors of frameworks that do not checkpoint do not survive an agent restart.
+        for (key, run) in executors where run.frameworkInfo.checkpoint != true {
+            executors[key] = nil
+            if let process = run.process { ProcessTree.killAll(under: process.pid) }
+        }
+        for run in executors.values { run.stream?.continuation.finish() }
+        await stopServer()
+        guard let agentID else { return }
+        await master.agentDisconnected(agentID)
+        try await startServer()
+        await master.agentReconnected(agentID, link: self)
+    }
+
+    /// Fault injection: stop (or resume) offering this agent's resources.
+    public func setOfferingPaused(_ paused: Bool) async {
+        guard let agentID else { return }
+        await master.setOfferingPaused(agentID, paused)
+    }
+
+    /// The executors running here, for tests and `/state`.
+    public var runningExecutors: [(framework: FrameworkID, executor: ExecutorID, pid: Int32?)] {
+        executors.values.map { ($0.key.framework, $0.key.executor, $0.process?.pid) }
+    }
+
+    // MARK: - Commands from the master
+
+    public func deliver(_ command: AgentCommand) async {
+        switch command {
+        case .launch(let launch):
+            await launchTask(launch)
+        case .kill(let task, let framework, let policy):
+            await killTask(task, framework: framework, killPolicy: policy)
+        case .shutdownExecutor(let executor, let framework):
+            shutdownExecutor(ExecutorKey(framework: framework, executor: executor))
+        case .shutdownFramework(let framework):
+            for key in executors.keys where key.framework == framework { shutdownExecutor(key) }
+        case .message(let data, let executor, let framework):
+            executors[ExecutorKey(framework: framework, executor: executor)]?.stream?.continuation.yield(
+                .message(.init(data: data)))
+        case .acknowledged:
+            // Updates are acknowledged to executors on receipt; the master tracks scheduler acknowledgements.
+            break
+        }
+    }
+
+    // MARK: - Server
+
+    private func startServer() async throws {
+        let responder = AgentHTTPResponder(agent: self)
+        let (ready, readyContinuation) = AsyncStream.makeStream(of: Void.self)
+        let (stop, stopContinuation) = AsyncStream.makeStream(of: Void.self)
+        let host = configuration.hostname
+        let port = configuration.port
+        let logger = logger
+        let task = Task {
+            defer { readyContinuation.finish() }
+            try await HTTPServerRunner.withServer(
+                responder: responder, host: host, port: port, logger: logger, beforeStop: {}
+            ) {
+                readyContinuation.yield()
+                for await _ in stop {}
+            }
+        }
+        server = (task, stopContinuation)
+        var iterator = ready.makeAsyncIterator()
+        if await iterator.next() == nil {
+            server = nil
+            try await task.value
+            throw HTTPServerError.stoppedBeforeListening(host: host, port: port)
+        }
+    }
+
+    private func stopServer() async {
+        guard let server else { return }
+        self.server = nil
+        server.stop.finish()
+        _ = try? await server.task.value
+    }
+}

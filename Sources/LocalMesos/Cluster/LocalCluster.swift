@@ -1,0 +1,95 @@
+import Foundation
+import Logging
+import MesosAPI
+
+/// Settings for a local Mesos: one master and `agentCount` agents on 127.0.0.2, 127.0.0.3, …
+public struct LocalClusterConfiguration: Sendable {
+    /// Address and port of the master.
+    public var host: String
+    public var port: Int
+    public var agentCount: Int
+    /// Port of each agent, by index; agents without an entry use 5051 (each agent has its own address).
+    public var agentPorts: [Int]
+    /// The first agent's last address octet: agents are 127.0.0.<first>, 127.0.0.<first+1>, …
+    public var firstAgentAddress: Int
+    public var workDirectory: String
+    public var cpus: Double
+    public var mem: Double
+    public var disk: Double
+    public var ports: [ClosedRange<UInt64>]
+    public var master: MasterConfiguration
+    /// Where to register the master (`zk://host:port/mesos`), if anywhere.
+    public var zooKeeper: ZooKeeperMasterAddress?
+    /// Applied to every agent's configuration after the fields above (registration timeout, environment, …).
+    public var customizeAgent: @Sendable (inout AgentConfiguration) -> Void
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 5050, agentCount: Int = 3, agentPorts: [Int] = [],
+        firstAgentAddress: Int = 2, workDirectory: String, cpus: Double = 4, mem: Double = 4096,
+        disk: Double = 10240, ports: [ClosedRange<UInt64>] = [31000...32000],
+        master: MasterConfiguration = MasterConfiguration(), zooKeeper: ZooKeeperMasterAddress? = nil,
+        customizeAgent: @escaping @Sendable (inout AgentConfiguration) -> Void = { _ in }
+    ) {
+        self.host = host
+        self.port = port
+        self.agentCount = agentCount
+        self.agentPorts = agentPorts
+        self.firstAgentAddress = firstAgentAddress
+        self.workDirectory = workDirectory
+        self.cpus = cpus
+        self.mem = mem
+        self.disk = disk
+        self.ports = ports
+        self.master = master
+        self.zooKeeper = zooKeeper
+        self.customizeAgent = customizeAgent
+    }
+
+    /// The configuration of agent `index` (0-based).
+    public func agentConfiguration(_ index: Int) -> AgentConfiguration {
+        var configuration = AgentConfiguration(
+            hostname: "127.0.0.\(firstAgentAddress + index)",
+            port: index < agentPorts.count ? agentPorts[index] : 5051, cpus: cpus, mem: mem, disk: disk,
+            ports: ports, workDirectory: workDirectory)
+        customizeAgent(&configuration)
+        return configuration
+    }
+}
+
+/// A running local Mesos: the master and its agents. `withRunning` stops everything, executors included,
+/// however its body ends.
+public struct LocalCluster: Sendable {
+    public let master: EmbeddedMaster
+    public let agents: [LocalAgent]
+
+    /// `http://host:port` of the master.
+    public var url: String { master.url }
+
+    public static func withRunning<T: Sendable>(
+        _ configuration: LocalClusterConfiguration, logger: Logger = Logger(label: "local-mesos"),
+        _ body: @Sendable (LocalCluster) async throws -> T
+    ) async throws -> T {
+        try await EmbeddedMaster.withRunning(
+            host: configuration.host, port: configuration.port, configuration: configuration.master,
+            zooKeeper: configuration.zooKeeper, logger: logger
+        ) { master in
+            var agents: [LocalAgent] = []
+            let result: Result<T, any Error>
+            do {
+                for index in 0..<configuration.agentCount {
+                    let agent = LocalAgent(
+                        configuration: configuration.agentConfiguration(index), master: master.master, logger: logger)
+                    agents.append(agent)
+                    try await agent.start()
+                }
+                result = .success(try await body(LocalCluster(master: master, agents: agents)))
+            } catch {
+                result = .failure(error)
+            }
+            await withTaskGroup(of: Void.self) { group in
+                for agent in agents { group.addTask { await agent.stop() } }
+            }
+            return try result.get()
+        }
+    }
+}
