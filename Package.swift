@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // C libraries, each wrapped by exactly one Swift target.
@@ -42,6 +43,7 @@ let package = Package(
             name: "MesosAPI",
             dependencies: [
                 "ZooKeeper",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
@@ -58,7 +60,17 @@ let package = Package(
             exclude: ["Generated/README.md"]
         ),
         .target(name: "Reconciler"),
-        .target(name: "Backup", dependencies: ["CArchive", "CZstd", "EtcdClient"]),
+        // The scheduler↔executor contract: TaskInfo.data and the reseed listener.
+        .target(name: "TaskContract"),
+        .target(
+            name: "Backup",
+            dependencies: [
+                "CArchive", "CZstd", "EtcdClient",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .target(
             name: "LocalMesos",
             dependencies: [
@@ -82,14 +94,30 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        .executableTarget(
-            name: "Scheduler",
-            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
+        .target(
+            name: "EtcdScheduler",
+            dependencies: [
+                "Reconciler", "MesosAPI", "ZooKeeper", "EtcdClient", "Backup", "TaskContract", "LocalMesos",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
-        .executableTarget(
-            name: "Executor",
-            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
+        .executableTarget(name: "Scheduler", dependencies: ["EtcdScheduler"]),
+        .target(
+            name: "EtcdExecutor",
+            dependencies: [
+                "MesosAPI", "TaskContract", "ProcessControl", "EtcdClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
+        .executableTarget(name: "Executor", dependencies: ["EtcdExecutor"]),
         .executableTarget(
             name: "Restore",
             dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -105,6 +133,33 @@ let package = Package(
         ),
 
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler"]),
+        .testTarget(name: "TaskContractTests", dependencies: ["TaskContract"]),
+        .testTarget(
+            name: "BackupTests",
+            dependencies: [
+                "Backup", "EtcdClient", "EtcdMesosTesting", "ProcessControl",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "ExecutorTests",
+            dependencies: [
+                "EtcdExecutor", "LocalMesos", "MesosAPI", "TaskContract", "EtcdClient", "EtcdMesosTesting",
+                "ProcessControl",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .testTarget(
+            name: "SchedulerTests",
+            dependencies: [
+                "EtcdScheduler", "Reconciler", "LocalMesos", "MesosAPI", "TaskContract", "EtcdClient",
+                "EtcdMesosTesting", "ZooKeeper", "ProcessControl", "Backup",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "ProcessControlTests", dependencies: ["ProcessControl", "EtcdMesosTesting"]),
         .testTarget(name: "ZooKeeperTests", dependencies: ["ZooKeeper", "EtcdMesosTesting"]),
         .testTarget(

@@ -1,0 +1,162 @@
+import Foundation
+
+/// What the scheduler tells an executor about the etcd member it must run: `TaskInfo.data`, as JSON.
+///
+/// It keeps the original's shape (behaviour sheet §3.2): a JSON array of member objects, element 0 the member
+/// to run, the others the rest of `--initial-cluster`. The original keys stay as they were (`rpcPort` is the
+/// peer port, `httpPort` the reseed listener's); the keys this version adds ride on element 0 only, so an
+/// old reader still finds what it knew.
+public struct EtcdTaskData: Sendable, Equatable {
+    /// The member to run.
+    public var member: Member
+    /// The other entries of `--initial-cluster`, in order.
+    public var peers: [Member]
+    /// `new` for the first member of a cluster, `existing` for one joining it.
+    public var initialClusterState: String
+    /// `--initial-cluster-token`: one per cluster epoch, so members of an older cluster can't join this one.
+    public var clusterToken: String
+    /// Restore the data dir from this backup before the first start (the first member after total loss).
+    public var restore: RestoreSource?
+
+    public init(
+        member: Member, peers: [Member], initialClusterState: String, clusterToken: String,
+        restore: RestoreSource? = nil
+    ) {
+        self.member = member
+        self.peers = peers
+        self.initialClusterState = initialClusterState
+        self.clusterToken = clusterToken
+        self.restore = restore
+    }
+
+    /// `--initial-cluster`: this member first, then its peers, as `name=http://host:peer`.
+    public var initialClusterFlag: String {
+        ([member] + peers).map { "\($0.name)=\($0.peerURL)" }.joined(separator: ",")
+    }
+
+    /// One member object of the array.
+    public struct Member: Codable, Sendable, Equatable {
+        public var name: String
+        public var host: String
+        /// The peer port (the original's name for it).
+        public var rpcPort: Int
+        public var clientPort: Int
+        /// The executor's reseed listener (the original's name for it).
+        public var httpPort: Int
+        /// `new`/`existing` on element 0; empty on the others, as in the original.
+        public var type: String
+        public var slaveID: String
+
+        public init(
+            name: String, host: String, rpcPort: Int, clientPort: Int, httpPort: Int, type: String = "",
+            slaveID: String = ""
+        ) {
+            self.name = name
+            self.host = host
+            self.rpcPort = rpcPort
+            self.clientPort = clientPort
+            self.httpPort = httpPort
+            self.type = type
+            self.slaveID = slaveID
+        }
+
+        public var peerURL: String { "http://\(urlHost):\(rpcPort)" }
+        public var clientURL: String { "http://\(urlHost):\(clientPort)" }
+        public var reseedURL: String { "http://\(urlHost):\(httpPort)" }
+        private var urlHost: String { host.contains(":") ? "[\(host)]" : host }
+    }
+
+    /// Where the executor gets the backup to restore, and how it knows it got the right bytes.
+    public struct RestoreSource: Codable, Sendable, Equatable {
+        /// An http(s) URL (the scheduler's artifact server) or a local path.
+        public var url: String
+        /// sha256 (hex) of the whole archive.
+        public var archiveSHA256: String
+
+        public init(url: String, archiveSHA256: String) {
+            self.url = url
+            self.archiveSHA256 = archiveSHA256
+        }
+    }
+}
+
+extension EtcdTaskData {
+    /// The member object of element 0, with this version's additions.
+    private struct FirstElement: Codable {
+        var member: Member
+        var clusterToken: String?
+        var restore: RestoreSource?
+
+        enum ExtraKeys: String, CodingKey { case clusterToken, restore }
+
+        init(member: Member, clusterToken: String?, restore: RestoreSource?) {
+            self.member = member
+            self.clusterToken = clusterToken
+            self.restore = restore
+        }
+
+        init(from decoder: any Decoder) throws {
+            member = try Member(from: decoder)
+            let extra = try decoder.container(keyedBy: ExtraKeys.self)
+            clusterToken = try extra.decodeIfPresent(String.self, forKey: .clusterToken)
+            restore = try extra.decodeIfPresent(RestoreSource.self, forKey: .restore)
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            try member.encode(to: encoder)
+            var extra = encoder.container(keyedBy: ExtraKeys.self)
+            try extra.encodeIfPresent(clusterToken, forKey: .clusterToken)
+            try extra.encodeIfPresent(restore, forKey: .restore)
+        }
+    }
+
+    /// The JSON bytes for `TaskInfo.data`.
+    public func encoded() throws -> Data {
+        var first = member
+        first.type = initialClusterState
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let head = try encoder.encode(FirstElement(member: first, clusterToken: clusterToken, restore: restore))
+        let rest = try peers.map { try encoder.encode($0) }
+        var json = Data("[".utf8)
+        for (index, element) in ([head] + rest).enumerated() {
+            if index > 0 { json.append(Data(",".utf8)) }
+            json.append(element)
+        }
+        json.append(Data("]".utf8))
+        return json
+    }
+
+    /// Reads `TaskInfo.data`; the error says what is wrong with it.
+    public init(decoding data: Data) throws(EtcdTaskDataError) {
+        let elements: [FirstElement]
+        do {
+            elements = try JSONDecoder().decode([FirstElement].self, from: data)
+        } catch {
+            throw .malformed("\(error)")
+        }
+        guard let first = elements.first else { throw .malformed("the member array is empty") }
+        guard first.member.type == "new" || first.member.type == "existing" else {
+            throw .malformed("element 0 has type \"\(first.member.type)\"; expected \"new\" or \"existing\"")
+        }
+        let ports = [first.member.rpcPort, first.member.clientPort, first.member.httpPort]
+        guard ports.allSatisfy({ (1...65535).contains($0) }), !first.member.host.isEmpty,
+            !first.member.name.isEmpty
+        else { throw .malformed("element 0 needs a name, a host and three ports in 1...65535") }
+        self.init(
+            member: first.member, peers: elements.dropFirst().map(\.member),
+            initialClusterState: first.member.type,
+            clusterToken: first.clusterToken ?? "etcd-cluster", restore: first.restore)
+    }
+}
+
+/// `TaskInfo.data` that the executor cannot use.
+public enum EtcdTaskDataError: Error, Equatable, CustomStringConvertible {
+    case malformed(String)
+
+    public var description: String {
+        switch self {
+        case .malformed(let reason): "the task's data is not an etcd member list: \(reason)"
+        }
+    }
+}

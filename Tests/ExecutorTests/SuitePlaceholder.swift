@@ -1,0 +1,1 @@
+// Placeholder while the suite is written; remove when it has real tests.
