@@ -87,6 +87,7 @@ let package = Package(
             name: "LocalMesosMain",
             dependencies: [
                 "LocalMesos",
+                "ProcessControl",
                 "MesosAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -97,7 +98,8 @@ let package = Package(
         .target(
             name: "EtcdScheduler",
             dependencies: [
-                "Reconciler", "MesosAPI", "ZooKeeper", "EtcdClient", "Backup", "TaskContract", "LocalMesos",
+                "Reconciler", "MesosAPI", "ZooKeeper", "EtcdClient", "TaskContract", "LocalMesos",
+                "ProcessControl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -106,7 +108,14 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .executableTarget(name: "Scheduler", dependencies: ["EtcdScheduler"]),
+        .executableTarget(
+            name: "Scheduler",
+            dependencies: [
+                "EtcdScheduler", "ProcessControl",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "EtcdExecutor",
             dependencies: [
@@ -141,6 +150,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
@@ -149,14 +159,18 @@ let package = Package(
                 "EtcdExecutor", "LocalMesos", "MesosAPI", "TaskContract", "EtcdClient", "EtcdMesosTesting",
                 "ProcessControl",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .testTarget(
             name: "SchedulerTests",
             dependencies: [
                 "EtcdScheduler", "Reconciler", "LocalMesos", "MesosAPI", "TaskContract", "EtcdClient",
-                "EtcdMesosTesting", "ZooKeeper", "ProcessControl", "Backup",
+                "EtcdMesosTesting", "ZooKeeper", "ProcessControl",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -3,6 +3,7 @@ import Foundation
 import LocalMesos
 import Logging
 import MesosAPI
+import ProcessControl
 
 /// Runs a master and agents until SIGTERM or SIGINT, then stops every executor (and what it started) and exits.
 struct RunCommand: AsyncParsableCommand {

@@ -3,12 +3,12 @@ import Foundation
 
 /// SIGTERM and SIGINT as an awaitable event, instead of their default of killing the process (which would
 /// leave executors running).
-final class TerminationSignals: @unchecked Sendable {
+public final class TerminationSignals: @unchecked Sendable {
     // The sources are only kept alive here, never touched after init.
     private let stream: AsyncStream<Int32>
     private let sources: [any DispatchSourceSignal]
 
-    init() {
+    public init() {
         let (stream, continuation) = AsyncStream.makeStream(of: Int32.self)
         self.stream = stream
         var sources: [any DispatchSourceSignal] = []
@@ -23,7 +23,7 @@ final class TerminationSignals: @unchecked Sendable {
     }
 
     /// Waits for the next SIGTERM or SIGINT and returns its number.
-    func next() async -> Int32 {
+    public func next() async -> Int32 {
         for await number in stream { return number }
         return SIGTERM
     }

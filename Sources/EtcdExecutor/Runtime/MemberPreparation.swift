@@ -1,0 +1,39 @@
+import Foundation
+import MesosAPI
+import TaskContract
+
+/// What a LAUNCH needs before etcd can start: the member from the task's data, checked for what this
+/// executor can do.
+enum MemberPreparation {
+    /// The task data, or the message for TASK_FAILED.
+    static func taskData(of task: TaskInfo) -> Result<EtcdTaskData, MemberPreparationError> {
+        guard let bytes = task.data, !bytes.isEmpty else { return .failure(.noData(task: task.taskID.value)) }
+        let data: EtcdTaskData
+        do {
+            data = try EtcdTaskData(decoding: bytes)
+        } catch {
+            return .failure(.invalidData(task: task.taskID.value, reason: error.description))
+        }
+        if data.restore != nil { return .failure(.restoreNotSupported(member: data.member.name)) }
+        return .success(data)
+    }
+}
+
+/// Why a launched task cannot run; the description is the TASK_FAILED message.
+enum MemberPreparationError: Error, Equatable, CustomStringConvertible {
+    case noData(task: String)
+    case invalidData(task: String, reason: String)
+    case restoreNotSupported(member: String)
+
+    var description: String {
+        switch self {
+        case .noData(let task):
+            "task \(task) carries no data; the executor needs the etcd member list in TaskInfo.data"
+        case .invalidData(let task, let reason):
+            "task \(task): \(reason)"
+        case .restoreNotSupported(let member):
+            "member \(member) should be restored from a backup, but restore from backup is not supported by "
+                + "this executor yet"
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import MesosAPI
+import Reconciler
+import TaskContract
+
+/// Builds the `TaskInfo` that runs one etcd member under our executor (behaviour sheet §3.2, in v1 form).
+///
+/// The agent fetches the executor and etcd binaries from the scheduler's artifact server
+/// (`CommandInfo.uris`), so agents need nothing installed.
+struct MemberTaskBuilder: Sendable {
+    var frameworkName: String
+    /// `http://<address>:<artifact-port>`.
+    var artifactBaseURL: String
+    /// File names served by the artifact server: the executor first, then etcd and its tools.
+    var executorFileName: String
+    var etcdFileName: String
+    var toolFileNames: [String]
+    /// The base URL under which backups are downloadable (for a restore), e.g. the artifact server's.
+    var backupBaseURL: String
+
+    func taskInfo(for launch: MemberLaunch, restoreSHA256: String?) throws -> MesosAPI.TaskInfo {
+        let member = launch.member
+        let peers = launch.initialCluster.dropFirst().map { entry in
+            Self.peerMember(entry)
+        }
+        let data = EtcdTaskData(
+            member: EtcdTaskData.Member(
+                name: member.name, host: member.host, rpcPort: member.peerPort, clientPort: member.clientPort,
+                httpPort: member.reseedPort, type: launch.initialClusterState.rawValue,
+                slaveID: launch.agentID.rawValue),
+            peers: peers,
+            initialClusterState: launch.initialClusterState.rawValue,
+            clusterToken: Self.clusterToken(frameworkName: frameworkName, epoch: launch.clusterEpoch),
+            restore: launch.restoreFromBackup.map {
+                EtcdTaskData.RestoreSource(
+                    url: "\(backupBaseURL)/backups/\($0)", archiveSHA256: restoreSHA256 ?? "")
+            })
+        let ports = [member.peerPort, member.clientPort, member.reseedPort].sorted()
+        let executor = ExecutorInfo(
+            type: .custom,
+            executorID: ExecutorID(member.name),
+            command: CommandInfo(
+                value: "./\(executorFileName)",
+                arguments: ["./\(executorFileName)", "-log_dir=./", "-etcd-bin=./\(etcdFileName)"],
+                shell: false,
+                uris: ([executorFileName, etcdFileName] + toolFileNames).map {
+                    CommandInfo.URI(value: "\(artifactBaseURL)/\($0)", executable: true, extract: false)
+                }),
+            resources: [
+                .scalar("cpus", launch.executorResources.cpus),
+                .scalar("mem", launch.executorResources.memoryMB),
+            ] + (launch.executorResources.diskMB > 0 ? [.scalar("disk", launch.executorResources.diskMB)] : []),
+            name: "etcd",
+            source: frameworkName)
+        return MesosAPI.TaskInfo(
+            name: "etcd-server",
+            taskID: MesosTranslation.taskID(launch.taskID),
+            agentID: MesosTranslation.agentID(launch.agentID),
+            resources: [
+                .scalar("cpus", launch.resources.cpus),
+                .scalar("mem", launch.resources.memoryMB),
+                .scalar("disk", launch.resources.diskMB),
+                .ranges("ports", Self.ranges(of: ports)),
+            ],
+            executor: executor,
+            data: try data.encoded(),
+            discovery: DiscoveryInfo(
+                visibility: .external, name: "etcd-server",
+                ports: .init([
+                    .init(number: UInt32(member.peerPort), name: "peer", protocol: "tcp"),
+                    .init(number: UInt32(member.clientPort), name: "client", protocol: "tcp"),
+                ])))
+    }
+
+    /// The `--initial-cluster-token` of an epoch: members of an older cluster cannot join a newer one.
+    static func clusterToken(frameworkName: String, epoch: Int) -> String {
+        "\(frameworkName)-epoch-\(epoch)"
+    }
+
+    /// A peer of `--initial-cluster`, as the task data's member object.
+    private static func peerMember(_ entry: InitialClusterEntry) -> EtcdTaskData.Member {
+        let url = URL(string: entry.peerURL)
+        return EtcdTaskData.Member(
+            name: entry.name, host: url?.host ?? "", rpcPort: url?.port ?? 0, clientPort: 0, httpPort: 0)
+    }
+
+    /// Sorted ports as the fewest ranges (consecutive ports merge).
+    static func ranges(of ports: [Int]) -> [ClosedRange<UInt64>] {
+        var result: [ClosedRange<UInt64>] = []
+        for port in ports.sorted().map(UInt64.init) {
+            if let last = result.last, last.upperBound + 1 == port {
+                result[result.count - 1] = last.lowerBound...port
+            } else if result.last?.contains(port) != true {
+                result.append(port...port)
+            }
+        }
+        return result
+    }
+}

@@ -1,1 +1,0 @@
-// Module placeholder while the target is written; remove when it has real sources.

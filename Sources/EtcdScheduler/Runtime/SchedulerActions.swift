@@ -1,0 +1,110 @@
+import Foundation
+import Logging
+import MesosAPI
+import Reconciler
+
+/// Carries out reconciler actions: Mesos calls through the current subscription, persistence, etcd
+/// membership calls, reseed orders and snapshots. Failures are logged; the reconciler notices what did not
+/// happen (no update, no member) and retries on its own timers.
+struct SchedulerActions: ClusterActionPerformer {
+    var link: MesosLink
+    var taskBuilder: MemberTaskBuilder
+    var store: any ClusterStateStore
+    var membership: MembershipOperator
+    var reseed: ReseedMessenger
+    /// Takes a snapshot from a member; nil when backups are off.
+    var snapshot: (@Sendable (MemberIdentity) async -> ClusterEvent?)?
+    /// The sha256 of a backup's archive, for a restore launch.
+    var backupSHA256: @Sendable (String) async -> String?
+    var offerRefuseSecondsOnLaunch: Double = 1
+    var logger: Logger
+
+    func perform(_ action: ClusterAction, context: ActionContext) async {
+        switch action {
+        case .persist(let state):
+            do {
+                try await store.save(state)
+            } catch {
+                logger.error("cannot persist the cluster state", metadata: ["error": "\(error)"])
+            }
+        case .launch(let launch):
+            await launchMember(launch)
+        case .decline(let offerID, let refuseSeconds):
+            await call(.decline(.init(
+                offerIDs: [MesosTranslation.offerID(offerID)], filters: Filters(refuseSeconds: refuseSeconds))))
+        case .suppressOffers:
+            await call(.suppress(.init()))
+        case .reviveOffers:
+            await call(.revive(.init()))
+        case .kill(let taskID, let agentID):
+            await call(.kill(.init(
+                taskID: MesosTranslation.taskID(taskID), agentID: agentID.map(MesosTranslation.agentID))))
+        case .acknowledge(let taskID, let agentID, let acknowledgementID):
+            guard let agentID, let uuid = Data(base64Encoded: acknowledgementID) else { return }
+            await call(.acknowledge(.init(
+                agentID: MesosTranslation.agentID(agentID), taskID: MesosTranslation.taskID(taskID), uuid: uuid)))
+        case .reconcile(let tasks):
+            await call(.reconcile(.init(tasks: tasks.map {
+                .init(taskID: MesosTranslation.taskID($0.taskID), agentID: $0.agentID.map(MesosTranslation.agentID))
+            })))
+        case .addMember(let peerURL, let asLearner):
+            start(context) { await membership.perform(.add(peerURL: peerURL), asLearner: asLearner, via: $0) }
+        case .removeMember(let id):
+            start(context) { await membership.perform(.remove(id), via: $0) }
+        case .promoteMember(let id):
+            start(context) { await membership.perform(.promote(id), via: $0) }
+        case .reseed(let order):
+            logger.warning("ordering a reseed", metadata: ["seed": "\(order.member)", "epoch": "\(order.clusterEpoch)"])
+            let submit = context.submit
+            Task { submit(await reseed.deliver(order)) }
+        case .snapshot(let member):
+            guard let snapshot else { return }
+            let submit = context.submit
+            Task { if let event = await snapshot(member) { submit(event) } }
+        case .answer:
+            break  // returned to the requester by the core
+        case .log(let entry):
+            log(entry)
+        }
+    }
+
+    private func launchMember(_ launch: MemberLaunch) async {
+        do {
+            var sha: String?
+            if let backup = launch.restoreFromBackup { sha = await backupSHA256(backup) }
+            let task = try taskBuilder.taskInfo(for: launch, restoreSHA256: sha)
+            logger.info("launching etcd member", metadata: ["task": "\(launch.taskID)", "agent": "\(launch.agentID)"])
+            await call(.accept(.init(
+                offerIDs: [MesosTranslation.offerID(launch.offerID)], operations: [.launch(.init(taskInfos: [task]))],
+                filters: Filters(refuseSeconds: offerRefuseSecondsOnLaunch))))
+        } catch {
+            logger.error("cannot build the task", metadata: ["task": "\(launch.taskID)", "error": "\(error)"])
+        }
+    }
+
+    /// Runs an etcd call in its own task and queues its result.
+    private func start(
+        _ context: ActionContext, _ work: @escaping @Sendable ([MemberIdentity]) async -> ClusterEvent
+    ) {
+        let members = context.runningMembers
+        let submit = context.submit
+        Task { submit(await work(members)) }
+    }
+
+    private func call(_ payload: SchedulerCall.Payload) async {
+        do {
+            try await link.call(payload)
+        } catch {
+            logger.warning("Mesos call failed", metadata: ["call": "\(payload.typeName)", "error": "\(error)"])
+        }
+    }
+
+    private func log(_ entry: ReconcilerLogEntry) {
+        switch entry.level {
+        case .info: logger.info("\(entry.message)")
+        case .notice: logger.notice("\(entry.message)")
+        case .warning: logger.warning("\(entry.message)")
+        case .error: logger.error("\(entry.message)")
+        }
+    }
+}

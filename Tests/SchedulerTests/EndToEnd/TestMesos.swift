@@ -1,0 +1,35 @@
+import EtcdMesosTesting
+import Foundation
+import LocalMesos
+import Logging
+import Synchronization
+
+/// Local Mesos for an end-to-end test, in the test process so the test can kill and restart agents, and
+/// independent of the scheduler process so the scheduler can die and come back.
+///
+/// Tests run in parallel: each cluster gets its own block of loopback addresses (agents 127.0.0.<n>…) and
+/// free ports, so etcd members of different tests never meet.
+enum TestMesos {
+    private static let nextBlock = Mutex(100)
+
+    static func withCluster<T: Sendable>(
+        agents: Int, _ body: @Sendable (LocalCluster) async throws -> T
+    ) async throws -> T {
+        let first = nextBlock.withLock { block in
+            defer { block += 8 }
+            return block
+        }
+        precondition(first + agents < 255, "out of loopback address blocks for test clusters")
+        let directory = try TemporaryDirectory(prefix: "e2e-mesos")
+        defer { directory.remove() }
+        var logger = Logger(label: "test-mesos")
+        logger.logLevel = .warning
+        let configuration = LocalClusterConfiguration(
+            port: try FreePort.allocate(), agentCount: agents,
+            agentPorts: try (0..<agents).map { try FreePort.allocate(host: "127.0.0.\(first + $0)") },
+            firstAgentAddress: first, workDirectory: directory.path, cpus: 2, mem: 2048, disk: 4096,
+            ports: [31000...31100],
+            master: MasterConfiguration(agentReregisterTimeoutSeconds: 10))
+        return try await LocalCluster.withRunning(configuration, logger: logger, body)
+    }
+}
