@@ -71,6 +71,14 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
+        // Benchmark of the backup pipeline against etcdctl (scripts/bench-backup.sh); not a test.
+        .executableTarget(
+            name: "BackupBenchmark",
+            dependencies: [
+                "Backup", "EtcdClient", "EtcdMesosTesting", "ProcessControl",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "LocalMesos",
             dependencies: [
@@ -78,6 +86,7 @@ let package = Package(
                 "ProcessControl",
                 "ZooKeeper",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -98,7 +107,7 @@ let package = Package(
         .target(
             name: "EtcdScheduler",
             dependencies: [
-                "Reconciler", "MesosAPI", "ZooKeeper", "EtcdClient", "TaskContract", "LocalMesos",
+                "Reconciler", "MesosAPI", "ZooKeeper", "EtcdClient", "Backup", "TaskContract", "LocalMesos",
                 "ProcessControl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -119,7 +128,8 @@ let package = Package(
         .target(
             name: "EtcdExecutor",
             dependencies: [
-                "MesosAPI", "TaskContract", "ProcessControl", "EtcdClient",
+                "MesosAPI", "TaskContract", "ProcessControl", "EtcdClient", "Backup",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -127,10 +137,18 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "Executor", dependencies: ["EtcdExecutor"]),
-        .executableTarget(
-            name: "Restore",
-            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
+        .target(
+            name: "EtcdRestore",
+            dependencies: [
+                "Backup", "EtcdClient", "ProcessControl",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
+        .executableTarget(name: "Restore", dependencies: ["EtcdRestore"]),
         .target(
             name: "EtcdMesosTesting",
             dependencies: [
@@ -143,6 +161,17 @@ let package = Package(
 
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler"]),
         .testTarget(name: "TaskContractTests", dependencies: ["TaskContract"]),
+        .testTarget(
+            name: "RestoreTests",
+            dependencies: [
+                "EtcdRestore", "Backup", "EtcdClient", "EtcdMesosTesting", "ProcessControl",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(
             name: "BackupTests",
             dependencies: [
@@ -157,8 +186,9 @@ let package = Package(
             name: "ExecutorTests",
             dependencies: [
                 "EtcdExecutor", "LocalMesos", "MesosAPI", "TaskContract", "EtcdClient", "EtcdMesosTesting",
-                "ProcessControl",
+                "ProcessControl", "Backup",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]

@@ -19,6 +19,11 @@ public struct EtcdExecutorCommand: AsyncParsableCommand {
         help: "How long after the launch (or a reseed) etcd is restarted when it exits, e.g. 240s or 4m.")
     var launchTimeout = "240s"
 
+    @Option(
+        name: .goFlag("restore-fetch-timeout"),
+        help: "How long fetching a backup to restore from may take (a task that restores a backup), e.g. 10m.")
+    var restoreFetchTimeout = "10m"
+
     @Option(name: .goFlag("log_dir"), help: "Accepted for the original's command line; the log goes to stderr.")
     var logDirectory: String?
 
@@ -33,6 +38,10 @@ public struct EtcdExecutorCommand: AsyncParsableCommand {
     public func validate() throws {
         guard GoDuration.parse(launchTimeout) != nil else {
             throw ValidationError("-launch-timeout=\(launchTimeout) is not a duration such as 240s or 4m")
+        }
+        guard let fetchTimeout = GoDuration.parse(restoreFetchTimeout), fetchTimeout > .zero else {
+            throw ValidationError(
+                "-restore-fetch-timeout=\(restoreFetchTimeout) is not a positive duration such as 10m or 90s")
         }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError(
@@ -59,7 +68,7 @@ public struct EtcdExecutorCommand: AsyncParsableCommand {
         }
         let settings = EtcdExecutorSettings(
             mesos: mesos, etcdBinary: etcdBinary, launchTimeout: GoDuration.parse(launchTimeout) ?? .seconds(240),
-            logDirectory: logDirectory)
+            logDirectory: logDirectory, restoreFetchTimeout: GoDuration.parse(restoreFetchTimeout) ?? .seconds(600))
         let code = await EtcdExecutorRuntime(settings: settings, logger: logger).run(signals: signals)
         throw ExitCode(code)
     }

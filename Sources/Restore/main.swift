@@ -1,5 +1,4 @@
-import Foundation
+import EtcdRestore
 
-// `etcd-mesos-restore` is not built yet: this binary says so instead of pretending to run.
-FileHandle.standardError.write(Data("etcd-mesos-restore: not implemented yet in this version of etcd-mesos\n".utf8))
-exit(2)
+// The composition root is `RestoreCommand`; this file only hands it the process.
+await RestoreCommand.runMain()

@@ -24,6 +24,9 @@ import Testing
         let defaults = try EtcdExecutorCommand.parse([])
         #expect(defaults.etcdBinary == "./etcd" && defaults.launchTimeout == "240s")
         #expect(throws: (any Error).self) { try EtcdExecutorCommand.parse(["-launch-timeout=soon"]) }
+        #expect(defaults.restoreFetchTimeout == "10m")
+        #expect(try EtcdExecutorCommand.parse(["-restore-fetch-timeout=90s"]).restoreFetchTimeout == "90s")
+        #expect(throws: (any Error).self) { try EtcdExecutorCommand.parse(["-restore-fetch-timeout=0"]) }
     }
 
     @Test func goDurations() {

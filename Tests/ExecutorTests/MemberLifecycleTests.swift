@@ -141,8 +141,8 @@ import Testing
                 #expect(brokenFailed.message?.contains("not an etcd member list") == true, "\(brokenFailed)")
                 let restoreFailed = try await framework.update(of: restoring.taskID, .failed)
                 #expect(
-                    restoreFailed.message?.contains("restore from backup is not supported by this executor yet")
-                        == true, "\(restoreFailed)")
+                    restoreFailed.message?.contains("the backup's archiveSHA256 \"00\" is not 64 hex digits") == true,
+                    "\(restoreFailed)")
                 #expect(await framework.updates(of: broken.taskID).map(\.state) == [.starting, .failed])
                 try await eventually(timeout: .seconds(15), "both executors to exit") {
                     await cluster.cluster.agents[0].runningExecutors.isEmpty

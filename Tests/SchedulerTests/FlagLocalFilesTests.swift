@@ -32,7 +32,8 @@ struct FlagLocalFilesTests {
             try makeProgram(directory.appending("build/etcd-mesos-executor"))
             try makeProgram(directory.appending("usr-bin/etcdctl"))
             let resolved = try settings([], in: directory).resolvingLocalFiles(
-                executableDirectory: directory.appending("build"), searchPath: "/nonexistent:" + directory.appending("usr-bin"))
+                executableDirectory: directory.appending("build"),
+                searchPath: "/nonexistent:" + directory.appending("usr-bin"))
             #expect(resolved.binaries.executor.path == directory.appending("bin/etcd-mesos-executor"))
             #expect(resolved.binaries.etcd.path == directory.appending("build/etcd"))
             #expect(resolved.binaries.etcdctl.path == directory.appending("usr-bin/etcdctl"))

@@ -157,7 +157,8 @@ struct ZooKeeperStateStoreTests {
                     let error = await #expect(throws: ClusterStateStoreError.self) {
                         try await second.save(sampleState(frameworkID: "second"))
                     }
-                    #expect(error == .concurrentModification(location: "ZooKeeper znode /etcd-mesos/etcd_state on \(server.connectString)"))
+                    let znode = "ZooKeeper znode /etcd-mesos/etcd_state on \(server.connectString)"
+                    #expect(error == .concurrentModification(location: znode))
                     try await first.save(sampleState(frameworkID: "first", epoch: 4))
                     #expect(try await second.load() == sampleState(frameworkID: "first", epoch: 4))
                 }
@@ -196,7 +197,8 @@ struct ZooKeeperStateStoreTests {
     @Test("ZooKeeper going away: a clear error within the bound, then recovery when it is back")
     func serverRestart() async throws {
         try await withZooKeeperServer { server in
-            try await withStore(server, chroot: "/etcd-mesos", operationTimeout: .seconds(2)) { (store: ZooKeeperClusterStateStore) async throws in
+            try await withStore(server, chroot: "/etcd-mesos", operationTimeout: .seconds(2)) {
+                (store: ZooKeeperClusterStateStore) async throws in
                 _ = try await store.load()
                 try await store.save(sampleState(epoch: 1))
                 await server.stop()
@@ -205,7 +207,7 @@ struct ZooKeeperStateStoreTests {
                 let error = await #expect(throws: ClusterStateStoreError.self) {
                     try await store.save(sampleState(epoch: 2))
                 }
-                #expect(clock.now - started < .seconds(12))
+                #expect(clock.now - started < .seconds(30))
                 #expect(
                     error?.description.hasPrefix(
                         "ZooKeeper zk://\(server.connectString)/etcd-mesos did not answer within 2s "
@@ -232,7 +234,7 @@ struct ZooKeeperStateStoreTests {
         await store.close()
         let elapsed = clock.now - started
         // What matters is that it ends at all; the slack is for CI running every suite at once on two cores.
-        #expect(elapsed >= .seconds(2) && elapsed < .seconds(12), "took \(elapsed)")
+        #expect(elapsed >= .seconds(2) && elapsed < .seconds(30), "took \(elapsed)")
         #expect(
             error?.description.hasPrefix(
                 "ZooKeeper zk://\(address)/etcd-mesos did not answer within 2s (read /etcd-mesos/etcd_state): "

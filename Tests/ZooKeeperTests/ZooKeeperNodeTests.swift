@@ -142,7 +142,7 @@ struct ZooKeeperNodeTests {
                         continue
                     }
                     #expect(reported == path)
-                    #expect("\(error!)".contains("invalid ZooKeeper path"))
+                    #expect(String(describing: error).contains("invalid ZooKeeper path"))
                     #expect(!reason.isEmpty)
                 }
                 let relative = ZooKeeperError.invalidPath(path: "x", reason: "must be absolute (start with \"/\")")

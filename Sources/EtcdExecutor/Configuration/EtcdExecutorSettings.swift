@@ -16,11 +16,16 @@ public struct EtcdExecutorSettings: Sendable {
     public var reseedStopGracePeriod: Duration
     /// How long to wait for the agent to acknowledge the final status update before exiting.
     public var finalAcknowledgementTimeout: Duration
+    /// How long fetching a backup archive to restore from may take, from the connect to the last byte.
+    public var restoreFetchTimeout: Duration
+    /// How long `etcdutl`/`etcdctl snapshot restore` may take.
+    public var restoreToolTimeout: Duration
 
     public init(
         mesos: MesosExecutorEnvironment, etcdBinary: String = "./etcd", launchTimeout: Duration = .seconds(240),
         logDirectory: String? = nil, reseedTimeout: Duration = .seconds(90),
-        reseedStopGracePeriod: Duration = .seconds(10), finalAcknowledgementTimeout: Duration = .seconds(5)
+        reseedStopGracePeriod: Duration = .seconds(10), finalAcknowledgementTimeout: Duration = .seconds(5),
+        restoreFetchTimeout: Duration = .seconds(600), restoreToolTimeout: Duration = .seconds(600)
     ) {
         self.mesos = mesos
         self.etcdBinary = etcdBinary.hasPrefix("/") ? etcdBinary : Self.join(mesos.sandbox, etcdBinary)
@@ -29,6 +34,8 @@ public struct EtcdExecutorSettings: Sendable {
         self.reseedTimeout = reseedTimeout
         self.reseedStopGracePeriod = reseedStopGracePeriod
         self.finalAcknowledgementTimeout = finalAcknowledgementTimeout
+        self.restoreFetchTimeout = restoreFetchTimeout
+        self.restoreToolTimeout = restoreToolTimeout
     }
 
     /// The data dir of the member: `etcd_data` in the sandbox, as in the original.

@@ -7,7 +7,9 @@ import TaskContract
 /// One run of the etcd executor: subscribes to the agent, runs the etcd member of the task it is launched
 /// with, reports the task's states, and returns (with the exit code) once the task has ended.
 ///
-/// TASK_STARTING goes out at once, TASK_RUNNING when etcd first answers its status. KILL, SHUTDOWN and
+/// TASK_STARTING goes out at once, TASK_RUNNING when etcd first answers its status. A task that names a backup
+/// to restore, on an empty data dir, stays STARTING while `MemberRestore` writes the data dir; its failure ends
+/// the task as TASK_FAILED before anything (etcd, the reseed listener) is started. KILL, SHUTDOWN and
 /// SIGTERM stop etcd and end in TASK_KILLED; etcd that cannot be kept running ends in TASK_FAILED with the end
 /// of its log. Before exiting the runtime waits (bounded) for the agent to acknowledge the final update.
 public struct EtcdExecutorRuntime: Sendable {
@@ -67,16 +69,27 @@ enum RuntimeInput: Sendable {
     case subscriptionEnded(reason: String?)
     case signal(Int32)
     case etcdRunning
+    case restoreEnded(Result<MemberRestore.Restored, MemberRestoreError>)
     case supervisionEnded(EtcdSupervision.Outcome)
 }
 
-/// The runtime's state between inputs: the member it runs, and why it is stopping.
+/// The runtime's state between inputs: the member it runs (or restores), and why it is stopping.
 private struct RuntimeLoop {
     struct Member {
         let taskID: TaskID
         let data: EtcdTaskData
         let killPolicy: KillPolicy?
         let supervisor: EtcdSupervisor
+        /// The backup the data dir was restored from, for the RUNNING message.
+        let restored: MemberRestore.Restored?
+    }
+
+    /// A task whose data dir is being restored; etcd starts once the restore has finished.
+    struct Restoring {
+        let task: TaskInfo
+        let data: EtcdTaskData
+        /// Stops the restore (a KILL, SHUTDOWN or signal meanwhile).
+        let stop: AsyncStream<Void>.Continuation
     }
 
     let settings: EtcdExecutorSettings
@@ -84,6 +97,7 @@ private struct RuntimeLoop {
     let logger: Logger
     var client: ExecutorClient?
     var member: Member?
+    var restoring: Restoring?
     var stopReason: String?
     var agentLost = false
 
@@ -111,12 +125,13 @@ private struct RuntimeLoop {
                 await report(task.taskID, .failed, "the etcd executor runs single tasks, not task groups")
             }
         case .event(.kill(let kill)):
-            guard let member, kill.taskID == member.taskID else {
+            guard let taskID = member?.taskID ?? restoring?.task.taskID, kill.taskID == taskID else {
                 logger.warning("KILL for a task this executor does not run", metadata: ["task": "\(kill.taskID)"])
                 return nil
             }
+            let taskPolicy = member?.killPolicy ?? restoring?.task.killPolicy
             let grace =
-                kill.killPolicy?.gracePeriod?.duration ?? member.killPolicy?.gracePeriod?.duration
+                kill.killPolicy?.gracePeriod?.duration ?? taskPolicy?.gracePeriod?.duration
                 ?? settings.mesos.shutdownGracePeriod
             return stop(reason: "killed by the scheduler", gracePeriod: grace)
         case .event(.shutdown):
@@ -137,9 +152,13 @@ private struct RuntimeLoop {
             return stop(reason: "the executor lost its agent", gracePeriod: shutdownStopGrace)
         case .etcdRunning:
             guard let member else { return nil }
-            await report(
-                member.taskID, .running,
-                "etcd member \(member.data.member.name) serves clients at \(member.data.member.clientURL)")
+            var message = "etcd member \(member.data.member.name) serves clients at \(member.data.member.clientURL)"
+            if let restored = member.restored {
+                message += "; restored from backup \(restored.backupID) (revision \(restored.revision))"
+            }
+            await report(member.taskID, .running, message)
+        case .restoreEnded(let result):
+            return await restoreEnded(result, in: &group)
         case .supervisionEnded(let outcome):
             guard let member else { return 1 }
             switch outcome {
@@ -155,25 +174,90 @@ private struct RuntimeLoop {
     }
 
     private mutating func launchTask(_ task: TaskInfo, in group: inout TaskGroup<Void>) async -> Int32? {
-        if let member {
+        if let (name, runningTask) = member.map({ ($0.data.member.name, $0.taskID) })
+            ?? restoring.map({ ($0.data.member.name, $0.task.taskID) })
+        {
             await report(
-                task.taskID, .failed,
-                "this executor already runs etcd member \(member.data.member.name) (task \(member.taskID))")
+                task.taskID, .failed, "this executor already runs etcd member \(name) (task \(runningTask))")
             return nil
         }
         if let stopReason {
             await report(task.taskID, .killed, "the executor is stopping: \(stopReason)")
             return nil
         }
-        await report(task.taskID, .starting, nil)
+        let prepared = MemberPreparation.taskData(of: task)
+        let restore = try? prepared.get().restore
+        let needsRestore = restore != nil && MemberRestore.isNeeded(dataDirectory: settings.dataDirectory)
+        let restoreNote = restore.map { "restoring the member's data dir from the backup \($0.url) before etcd starts" }
+        await report(task.taskID, .starting, needsRestore ? restoreNote : nil)
         let data: EtcdTaskData
-        switch MemberPreparation.taskData(of: task) {
+        switch prepared {
         case .success(let prepared): data = prepared
         case .failure(let failure):
             logger.error("cannot run the task", metadata: ["task": "\(task.taskID)", "error": "\(failure)"])
             let final = await report(task.taskID, .failed, failure.description)
             return await exit(1, after: final)
         }
+        if let restore {
+            guard needsRestore else {
+                logger.notice(
+                    "the data dir exists already: starting etcd on it instead of restoring the backup again",
+                    metadata: ["data_dir": "\(settings.dataDirectory)", "backup": "\(restore.url)"])
+                return await startMember(task, data, restored: nil, in: &group)
+            }
+            startRestore(task, data, from: restore, in: &group)
+            return nil
+        }
+        return await startMember(task, data, restored: nil, in: &group)
+    }
+
+    /// Restores the data dir in the background; `.restoreEnded` follows.
+    private mutating func startRestore(
+        _ task: TaskInfo, _ data: EtcdTaskData, from source: EtcdTaskData.RestoreSource, in group: inout TaskGroup<Void>
+    ) {
+        let restore = MemberRestore(
+            source: source,
+            member: .init(
+                name: data.member.name, initialCluster: data.initialClusterFlag, clusterToken: data.clusterToken,
+                peerURL: data.member.peerURL),
+            etcdBinary: settings.etcdBinary, sandbox: settings.mesos.sandbox, dataDirectory: settings.dataDirectory,
+            fetchTimeout: settings.restoreFetchTimeout, toolTimeout: settings.restoreToolTimeout, logger: logger)
+        let (stops, stop) = AsyncStream.makeStream(of: Void.self)
+        restoring = Restoring(task: task, data: data, stop: stop)
+        let input = input
+        group.addTask {
+            let result = await restore.run(until: stops)
+            input.yield(.restoreEnded(result))
+        }
+    }
+
+    private mutating func restoreEnded(
+        _ result: Result<MemberRestore.Restored, MemberRestoreError>, in group: inout TaskGroup<Void>
+    ) async -> Int32? {
+        guard let current = restoring else { return nil }
+        restoring = nil
+        current.stop.finish()
+        let taskID = current.task.taskID
+        if let stopReason {
+            let final = await report(
+                taskID, .killed, "stopped while restoring the backup, etcd never ran: \(stopReason)")
+            return await exit(agentLost ? 1 : 0, after: final)
+        }
+        switch result {
+        case .success(let restored):
+            return await startMember(current.task, current.data, restored: restored, in: &group)
+        case .failure(let error):
+            logger.error("the restore failed", metadata: ["task": "\(taskID)", "error": "\(error)"])
+            let final = await report(
+                taskID, .failed, "cannot restore etcd member \(current.data.member.name) from its backup: \(error)")
+            return await exit(1, after: final)
+        }
+    }
+
+    /// Starts the reseed listener and the supervisor that runs etcd.
+    private mutating func startMember(
+        _ task: TaskInfo, _ data: EtcdTaskData, restored: MemberRestore.Restored?, in group: inout TaskGroup<Void>
+    ) async -> Int32? {
         let supervisor = EtcdSupervisor(
             launch: .init(
                 binary: settings.etcdBinary,
@@ -193,7 +277,8 @@ private struct RuntimeLoop {
             let final = await report(task.taskID, .failed, "\(error)")
             return await exit(1, after: final)
         }
-        member = Member(taskID: task.taskID, data: data, killPolicy: task.killPolicy, supervisor: supervisor)
+        member = Member(
+            taskID: task.taskID, data: data, killPolicy: task.killPolicy, supervisor: supervisor, restored: restored)
         logger.info("running etcd member", metadata: ["member": "\(data.member.name)", "task": "\(task.taskID)"])
         let input = input
         group.addTask {
@@ -205,6 +290,12 @@ private struct RuntimeLoop {
 
     /// Stops etcd (the task then ends as KILLED), or exits at once when no etcd runs.
     private mutating func stop(reason: String, gracePeriod: Duration) -> Int32? {
+        if let restoring {
+            if stopReason == nil { stopReason = reason }
+            logger.info("stopping the restore", metadata: ["reason": "\(reason)"])
+            restoring.stop.yield()
+            return nil
+        }
         guard let member else { return agentLost ? 1 : 0 }
         if stopReason == nil { stopReason = reason }
         logger.info("stopping etcd", metadata: ["reason": "\(reason)", "grace": "\(gracePeriod)"])

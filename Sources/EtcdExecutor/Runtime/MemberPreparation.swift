@@ -14,7 +14,18 @@ enum MemberPreparation {
         } catch {
             return .failure(.invalidData(task: task.taskID.value, reason: error.description))
         }
-        if data.restore != nil { return .failure(.restoreNotSupported(member: data.member.name)) }
+        if let restore = data.restore {
+            if restore.url.trimmingCharacters(in: .whitespaces).isEmpty {
+                return .failure(.invalidData(task: task.taskID.value, reason: "the backup to restore has no URL"))
+            }
+            let hash = restore.archiveSHA256
+            if !hash.isEmpty, hash.count != 64 || !hash.allSatisfy(\.isHexDigit) {
+                return .failure(
+                    .invalidData(
+                        task: task.taskID.value,
+                        reason: "the backup's archiveSHA256 \"\(hash)\" is not 64 hex digits"))
+            }
+        }
         return .success(data)
     }
 }
@@ -23,7 +34,6 @@ enum MemberPreparation {
 enum MemberPreparationError: Error, Equatable, CustomStringConvertible {
     case noData(task: String)
     case invalidData(task: String, reason: String)
-    case restoreNotSupported(member: String)
 
     var description: String {
         switch self {
@@ -31,9 +41,6 @@ enum MemberPreparationError: Error, Equatable, CustomStringConvertible {
             "task \(task) carries no data; the executor needs the etcd member list in TaskInfo.data"
         case .invalidData(let task, let reason):
             "task \(task): \(reason)"
-        case .restoreNotSupported(let member):
-            "member \(member) should be restored from a backup, but restore from backup is not supported by "
-                + "this executor yet"
         }
     }
 }

@@ -35,7 +35,8 @@ public struct ZooKeeperPersistAddress: Sendable, Hashable, CustomStringConvertib
 
     public init(parsing text: String, origin: FlagOrigin = .commandLine) throws(SchedulerConfigurationError) {
         func invalid(_ reason: String, example: Bool = true) -> SchedulerConfigurationError {
-            let hint = example ? "; expected zk://host:port[,host:port…]/chroot, e.g. zk://zk1:2181,zk2:2181/etcd-mesos" : ""
+            let hint =
+                example ? "; expected zk://host:port[,host:port…]/chroot, e.g. zk://zk1:2181,zk2:2181/etcd-mesos" : ""
             return .invalidValue(flag: "zk-framework-persist", value: text, expected: reason + hint, origin: origin)
         }
         guard text.lowercased().hasPrefix("zk://") else { throw invalid("not a zk:// URL") }

@@ -92,7 +92,8 @@ extension SchedulerOptions {
             -> BinaryLocation
         {
             let path = try nonEmpty(given, flag)
-            return BinaryLocation(path: absolute(path ?? "./bin/\(program)"), isExplicit: path != nil, programName: program)
+            return BinaryLocation(
+                path: absolute(path ?? "./bin/\(program)"), isExplicit: path != nil, programName: program)
         }
         let binaries = SchedulerBinaries(
             executor: try binary(serving.executorBin, "executor-bin", "etcd-mesos-executor"),
@@ -134,7 +135,8 @@ extension SchedulerOptions {
             etcdHealthInterval: try reader.duration(
                 cluster.etcdHealthInterval, "etcd-health-interval", default: .seconds(2), allowZero: false),
             workDirectory: workDirectory, localMesos: localMesos, backup: backup, restoreFrom: restoreFrom,
-            allowEmptyCluster: allowEmptyCluster, logging: loggingSettings, notices: notices + reader.environmentNotices)
+            allowEmptyCluster: allowEmptyCluster, logging: loggingSettings,
+            notices: notices + reader.environmentNotices)
     }
 
     private func resolveFrameworkName(_ reader: inout FlagReader, _ notices: inout [String])

@@ -65,7 +65,7 @@ struct AdminRoutes: Sendable {
     }
 
     /// The admin API's answer to an operator request, from the reconciler's `answer` action.
-    private func answer(_ actions: [ClusterAction]) -> Response {
+    func answer(_ actions: [ClusterAction]) -> Response {
         for case .answer(let answer) in actions {
             let status: HTTPResponse.Status = answer.outcome == .refused ? .conflict : .accepted
             return JSONResponse.make(

@@ -32,7 +32,8 @@ public actor FileClusterStateStore: ClusterStateStore {
             return nil
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ClusterStateStoreError.fileSystem(path: path, operation: "read", reason: "permission denied or not a file")
+            throw ClusterStateStoreError.fileSystem(
+                path: path, operation: "read", reason: "permission denied or not a file")
         }
         let state = try PersistedStateCoding.decode(data, location: location)
         checked = true

@@ -41,7 +41,10 @@ extension ZooKeeperClusterStateStore {
             do {
                 return try await client.set(path, data: data, expectedVersion: expected).version
             } catch ZooKeeperError.noNode {
-                if case .compareAndSet = mode { throw ClusterStateStoreError.concurrentModification(location: znodeLocation(path)) }
+                // Someone deleted the state we read: as much a second writer as a changed version.
+                if case .compareAndSet = mode {
+                    throw ClusterStateStoreError.concurrentModification(location: znodeLocation(path))
+                }
                 return try await create(path, data, client: client, overwriting: true)
             } catch ZooKeeperError.badVersion {
                 if let version = try await versionIfHolding(data, at: path, client: client) { return version }

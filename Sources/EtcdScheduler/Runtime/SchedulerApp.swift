@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Backup
 import Foundation
 import Hummingbird
 import LocalMesos
@@ -61,9 +62,13 @@ public struct SchedulerApp: Sendable {
                     "epoch": "\(restored.clusterEpoch)",
                 ])
         }
+        let backupStore = BackupStore(directory: settings.backup.directory)
+        let initial = try StartupRestore.initialState(
+            restored, restoreFrom: settings.restoreFrom, store: backupStore, clusterName: settings.frameworkName,
+            logger: logger)
         var reconcilerConfiguration = settings.reconciler
         reconcilerConfiguration.firstMemberIndex = Int(Date().timeIntervalSince1970)
-        let reconciler = ClusterReconciler(configuration: reconcilerConfiguration, restoredState: restored)
+        let reconciler = ClusterReconciler(configuration: reconcilerConfiguration, restoredState: initial.state)
         let adminToken = try settings.adminTokenFile.map(Self.readSecret)
         let credential = try settings.authentication.flatMap { authentication in
             try authentication.secretFile.map {
@@ -77,7 +82,7 @@ public struct SchedulerApp: Sendable {
         do {
             try await runServices(
                 resolver: resolver, store: store, reconciler: reconciler, adminToken: adminToken,
-                credential: credential, httpClient: httpClient, onReady: onReady)
+                credential: credential, httpClient: httpClient, laterRestore: initial.laterRequest, onReady: onReady)
         } catch {
             try? await httpClient.shutdown()
             await store.close()
@@ -89,8 +94,10 @@ public struct SchedulerApp: Sendable {
 
     private func runServices(
         resolver: MasterResolver, store: any ClusterStateStore, reconciler: ClusterReconciler, adminToken: String?,
-        credential: MesosCredential?, httpClient: HTTPClient, onReady: @escaping @Sendable (String) -> Void
+        credential: MesosCredential?, httpClient: HTTPClient, laterRestore: String?,
+        onReady: @escaping @Sendable (String) -> Void
     ) async throws {
+        let backupStore = BackupStore(directory: settings.backup.directory)
         let pool = EtcdClientPool(callTimeout: .seconds(5), logger: logger)
         let link = MesosLink()
         let artifacts = ArtifactFiles(binaries: settings.binaries)
@@ -98,9 +105,9 @@ public struct SchedulerApp: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             let artifactRouter = Router()
             ArtifactRoutes(files: artifacts.served).add(to: artifactRouter)
-            let artifactPort = try await HTTPListener.start(
-                artifactRouter, host: settings.address, port: settings.artifactPort, name: "artifact", logger: logger,
-                in: &group)
+            let artifactServer = try await HTTPListener.start(
+                artifactRouter, host: settings.address, port: settings.artifactPort, name: "artifact", logger: logger)
+            let artifactPort = artifactServer.port
 
             let taskBuilder = MemberTaskBuilder(
                 frameworkName: settings.frameworkName, artifactBaseURL: "http://\(urlHost):\(artifactPort)",
@@ -109,15 +116,33 @@ public struct SchedulerApp: Sendable {
             let actions = SchedulerActions(
                 link: link, taskBuilder: taskBuilder, store: store,
                 membership: MembershipOperator(pool: pool, logger: logger),
-                reseed: ReseedMessenger(httpClient: httpClient), snapshot: nil, backupSHA256: { _ in nil },
+                reseed: ReseedMessenger(httpClient: httpClient), snapshot: nil,
+                backupSHA256: { id in try? backupStore.entry(id: id).manifest.archiveSHA256 },
                 logger: logger)
             let core = SchedulerCore(reconciler: reconciler, actions: actions, logger: logger)
             group.addTask { await core.run() }
+            let backups = try makeBackupService(core: core)
+            group.addTask { await backups.run() }
+            group.addTask { await Self.reportBackups(backups, to: core) }
+            if let laterRestore {
+                group.addTask {
+                    await StartupRestore.requestWhenLost(laterRestore, core: core, logger: logger)
+                }
+            }
+            if settings.allowEmptyCluster {
+                group.addTask { await StartupRestore.allowEmptyStart(core: core, logger: logger) }
+            }
 
             let adminRouter = Router()
-            AdminRoutes(core: core, metrics: metrics, extras: [], adminToken: adminToken).add(to: adminRouter)
-            let adminPort = try await HTTPListener.start(
-                adminRouter, host: "0.0.0.0", port: settings.adminPort, name: "admin", logger: logger, in: &group)
+            let admin = AdminRoutes(
+                core: core, metrics: metrics, extras: [BackupStatus(service: backups)], adminToken: adminToken)
+            admin.add(to: adminRouter)
+            BackupRoutes(service: backups, adminToken: adminToken).add(to: adminRouter)
+            RestoreRoute(core: core, store: backupStore, clusterName: settings.frameworkName, admin: admin)
+                .add(to: adminRouter)
+            let adminServer = try await HTTPListener.start(
+                adminRouter, host: "0.0.0.0", port: settings.adminPort, name: "admin", logger: logger)
+            let adminPort = adminServer.port
 
             let framework = FrameworkInfo(
                 user: Self.currentUser, name: settings.frameworkName,
@@ -132,10 +157,47 @@ public struct SchedulerApp: Sendable {
             group.addTask { await Self.tick(core) }
             group.addTask { await Self.probe(core, prober: prober, pool: pool, every: settings.etcdHealthInterval) }
             onReady("http://\(urlHost):\(adminPort)")
-            defer { group.cancelAll() }
-            try await group.next()
+            // Runs until cancelled (or a loop fails); the servers then stop gracefully.
+            var failure: (any Error)?
+            do { try await group.next() } catch { failure = error }
+            group.cancelAll()
+            await adminServer.stop()
+            await artifactServer.stop()
+            if let failure { throw failure }
         }
         await pool.shutDown()
+    }
+
+    /// Periodic and on-demand backups of the members the reconciler runs.
+    private func makeBackupService(core: SchedulerCore) throws -> BackupService {
+        let backup = settings.backup
+        let configuration = BackupServiceConfiguration(
+            directory: backup.directory, interval: backup.interval,
+            retention: RetentionPolicy(keepNewest: backup.retention.keepNewest, keepWithin: backup.retention.keepWithin),
+            compression: BackupCompression(level: backup.compressionLevel), toolVersion: "etcd-mesos-swift")
+        let clusterName = settings.frameworkName
+        return try BackupService(configuration: configuration, logger: logger) {
+            let members = await core.members.filter { $0.state == .running }.map {
+                BackupSourceCandidate(endpoint: $0.identity.clientURL, name: $0.identity.name)
+            }
+            return BackupTarget(
+                clusterName: clusterName, clusterEpoch: await core.persistedState.clusterEpoch, members: members)
+        }
+    }
+
+    /// Tells the reconciler of each new good backup, so it is persisted as the cluster's last good backup.
+    private static func reportBackups(_ backups: BackupService, to core: SchedulerCore) async {
+        var reported: String?
+        while !Task.isCancelled {
+            let statistics = await backups.statistics
+            if let id = statistics.newestBackupID, id != reported,
+                let manifest = try? backups.store.entry(id: id).manifest
+            {
+                core.submit(.backupCompleted(backupID: id, revision: manifest.revision))
+                reported = id
+            }
+            try? await Task.sleep(for: .seconds(2))
+        }
     }
 
     private var urlHost: String { settings.address.contains(":") ? "[\(settings.address)]" : settings.address }

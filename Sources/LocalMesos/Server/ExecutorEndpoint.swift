@@ -106,19 +106,7 @@ struct ExecutorEndpoint: Sendable {
         }
         return Response(
             status: .ok, headers: [.contentType: MediaTypes.json],
-            body: ResponseBody { writer in
-                defer { Task { await agent.executorStreamClosed(key, streamID: id) } }
-                let encoder = MesosJSON.encoder()
-                for await event in events {
-                    let record = try encoder.encode(event)
-                    var buffer = ByteBuffer()
-                    buffer.writeString(String(record.count))
-                    buffer.writeInteger(UInt8(ascii: "\n"))
-                    buffer.writeBytes(record)
-                    try await writer.write(buffer)
-                }
-                try await writer.finish(nil)
-            })
+            body: RecordIOStreamBody.make(events) { Task { await agent.executorStreamClosed(key, streamID: id) } })
     }
 }
 

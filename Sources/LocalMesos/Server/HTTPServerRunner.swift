@@ -1,9 +1,14 @@
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// Runs a Hummingbird server for the duration of a body: waits until it listens, and on the way out (normal or
 /// thrown) runs `beforeStop` and shuts the server down.
+///
+/// The shutdown is graceful (the server stops accepting and finishes its connections), with cancellation only
+/// as a fallback after a few seconds: cancelling a NIO server while an accepted connection is still queued
+/// traps ("Deinited NIOAsyncWriter without calling finish()", apple/swift-nio#3481).
 enum HTTPServerRunner {
     static func withServer<Responder: HTTPResponder, T: Sendable>(
         responder: Responder, host: String, port: Int, logger: Logger,
@@ -23,10 +28,12 @@ enum HTTPServerRunner {
                 listeningContinuation.finish()
             },
             logger: serverLogger)
+        let services = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: [], logger: serverLogger))
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 defer { listeningContinuation.finish() }
-                try await app.run()
+                try await services.run()
             }
             var iterator = listening.makeAsyncIterator()
             guard await iterator.next() != nil else {
@@ -41,6 +48,12 @@ enum HTTPServerRunner {
                 result = .failure(error)
             }
             await beforeStop()
+            await services.triggerGracefulShutdown()
+            group.addTask {
+                try await Task.sleep(for: .seconds(5))
+                throw CancellationError()
+            }
+            _ = try? await group.next()
             group.cancelAll()
             try? await group.waitForAll()
             return try result.get()

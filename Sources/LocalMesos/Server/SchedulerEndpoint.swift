@@ -118,19 +118,7 @@ struct SchedulerEndpoint: Sendable {
         headers[Self.streamIDHeader] = streamID
         return Response(
             status: .ok, headers: headers,
-            body: ResponseBody { writer in
-                defer { Task { await master.streamClosed(streamID) } }
-                let encoder = MesosJSON.encoder()
-                for await event in events {
-                    let record = try encoder.encode(event)
-                    var buffer = ByteBuffer()
-                    buffer.writeString(String(record.count))
-                    buffer.writeInteger(UInt8(ascii: "\n"))
-                    buffer.writeBytes(record)
-                    try await writer.write(buffer)
-                }
-                try await writer.finish(nil)
-            })
+            body: RecordIOStreamBody.make(events) { Task { await master.streamClosed(streamID) } })
     }
 }
 

@@ -3,13 +3,12 @@ import Foundation
 import LocalMesos
 import Logging
 import MesosAPI
-import Synchronization
 import TaskContract
 
 /// A local Mesos for one executor test, running the real `etcd-mesos-executor` binary under its agents.
 ///
 /// Tests run in parallel, with other suites' clusters too: each cluster gets its own block of loopback
-/// addresses (agents 127.0.0.200, .204, …; the scheduler tests count from .100) and each agent offers only
+/// addresses (lent by `LoopbackBlocks`, returned afterwards) and each agent offers only
 /// three ports that were free on its address, the member's peer, client and reseed ports.
 struct ExecutorTestCluster: Sendable {
     let cluster: LocalCluster
@@ -24,17 +23,19 @@ struct ExecutorTestCluster: Sendable {
 
     var masterURL: String { cluster.url }
 
-    private static let nextBlock = Mutex(200)
-
     static func withCluster<T: Sendable>(
         agents: Int, _ body: @Sendable (ExecutorTestCluster) async throws -> T
     ) async throws -> T {
-        let executorBinary = try BuildProducts.executable("etcd-mesos-executor")
-        let first = nextBlock.withLock { block in
-            defer { block += 4 }
-            return block
+        precondition(agents <= LoopbackBlocks.blockSize, "an executor test cluster has at most 8 agents")
+        return try await LoopbackBlocks.withBlock { first in
+            try await withCluster(agents: agents, firstAddress: first, body)
         }
-        precondition(agents <= 4 && first + agents < 255, "out of loopback address blocks for executor tests")
+    }
+
+    private static func withCluster<T: Sendable>(
+        agents: Int, firstAddress first: Int, _ body: @Sendable (ExecutorTestCluster) async throws -> T
+    ) async throws -> T {
+        let executorBinary = try BuildProducts.executable("etcd-mesos-executor")
         let hosts = (0..<agents).map { "127.0.0.\(first + $0)" }
         var memberPorts: Set<Int> = []
         while memberPorts.count < 3 { memberPorts.insert(try FreePort.allocate(host: hosts[0])) }
@@ -62,9 +63,11 @@ struct ExecutorTestCluster: Sendable {
     }
 
     /// A task running `data`'s member under the executor, on `offer`'s agent; `rawData` replaces the encoded
-    /// task data (to send something broken).
+    /// task data (to send something broken); `etcdBinary` is the executor's `-etcd-bin`, and `executorFlags` are
+    /// added to its command line.
     func task(
-        _ data: EtcdTaskData, on offer: Offer, launchTimeout: String = "60s", rawData: Data? = nil
+        _ data: EtcdTaskData, on offer: Offer, launchTimeout: String = "60s", rawData: Data? = nil,
+        etcdBinary: String = "/usr/bin/etcd", executorFlags: [String] = []
     ) throws -> TaskInfo {
         let member = data.member
         return TaskInfo(
@@ -80,9 +83,9 @@ struct ExecutorTestCluster: Sendable {
                 command: CommandInfo(
                     value: executorBinary,
                     arguments: [
-                        "./etcd-mesos-executor", "-log_dir=./", "-etcd-bin=/usr/bin/etcd",
+                        "./etcd-mesos-executor", "-log_dir=./", "-etcd-bin=\(etcdBinary)",
                         "-launch-timeout=\(launchTimeout)",
-                    ],
+                    ] + executorFlags,
                     shell: false),
                 resources: [.scalar("cpus", 0.1), .scalar("mem", 32)], name: "etcd"),
             data: try rawData ?? data.encoded())

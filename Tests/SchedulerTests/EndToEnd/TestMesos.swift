@@ -2,7 +2,6 @@ import EtcdMesosTesting
 import Foundation
 import LocalMesos
 import Logging
-import Synchronization
 
 /// Local Mesos for an end-to-end test, in the test process so the test can kill and restart agents, and
 /// independent of the scheduler process so the scheduler can die and come back.
@@ -10,16 +9,18 @@ import Synchronization
 /// Tests run in parallel: each cluster gets its own block of loopback addresses (agents 127.0.0.<n>…) and
 /// free ports, so etcd members of different tests never meet.
 enum TestMesos {
-    private static let nextBlock = Mutex(100)
-
     static func withCluster<T: Sendable>(
         agents: Int, _ body: @Sendable (LocalCluster) async throws -> T
     ) async throws -> T {
-        let first = nextBlock.withLock { block in
-            defer { block += 8 }
-            return block
+        precondition(agents <= LoopbackBlocks.blockSize, "a test cluster has at most \(LoopbackBlocks.blockSize) agents")
+        return try await LoopbackBlocks.withBlock { first in
+            try await withCluster(agents: agents, firstAddress: first, body)
         }
-        precondition(first + agents < 255, "out of loopback address blocks for test clusters")
+    }
+
+    private static func withCluster<T: Sendable>(
+        agents: Int, firstAddress first: Int, _ body: @Sendable (LocalCluster) async throws -> T
+    ) async throws -> T {
         let directory = try TemporaryDirectory(prefix: "e2e-mesos")
         defer { directory.remove() }
         var logger = Logger(label: "test-mesos")

@@ -1,0 +1,150 @@
+import Foundation
+import Hummingbird
+
+/// The backup endpoints of the admin API, added to the scheduler's router:
+///
+/// - `POST /backups`: take a backup now → 201 with its manifest (`Location: /backups/<id>`); 409 with the running
+///   backup's ID while another runs (see `BackupService`); 503 when no member can be snapshotted; 502 when the
+///   member's stream fails. Needs `Authorization: Bearer <token>` when an admin token is set.
+/// - `GET /backups`: every backup's manifest, newest first (read from the sidecars, nothing is decompressed).
+/// - `GET /backups/{id}`: the `.tar.zst` archive, streamed from its file.
+/// - `GET /backups/{id}/manifest`: its manifest.
+///
+/// Errors are JSON `{"error": "…"}`: an ID that could address another file (`..`, `/`) → 400, an unknown
+/// ID → 404.
+public struct BackupRoutes: Sendable {
+    public var service: BackupService
+    /// When set, `POST /backups` needs `Authorization: Bearer <adminToken>`.
+    public var adminToken: String?
+
+    public init(service: BackupService, adminToken: String? = nil) {
+        self.service = service
+        self.adminToken = adminToken
+    }
+
+    public func add<Context: RequestContext>(to router: Router<Context>) {
+        router.post("/backups") { request, _ in await takeBackup(request) }
+        router.get("/backups") { _, _ in list() }
+        router.get("/backups/{id}") { _, context in try await download(context.parameters.get("id") ?? "", context) }
+        router.get("/backups/{id}/manifest") { _, context in manifest(context.parameters.get("id") ?? "") }
+        // Anything deeper (`/backups/../../etc/passwd` once split into segments) is a path trick or a typo.
+        // (A `/backups/**` route would clash with `/backups/{id}` in Hummingbird's router.)
+        router.get("/backups/{id}/{part}") { request, _ in Self.deeperPath(request.uri.path) }
+        router.get("/backups/{id}/{part}/**") { request, _ in Self.deeperPath(request.uri.path) }
+    }
+
+    private static func deeperPath(_ path: String) -> Response {
+        if path.contains("..") || path.lowercased().contains("%2") || path.lowercased().contains("%5c") {
+            return error("\"\(path)\" is not a backup path: backup IDs hold no path segments", .badRequest)
+        }
+        return error("no such backup resource: \(path)", .notFound)
+    }
+
+    private func takeBackup(_ request: Request) async -> Response {
+        if let adminToken, request.headers[.authorization] != "Bearer \(adminToken)" {
+            return Self.error(
+                "this endpoint needs the admin token: send Authorization: Bearer <token from -admin-token-file>",
+                .unauthorized)
+        }
+        do {
+            let manifest = try await service.takeBackup(trigger: .manual)
+            var response = Self.json(try manifest.encoded(), status: .created)
+            response.headers[.location] = "/backups/\(manifest.id)"
+            return response
+        } catch let error as BackupServiceError {
+            guard case .alreadyRunning(let running) = error else { return Self.error("\(error)", .conflict) }
+            return Self.encodable(RefusalBody(error: "\(error)", running: running), status: .conflict)
+        } catch let error as BackupError {
+            switch error {
+            case .noSourceAvailable: return Self.error("\(error)", .serviceUnavailable)
+            case .streamFailed, .snapshotHashMismatch, .snapshotSizeMismatch, .snapshotTooShort:
+                return Self.error("\(error)", .badGateway)
+            case .compressionFailed, .archiveWriteFailed, .fileSystem:
+                return Self.error("\(error)", .internalServerError)
+            }
+        } catch is CancellationError {
+            return Self.error("the backup was cancelled (the scheduler is stopping)", .serviceUnavailable)
+        } catch {
+            return Self.error("\(error)", .internalServerError)
+        }
+    }
+
+    private func list() -> Response {
+        do {
+            let manifests = try service.store.list()
+            return Self.json(try BackupManifest.encodeList(manifests), status: .ok)
+        } catch {
+            return Self.error("\(error)", .internalServerError)
+        }
+    }
+
+    private func manifest(_ id: String) -> Response {
+        do {
+            return Self.json(try service.store.entry(id: id).manifest.encoded(), status: .ok)
+        } catch let error as BackupStoreError {
+            return Self.error(error)
+        } catch {
+            return Self.error("\(error)", .internalServerError)
+        }
+    }
+
+    private func download(_ id: String, _ context: some RequestContext) async throws -> Response {
+        let entry: BackupStore.Entry
+        do { entry = try service.store.entry(id: id) } catch { return Self.error(error) }
+        let body = try await FileIO().loadFile(path: entry.archivePath, context: context)
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "application/zstd",
+                .contentLength: String(body.contentLength ?? 0),
+                .contentDisposition: "attachment; filename=\"\(entry.manifest.archiveFileName)\"",
+            ],
+            body: body)
+    }
+
+    // MARK: JSON
+
+    private struct RefusalBody: Encodable {
+        var error: String
+        var running: RunningBackup
+    }
+
+    private static func error(_ error: BackupStoreError) -> Response {
+        switch error {
+        case .invalidID: return Self.error("\(error)", .badRequest)
+        case .notFound: return Self.error("\(error)", .notFound)
+        case .unreadableManifest, .fileSystem: return Self.error("\(error)", .internalServerError)
+        }
+    }
+
+    private static func error(_ message: String, _ status: HTTPResponse.Status) -> Response {
+        encodable(["error": message], status: status)
+    }
+
+    private static func encodable(_ value: some Encodable, status: HTTPResponse.Status) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(value)) ?? Data(#"{"error":"the response could not be encoded"}"#.utf8)
+        return json(data, status: status)
+    }
+
+    private static func json(_ data: Data, status: HTTPResponse.Status) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "application/json", .contentLength: String(data.count)],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension BackupManifest {
+    /// A JSON array of manifests, in the given order, encoded like `encoded()`.
+    static func encodeList(_ manifests: [BackupManifest]) throws -> Data {
+        var data = Data("[".utf8)
+        for (index, manifest) in manifests.enumerated() {
+            if index > 0 { data.append(Data(",".utf8)) }
+            data.append(try manifest.encoded())
+        }
+        data.append(Data("]".utf8))
+        return data
+    }
+}

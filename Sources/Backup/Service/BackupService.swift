@@ -1,0 +1,253 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Keeps backups of the etcd cluster: takes one on request or on schedule, applies retention, tracks freshness.
+///
+/// **One backup at a time.** A request made while a backup runs is refused at once with
+/// `BackupServiceError.alreadyRunning`, which carries the running backup's ID (HTTP: 409 with that ID), instead
+/// of waiting for it. A backup that began before the request holds data from before it, so handing it out as
+/// "a snapshot taken now" would be wrong; and a refusal keeps HTTP requests short. The caller can fetch the
+/// running backup by its ID once it is listed, or ask again. The periodic schedule skips a turn the same way.
+///
+/// A started backup runs to its end even if the request that started it goes away (a client hanging up does
+/// not abandon a half-written snapshot); `cancelRunningBackup()` stops it, leaving nothing behind.
+///
+/// Retention runs after each successful backup and never while the newest attempt failed (`RetentionPolicy`).
+public actor BackupService {
+    /// Supplies what to back up at the moment of each backup: the scheduler's healthy members and the cluster's
+    /// name and epoch.
+    public typealias TargetProvider = @Sendable () async throws -> BackupTarget
+
+    public nonisolated let configuration: BackupServiceConfiguration
+    public nonisolated let store: BackupStore
+    private let target: TargetProvider
+    private let backup: EtcdSnapshotBackup
+    private let observer: (@Sendable (BackupProgress) async -> Void)?
+    private let onSuccess: (@Sendable (BackupManifest) async -> Void)?
+    private let logger: Logger
+    private let startedAt: Date
+
+    private var stats: BackupStatistics
+    private var runningTask: Task<BackupManifest, any Error>?
+    private let progressBox = RunningBackupBox()
+    private var lastAttemptEnded: ContinuousClock.Instant?
+    private var lastAttemptFailed = false
+    private let firstDue: ContinuousClock.Instant
+
+    /// Prepares the backup directory (creates it, removes leftovers of a crash, see `BackupStore.prepare()`).
+    ///
+    /// - Parameters:
+    ///   - progress: called after every chunk of a running backup's stream; the stream waits for it.
+    ///   - onSuccess: called with every new backup's manifest, periodic or requested, once it is durable and
+    ///     listed (the scheduler records it as the last good backup).
+    ///   - target: what to back up, asked at the start of every backup.
+    public init(
+        configuration: BackupServiceConfiguration,
+        logger: Logger = Logger(label: "etcd-mesos.backup"),
+        progress: (@Sendable (BackupProgress) async -> Void)? = nil,
+        onSuccess: (@Sendable (BackupManifest) async -> Void)? = nil,
+        target: @escaping TargetProvider
+    ) throws(BackupStoreError) {
+        self.configuration = configuration
+        store = BackupStore(directory: configuration.directory)
+        let cleanup = try store.prepare()
+        if cleanup != BackupStore.Preparation() {
+            logger.notice(
+                "cleaned up the backup directory after an interrupted run",
+                metadata: [
+                    "removed_partial_files": "\(cleanup.removedTemporaryFiles)",
+                    "recovered_archives": "\(cleanup.recoveredArchives)",
+                    "removed_broken_archives": "\(cleanup.removedBrokenArchives)",
+                ])
+        }
+        self.target = target
+        self.logger = logger
+        observer = progress
+        self.onSuccess = onSuccess
+        backup = EtcdSnapshotBackup(
+            archiver: SnapshotArchiver(
+                directory: store.directory, compression: configuration.compression,
+                toolVersion: configuration.toolVersion),
+            callTimeout: configuration.callTimeout, logger: logger)
+        let now = Date()
+        startedAt = now
+        stats = BackupStatistics(interval: configuration.interval)
+        let newest = (try? store.list())?.first
+        stats.newestBackupAt = newest?.createdAt
+        stats.newestBackupID = newest?.id
+        // The first periodic backup is due one interval after the newest existing one (or after start).
+        let age = newest.map { Duration.seconds(max(0, now.timeIntervalSince($0.createdAt))) } ?? .zero
+        firstDue = ContinuousClock.now + max(.zero, (configuration.interval ?? .zero) - age)
+    }
+
+    // MARK: Taking backups
+
+    /// Takes a backup now and returns its sidecar manifest once it is durable and listed.
+    ///
+    /// Throws `BackupServiceError.alreadyRunning` at once if a backup is running; `BackupError` if it fails
+    /// (nothing is then left in the directory).
+    public func takeBackup(trigger: BackupTrigger = .manual) async throws -> BackupManifest {
+        if let running = progressBox.state.withLock({ $0 }) { throw BackupServiceError.alreadyRunning(running) }
+        let started = RunningBackup(id: nil, trigger: trigger, startedAt: Date(), bytesReceived: 0, bytesTotal: 0)
+        progressBox.state.withLock { $0 = started }
+        let clock = ContinuousClock()
+        let began = clock.now
+        let task = Task { [target, backup, observer, progressBox] in
+            let cluster: BackupTarget
+            do { cluster = try await target() } catch is CancellationError { throw CancellationError() } catch {
+                throw BackupError.noSourceAvailable(reason: "the scheduler could not name the members: \(error)")
+            }
+            return try await backup.take(
+                of: cluster,
+                announce: { id in progressBox.state.withLock { $0?.id = id } },
+                progress: { progress in
+                    progressBox.state.withLock {
+                        $0?.bytesReceived = progress.bytesReceived
+                        $0?.bytesTotal = progress.bytesTotal
+                    }
+                    await observer?(progress)
+                })
+        }
+        runningTask = task
+        let result = await task.result
+        runningTask = nil
+        progressBox.state.withLock { $0 = nil }
+        lastAttemptEnded = clock.now
+        let duration = clock.now - began
+        switch result {
+        case .success(let manifest):
+            recordSuccess(manifest, duration: duration)
+            await onSuccess?(manifest)
+            return manifest
+        case .failure(let error as CancellationError):
+            // Stopping (shutdown) is no failure of the cluster's backups; the schedule retries as usual.
+            logger.notice("backup cancelled", metadata: ["trigger": "\(trigger)"])
+            throw error
+        case .failure(let error):
+            recordFailure(error, trigger: trigger)
+            throw error
+        }
+    }
+
+    /// Stops the running backup, if any; it ends with `CancellationError` and leaves nothing behind.
+    public func cancelRunningBackup() {
+        runningTask?.cancel()
+    }
+
+    /// Applies the retention policy now (also done after every successful backup); returns the IDs deleted.
+    /// Deletes nothing while the newest attempt failed.
+    @discardableResult
+    public func applyRetention(now: Date = Date()) throws(BackupStoreError) -> [String] {
+        try store.applyRetention(configuration.retention, now: now, newestAttemptFailed: lastAttemptFailed)
+    }
+
+    private func recordSuccess(_ manifest: BackupManifest, duration: Duration) {
+        lastAttemptFailed = false
+        stats.successes += 1
+        stats.consecutiveFailures = 0
+        stats.lastError = nil
+        stats.lastSuccessAt = Date()
+        stats.lastDuration = duration
+        stats.lastArchiveSize = manifest.archiveSize
+        stats.lastDatabaseSize = manifest.dbSize
+        stats.newestBackupAt = manifest.createdAt
+        stats.newestBackupID = manifest.id
+        logger.info(
+            "backup taken",
+            metadata: [
+                "id": "\(manifest.id)", "revision": "\(manifest.revision)", "db_bytes": "\(manifest.dbSize)",
+                "archive_bytes": "\(manifest.archiveSize ?? 0)", "seconds": "\(duration.seconds)",
+            ])
+        do {
+            let deleted = try applyRetention()
+            if !deleted.isEmpty {
+                logger.info("retention deleted old backups", metadata: ["ids": "\(deleted)"])
+            }
+        } catch {
+            logger.error("retention failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func recordFailure(_ error: any Error, trigger: BackupTrigger) {
+        lastAttemptFailed = true
+        stats.failures += 1
+        stats.consecutiveFailures += 1
+        stats.lastFailureAt = Date()
+        stats.lastError = "\(error)"
+        logger.error("backup failed", metadata: ["trigger": "\(trigger)", "error": "\(error)"])
+    }
+
+    // MARK: Schedule
+
+    /// Takes periodic backups until the calling task is cancelled; then stops a running periodic backup and
+    /// returns. With periodic backups off it just waits for cancellation (so it can run in a service group).
+    public func run() async {
+        guard let interval = configuration.interval else {
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+            return
+        }
+        await withTaskCancellationHandler {
+            while !Task.isCancelled {
+                let due = nextDue(interval: interval)
+                if due > .now {
+                    do { try await Task.sleep(until: due, tolerance: .milliseconds(50)) } catch { return }
+                    continue  // a manual backup may have moved the due time meanwhile
+                }
+                if let running = runningTask {
+                    _ = await running.result
+                    continue
+                }
+                _ = try? await takeBackup(trigger: .periodic)
+            }
+        } onCancel: {
+            Task { await self.cancelRunningBackup() }
+        }
+    }
+
+    /// One interval after the last attempt, or sooner after a failure; the first one after the newest backup.
+    private func nextDue(interval: Duration) -> ContinuousClock.Instant {
+        guard let lastAttemptEnded else { return firstDue }
+        return lastAttemptEnded + (lastAttemptFailed ? min(interval, configuration.retryAfterFailure) : interval)
+    }
+
+    // MARK: Reporting
+
+    /// Freshness and outcomes, including the running backup's progress.
+    public var statistics: BackupStatistics {
+        var current = stats
+        current.running = progressBox.state.withLock { $0 }
+        return current
+    }
+
+    /// The running backup, if any.
+    public nonisolated var running: RunningBackup? { progressBox.state.withLock { $0 } }
+
+    /// Degraded when the newest backup (or, with none yet, this service's start) is older than twice the
+    /// interval; `.disabled` when periodic backups are off.
+    public func health(now: Date = Date()) -> BackupHealth {
+        guard let interval = configuration.interval else { return .disabled }
+        let limit = (interval * 2).seconds
+        if let newest = stats.newestBackupAt {
+            let age = now.timeIntervalSince(newest)
+            guard age > limit else { return .healthy }
+            return .degraded(
+                reason: "the newest backup (\(stats.newestBackupID ?? "?")) is \(Int(age)) s old, more than twice "
+                    + "the backup interval (\(Int(interval.seconds)) s)" + failureSuffix)
+        }
+        let waited = now.timeIntervalSince(startedAt)
+        guard waited > limit else { return .healthy }
+        return .degraded(
+            reason: "no backup has been taken in the \(Int(waited)) s since the scheduler started, more than twice "
+                + "the backup interval (\(Int(interval.seconds)) s)" + failureSuffix)
+    }
+
+    private var failureSuffix: String {
+        stats.lastError.map { "; the last attempt failed: \($0)" } ?? ""
+    }
+}
+
+/// The running backup's state, shared with the backup's task without hopping onto the actor for every chunk.
+private final class RunningBackupBox: Sendable {
+    let state = Mutex<RunningBackup?>(nil)
+}

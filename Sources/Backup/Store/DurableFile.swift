@@ -1,0 +1,90 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+import Foundation
+
+/// The POSIX file steps that make a backup survive a crash: exclusive creation, full writes, fsync of files and
+/// of their directory, and a rename that never replaces an existing file.
+enum DurableFile {
+    /// The message for the current `errno`.
+    static var lastError: String { String(cString: strerror(errno)) }
+
+    /// Creates `path`, failing if it exists; readable by the owner only (backups hold every key and value).
+    static func createExclusive(_ path: String) throws(BackupError) -> Int32 {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .fileSystem(operation: "create", path: path, reason: lastError) }
+        return fd
+    }
+
+    /// Writes all of `bytes` to `fd`, retrying short writes and interrupts.
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(BackupError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw .fileSystem(operation: "write", path: path, reason: lastError)
+            }
+            offset += written
+        }
+    }
+
+    static func sync(_ fd: Int32, path: String) throws(BackupError) {
+        guard fsync(fd) == 0 else { throw .fileSystem(operation: "fsync", path: path, reason: lastError) }
+    }
+
+    /// Makes renames and unlinks in `directory` durable.
+    static func syncDirectory(_ directory: String) throws(BackupError) {
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw .fileSystem(operation: "open directory", path: directory, reason: lastError) }
+        defer { close(fd) }
+        try sync(fd, path: directory)
+    }
+
+    /// Gives `source` the name `destination` unless that exists (returns false then), and removes `source`.
+    /// A hard link fails with EEXIST instead of replacing, which `rename` would silently do.
+    static func moveNoReplace(_ source: String, to destination: String) throws(BackupError) -> Bool {
+        if link(source, destination) != 0 {
+            if errno == EEXIST { return false }
+            throw .fileSystem(operation: "link \(source) to", path: destination, reason: lastError)
+        }
+        unlink(source)
+        return true
+    }
+
+    /// Writes `data` to `path` atomically and durably: a `.partial` file beside it, fsync, rename, fsync the directory.
+    static func writeAtomically(_ data: Data, to path: String) throws(BackupError) {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        let temporary = "\(directory)/.\(url.lastPathComponent).\(UUID().uuidString.prefix(8))\(BackupID.partialSuffix)"
+        let fd = try createExclusive(temporary)
+        var closed = false
+        do throws(BackupError) {
+            try data.withBytes { (bytes) throws(BackupError) in try writeAll(fd, bytes, path: temporary) }
+            try sync(fd, path: temporary)
+            close(fd)
+            closed = true
+            guard rename(temporary, path) == 0 else {
+                throw .fileSystem(operation: "rename \(temporary) to", path: path, reason: lastError)
+            }
+            try syncDirectory(directory)
+        } catch {
+            if !closed { close(fd) }
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    /// Runs blocking file work (fsync of a large file, reading a whole archive) on a Dispatch thread, so the few
+    /// threads of Swift's cooperative pool keep serving other tasks meanwhile.
+    static func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try work() })
+            }
+        }
+    }
+}

@@ -1,0 +1,238 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import Logging
+import TaskContract
+
+/// The archive to restore from, on the local disk.
+struct FetchedArchive: Sendable, Equatable {
+    /// Where the archive is now.
+    var path: String
+    /// True when it was downloaded into the sandbox (and can be removed after the restore); false for a local
+    /// path given by the scheduler, which is used where it is and never removed.
+    var isDownloaded: Bool
+    var size: UInt64
+    /// Hex SHA-256, or nil when nobody asked for it (a local file without an expected hash).
+    var sha256: String?
+}
+
+/// Gets the backup archive a task names into the sandbox: an http(s) URL is streamed to
+/// `<destination>.partial` (bounded memory, hashed on the way) and renamed to `destination` only once its
+/// SHA-256 matches the expected one (if any); a local path (or `file://` URL) is used where it is, after hashing it.
+struct RestoreArchiveFetcher: Sendable {
+    /// The whole fetch's deadline, from the connect to the last byte.
+    var timeout: Duration
+    /// The longest the connection may stay silent; also bounds the connect.
+    var idleTimeout: Duration = .seconds(60)
+    var logger: Logger
+
+    /// Fetches `source` to `destination` (a path in the sandbox); relative local paths are taken from `sandbox`.
+    func fetch(
+        _ source: EtcdTaskData.RestoreSource, to destination: String, sandbox: String
+    ) async throws(MemberRestoreError) -> FetchedArchive {
+        let url = source.url
+        let expected = source.archiveSHA256.trimmingCharacters(in: .whitespaces).lowercased()
+        var fetched: FetchedArchive
+        if let path = Self.localPath(url, sandbox: sandbox) {
+            fetched = try await hashLocal(path, url: url, hashing: !expected.isEmpty)
+        } else if url.lowercased().hasPrefix("http://") || url.lowercased().hasPrefix("https://") {
+            fetched = try await download(url, to: destination + ".partial")
+        } else {
+            throw .unsupportedURL(url: url)
+        }
+        if !expected.isEmpty, let actual = fetched.sha256, actual != expected {
+            if fetched.isDownloaded { unlink(fetched.path) }
+            throw .archiveHashMismatch(url: url, expected: expected, actual: actual)
+        }
+        if fetched.isDownloaded {
+            guard rename(fetched.path, destination) == 0 else {
+                let reason = String(cString: strerror(errno))
+                unlink(fetched.path)
+                throw .fileSystem(operation: "rename \(fetched.path) to", path: destination, reason: reason)
+            }
+            fetched.path = destination
+        }
+        return fetched
+    }
+
+    /// The path a `file://` URL or a plain path names; nil for anything with another scheme.
+    static func localPath(_ url: String, sandbox: String) -> String? {
+        if url.lowercased().hasPrefix("file://") { return URL(string: url)?.path ?? String(url.dropFirst(7)) }
+        if url.contains("://") { return nil }
+        if url.hasPrefix("/") { return url }
+        let relative = url.hasPrefix("./") ? String(url.dropFirst(2)) : url
+        return (sandbox.hasSuffix("/") ? sandbox : sandbox + "/") + relative
+    }
+
+    // MARK: Local files
+
+    private func hashLocal(_ path: String, url: String, hashing: Bool) async throws(MemberRestoreError)
+        -> FetchedArchive
+    {
+        let result = await BlockingWork.run { () -> Result<FetchedArchive, MemberRestoreError> in
+            var info = stat()
+            guard stat(path, &info) == 0 else {
+                return .failure(.fetchFailed(url: url, reason: String(cString: strerror(errno))))
+            }
+            guard (info.st_mode & S_IFMT) == S_IFREG else {
+                return .failure(.fetchFailed(url: url, reason: "\(path) is not a regular file"))
+            }
+            guard hashing else {
+                return .success(
+                    FetchedArchive(path: path, isDownloaded: false, size: UInt64(info.st_size), sha256: nil))
+            }
+            guard let handle = FileHandle(forReadingAtPath: path) else {
+                let reason = String(cString: strerror(errno))
+                return .failure(.fetchFailed(url: url, reason: "cannot open \(path): \(reason)"))
+            }
+            defer { try? handle.close() }
+            var hasher = SHA256()
+            var size: UInt64 = 0
+            do {
+                while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                    hasher.update(data: chunk)
+                    size += UInt64(chunk.count)
+                }
+            } catch {
+                return .failure(.fetchFailed(url: url, reason: "cannot read \(path): \(error)"))
+            }
+            return .success(FetchedArchive(path: path, isDownloaded: false, size: size, sha256: Self.hex(hasher)))
+        }
+        return try result.get()
+    }
+
+    // MARK: HTTP
+
+    /// Downloads `url` to `partial`; removes it on failure.
+    private func download(_ url: String, to partial: String) async throws(MemberRestoreError) -> FetchedArchive {
+        unlink(partial)
+        let idle = min(idleTimeout, timeout).wholeNanoseconds
+        var configuration = HTTPClient.Configuration(
+            timeout: .init(connect: .nanoseconds(idle), read: .nanoseconds(idle)))
+        // One request to the scheduler that asked for the restore: a refused connection means it is not there,
+        // and failing at once says so; the scheduler launches the restore again when it is back.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let outcome: Result<FetchedArchive, MemberRestoreError>
+        do {
+            let started = ContinuousClock.now
+            guard
+                let fetched = try await Self.withDeadline(timeout, { try await stream(url, to: partial, with: client) })
+            else {
+                throw MemberRestoreError.fetchTimedOut(url: url, after: timeout)
+            }
+            logger.info(
+                "fetched the backup archive",
+                metadata: [
+                    "url": "\(url)", "bytes": "\(fetched.size)", "seconds": "\(ContinuousClock.now - started)",
+                ])
+            outcome = .success(fetched)
+        } catch let error as MemberRestoreError {
+            outcome = .failure(error)
+        } catch is CancellationError {
+            outcome = .failure(.stopped)
+        } catch let error as HTTPClientError where error == .deadlineExceeded {
+            outcome = .failure(.fetchTimedOut(url: url, after: timeout))
+        } catch {
+            outcome = .failure(.fetchFailed(url: url, reason: Self.describe(error)))
+        }
+        try? await client.shutdown()
+        if case .failure = outcome { unlink(partial) }
+        return try outcome.get()
+    }
+
+    /// Streams the body of `url` into `partial`, hashing it; memory stays at a few chunks (the body is
+    /// read with back-pressure).
+    private func stream(_ url: String, to partial: String, with client: HTTPClient) async throws -> FetchedArchive {
+        var request = HTTPClientRequest(url: url)
+        request.method = .GET
+        let response = try await client.execute(request, timeout: .nanoseconds(timeout.wholeNanoseconds))
+        guard response.status.code == 200 else {
+            var body = ""
+            for try await chunk in response.body {
+                body += String(buffer: chunk)
+                if body.utf8.count > 2048 { break }
+            }
+            throw MemberRestoreError.httpStatus(
+                url: url, status: Int(response.status.code), body: String(body.prefix(2048)))
+        }
+        let fd = open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw MemberRestoreError.fileSystem(
+                operation: "create", path: partial, reason: String(cString: strerror(errno)))
+        }
+        defer { close(fd) }
+        var hasher = SHA256()
+        var size: UInt64 = 0
+        for try await chunk in response.body {
+            try chunk.withUnsafeReadableBytes { bytes throws(MemberRestoreError) in
+                hasher.update(bufferPointer: bytes)
+                try Self.writeAll(fd, bytes, path: partial)
+            }
+            size += UInt64(chunk.readableBytes)
+        }
+        try Task.checkCancellation()
+        return FetchedArchive(path: partial, isDownloaded: true, size: size, sha256: Self.hex(hasher))
+    }
+
+    private static func writeAll(
+        _ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String
+    ) throws(MemberRestoreError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw .fileSystem(operation: "write", path: path, reason: String(cString: strerror(errno)))
+            }
+            offset += written
+        }
+    }
+
+    /// `operation`'s result, or nil once `timeout` has passed (the operation is then cancelled).
+    private static func withDeadline<T: Sendable>(
+        _ timeout: Duration, _ operation: @escaping @Sendable () async throws -> T
+    ) async throws -> T? {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await operation() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+    }
+
+    private static func hex(_ hasher: SHA256) -> String {
+        hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// AsyncHTTPClient's and NIO's errors, in words.
+    private static func describe(_ error: any Error) -> String {
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .connectTimeout: return "the connection timed out"
+            case .readTimeout: return "the server went silent (read timeout)"
+            case .remoteConnectionClosed: return "the server closed the connection before the end of the archive"
+            default: return "\(error)"
+            }
+        }
+        let text = "\(error)"
+        if text.contains("Connection refused") { return "the connection was refused (nothing listens there)" }
+        return text
+    }
+}
+
+extension Duration {
+    /// Whole nanoseconds, for NIO's `TimeAmount`.
+    var wholeNanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

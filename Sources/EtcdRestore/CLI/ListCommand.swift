@@ -1,0 +1,63 @@
+import ArgumentParser
+import Backup
+import Foundation
+
+/// `list <backup dir | http(s)://scheduler>`: the backups a directory or a scheduler holds, newest first.
+struct ListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List backups, newest first: a table, or their manifests with --json.",
+        discussion: "Only the sidecar manifests are read; nothing is decompressed.\n\n\(RestoreExitCode.helpText)")
+
+    @Argument(help: ArgumentHelp("A backup directory, or the scheduler's URL (http://host:port).", valueName: "source"))
+    var source: String
+
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let source = source
+        try await CommandRunner.run(json: output.json) { console throws(RestoreFailure) in
+            let manifests: [BackupManifest]
+            if source.hasPrefix("http://") || source.hasPrefix("https://") {
+                guard let url = SchedulerAPI.normalize(source) else {
+                    throw .schedulerUnreachable(url: source, reason: "it is not a URL")
+                }
+                manifests = try await Self.fromScheduler(url)
+            } else {
+                manifests = try await Self.fromDirectory(source, console: console)
+            }
+            console.document(manifests)
+            if manifests.isEmpty {
+                console.result("no backups in \(source)")
+            } else {
+                console.result(BackupTable.render(manifests))
+            }
+        }
+    }
+
+    static func fromScheduler(_ url: String) async throws(RestoreFailure) -> [BackupManifest] {
+        do {
+            return try await SchedulerAPI.with(baseURL: url) { api in try await api.backups() }
+        } catch let failure as RestoreFailure {
+            throw failure
+        } catch {
+            throw .unexpected(reason: "\(error)")
+        }
+    }
+
+    static func fromDirectory(_ directory: String, console: Console) async throws(RestoreFailure) -> [BackupManifest] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+            throw .notAFile(path: directory, reason: "no such directory")
+        }
+        guard isDirectory.boolValue else {
+            throw .notAFile(path: directory, reason: "not a directory (to check one archive, use `verify`)")
+        }
+        let (manifests, unreadable) = try await runBlocking { () throws(RestoreFailure) in
+            let store = BackupStore(directory: directory)
+            do throws(BackupStoreError) { return (try store.list(), try store.unreadableManifests()) } catch { throw .store(error) }
+        }
+        for problem in unreadable { console.warning("skipped: \(problem)") }
+        return manifests
+    }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+
+/// `seed <archive | backup id> --scheduler http://…`: after total loss, a fresh cluster from a backup.
+struct SeedCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "seed",
+        abstract: "After total loss: have the scheduler start a fresh cluster from a backup, and follow it until healthy.",
+        discussion: """
+            A local archive is verified first, and must be a backup the scheduler holds (same ID and bytes): the \
+            scheduler restores from its own copy, so copy the archive and its .json sidecar into the scheduler's \
+            backup directory first. A backup ID is looked up on the scheduler. A backup of another cluster than \
+            the scheduler's is refused unless --force. Then POST /restore asks the scheduler for a new cluster epoch \
+            from the backup; its first member restores the data dir with etcd's own tool and the scheduler grows \
+            the cluster. The command follows /stats until every member runs and the cluster is healthy, then asks \
+            the members (etcd Status) for their revision, which must be at least the snapshot's.
+
+            Progress goes to stderr on a terminal; --json prints one JSON object per line (events "verified", \
+            "requested", "progress", "done", or "error").
+
+            \(RestoreExitCode.helpText)
+            """)
+
+    @Argument(help: ArgumentHelp("An archive file, or the ID of a backup the scheduler holds.", valueName: "backup"))
+    var backup: String
+
+    @Option(name: .long, help: ArgumentHelp("The scheduler's admin URL.", valueName: "http://host:port"))
+    var scheduler: String
+
+    @Option(name: .long, help: ArgumentHelp("File holding the scheduler's admin token (its -admin-token-file).", valueName: "file"))
+    var tokenFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("How long to wait for a healthy cluster at the snapshot's revision (Go syntax: 90s, 10m, 1h).", valueName: "duration"))
+    var timeout = "10m"
+
+    @Option(name: .long, help: .hidden)
+    var pollInterval = "1s"
+
+    @Flag(name: .long, help: "Seed from a backup of another cluster, or from the scheduler's copy when it differs from the local file.")
+    var force = false
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard SchedulerAPI.normalize(scheduler) != nil else {
+            throw ValidationError("--scheduler \(scheduler) is not a URL like http://host:port")
+        }
+        guard RestoreDuration.parse(timeout) != nil else { throw ValidationError("--timeout \(timeout) is not a duration like 10m") }
+        guard RestoreDuration.parse(pollInterval) != nil else { throw ValidationError("--poll-interval \(pollInterval) is not a duration") }
+        _ = try token()
+    }
+
+    /// The token from `--token-file`, trimmed; a missing or empty file is a usage error.
+    func token() throws -> String? {
+        guard let tokenFile else { return nil }
+        guard let text = try? String(contentsOfFile: tokenFile, encoding: .utf8) else {
+            throw ValidationError("--token-file \(tokenFile) cannot be read")
+        }
+        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !token.isEmpty else { throw ValidationError("--token-file \(tokenFile) is empty") }
+        return token
+    }
+
+    func run() async throws {
+        let url = SchedulerAPI.normalize(scheduler)!
+        let token = try token()
+        let procedure = SeedProcedure(
+            backup: backup, force: force, timeout: RestoreDuration.parse(timeout)!,
+            pollInterval: RestoreDuration.parse(pollInterval)!)
+        try await CommandRunner.run(json: output.json) { console throws(RestoreFailure) in
+            let report: SeedProcedure.Report
+            do {
+                report = try await SchedulerAPI.with(baseURL: url, token: token) { api in
+                    try await procedure.run(api: api, console: console)
+                }
+            } catch let failure as RestoreFailure {
+                throw failure
+            } catch {
+                throw .unexpected(reason: "\(error)")
+            }
+            console.event(report)
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Backup
+import Foundation
+
+/// Backup freshness for `/stats` (`backup_*` fields), `/metrics` and a degraded `/healthz`.
+struct BackupStatus: AdminStatusContributor {
+    let service: BackupService
+
+    func statsFields() async -> [String: StatsBody.Value] {
+        let statistics = await service.statistics
+        var fields: [String: StatsBody.Value] = [
+            "backup_successes": .number(Double(statistics.successes)),
+            "backup_failures": .number(Double(statistics.failures)),
+            "backup_consecutive_failures": .number(Double(statistics.consecutiveFailures)),
+            "backup_running": .number(statistics.running == nil ? 0 : 1),
+        ]
+        fields["backup_last_success_at"] = statistics.lastSuccessAt.map { .text(BackupTimestamp.iso8601($0)) } ?? .null
+        fields["backup_last_duration_seconds"] = statistics.lastDuration.map { .number($0.seconds) } ?? .null
+        fields["backup_last_archive_bytes"] = statistics.lastArchiveSize.map { .number(Double($0)) } ?? .null
+        fields["backup_newest_id"] = statistics.newestBackupID.map { .text($0) } ?? .null
+        fields["backup_last_error"] = statistics.lastError.map { .text($0) } ?? .null
+        fields["backup_interval_seconds"] = statistics.interval.map { .number($0.seconds) } ?? .null
+        return fields
+    }
+
+    func degradedReasons() async -> [String] {
+        if case .degraded(let reason) = await service.health() { return ["backups: \(reason)"] }
+        return []
+    }
+
+    func metricSamples() async -> [String: Double] {
+        await service.statistics.metricSamples
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

@@ -1,1 +1,0 @@
-// Placeholder while the suite is written; remove when it has real tests.
