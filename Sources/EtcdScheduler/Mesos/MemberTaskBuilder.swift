@@ -15,8 +15,8 @@ struct MemberTaskBuilder: Sendable {
     var executorFileName: String
     var etcdFileName: String
     var toolFileNames: [String]
-    /// The base URL under which backups are downloadable (for a restore), e.g. the artifact server's.
-    var backupBaseURL: String
+    /// The admin API's base URL, under which backups are downloadable (for a restore); known once it listens.
+    var backupBaseURL: @Sendable () -> String
 
     func taskInfo(for launch: MemberLaunch, restoreSHA256: String?) throws -> MesosAPI.TaskInfo {
         let member = launch.member
@@ -33,7 +33,7 @@ struct MemberTaskBuilder: Sendable {
             clusterToken: Self.clusterToken(frameworkName: frameworkName, epoch: launch.clusterEpoch),
             restore: launch.restoreFromBackup.map {
                 EtcdTaskData.RestoreSource(
-                    url: "\(backupBaseURL)/backups/\($0)", archiveSHA256: restoreSHA256 ?? "")
+                    url: "\(backupBaseURL())/backups/\($0)", archiveSHA256: restoreSHA256 ?? "")
             })
         let ports = [member.peerPort, member.clientPort, member.reseedPort].sorted()
         let executor = ExecutorInfo(

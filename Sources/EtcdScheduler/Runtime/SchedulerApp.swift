@@ -6,6 +6,7 @@ import LocalMesos
 import Logging
 import MesosAPI
 import Reconciler
+import Synchronization
 
 /// The scheduler's composition root: builds the adapters around the reconciler from validated settings and
 /// runs them until cancelled (SIGTERM/SIGINT in the binary). With `-master=local` it first starts an embedded
@@ -102,6 +103,7 @@ public struct SchedulerApp: Sendable {
         let link = MesosLink()
         let artifacts = ArtifactFiles(binaries: settings.binaries)
         let metrics = SchedulerMetrics()
+        let adminURL = Mutex("http://\(urlHost):\(settings.adminPort)")
         try await withThrowingTaskGroup(of: Void.self) { group in
             let artifactRouter = Router()
             ArtifactRoutes(files: artifacts.served).add(to: artifactRouter)
@@ -112,7 +114,7 @@ public struct SchedulerApp: Sendable {
             let taskBuilder = MemberTaskBuilder(
                 frameworkName: settings.frameworkName, artifactBaseURL: "http://\(urlHost):\(artifactPort)",
                 executorFileName: artifacts.executorName, etcdFileName: artifacts.etcdName,
-                toolFileNames: artifacts.toolNames, backupBaseURL: "http://\(urlHost):\(settings.adminPort)")
+                toolFileNames: artifacts.toolNames, backupBaseURL: { adminURL.withLock { $0 } })
             let actions = SchedulerActions(
                 link: link, taskBuilder: taskBuilder, store: store,
                 membership: MembershipOperator(pool: pool, logger: logger),
@@ -143,6 +145,7 @@ public struct SchedulerApp: Sendable {
             let adminServer = try await HTTPListener.start(
                 adminRouter, host: "0.0.0.0", port: settings.adminPort, name: "admin", logger: logger)
             let adminPort = adminServer.port
+            adminURL.withLock { $0 = "http://\(urlHost):\(adminPort)" }
 
             let framework = FrameworkInfo(
                 user: Self.currentUser, name: settings.frameworkName,

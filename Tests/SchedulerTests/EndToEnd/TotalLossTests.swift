@@ -1,0 +1,56 @@
+import EtcdClient
+import EtcdMesosTesting
+import Foundation
+import LocalMesos
+import Testing
+
+/// After every member is lost the scheduler waits instead of starting an empty cluster over the lost data,
+/// and a restore seeds a new cluster holding exactly the snapshot's keys.
+@Suite("End to end: total loss and restore", .serialized)
+struct TotalLossTests {
+    @Test("total loss: the scheduler waits; a seed from a backup brings back 3 members with the snapshot's keys")
+    func seedAfterTotalLoss() async throws {
+        try await TestMesos.withCluster(agents: 6) { mesos in
+            let directory = try TemporaryDirectory(prefix: "e2e-total-loss")
+            defer { directory.remove() }
+            let arguments = try schedulerArguments(
+                master: mesos.url, stateFile: directory.appending("state.json"),
+                extra: ["-chill=1s", "-backup-dir=\(directory.appending("backups"))", "-backup-interval=0"])
+            try await SchedulerProcess.with(
+                arguments: arguments, adminPort: try FreePort.allocate(), logPath: directory.appending("scheduler.log")
+            ) { scheduler in
+                try await waitForHealthyCluster(scheduler, size: 3, timeout: .seconds(90), "3 healthy members")
+                let urls = try await scheduler.runningClientURLs()
+                try await writeKeys(10_000, prefix: "/e2e/kept/", via: urls[0])
+                let taken = try await scheduler.post("/backups")
+                #expect(taken.status == 201, "\(String(decoding: taken.body, as: UTF8.self))")
+                let manifest = try JSONSerialization.jsonObject(with: taken.body) as? [String: Any] ?? [:]
+                let backupID = try #require(manifest["id"] as? String)
+                let snapshotRevision = try #require(manifest["revision"] as? Int)
+                try await writeKeys(100, prefix: "/e2e/after-snapshot/", via: urls[0])
+
+                for url in urls { try await agent(runningMemberAt: url, in: mesos).kill() }
+                try await eventually(timeout: .seconds(30), "the scheduler to wait for an operator") {
+                    try await scheduler.stat("awaiting_operator") == 1
+                }
+                let launchedBefore = try await scheduler.stat("launched_servers")
+                try await Task.sleep(for: .seconds(3))
+                #expect(try await scheduler.stat("launched_servers") == launchedBefore, "nothing launched while waiting")
+                #expect(try await scheduler.get("/healthz").status == 503)
+
+                let clock = ContinuousClock()
+                let started = clock.now
+                let restore = try await scheduler.post("/restore", body: Data(#"{"backup":"\#(backupID)"}"#.utf8))
+                #expect(restore.status == 202, "\(String(decoding: restore.body, as: UTF8.self))")
+                try await waitForHealthyCluster(scheduler, size: 3, timeout: .seconds(120), "3 healthy restored members")
+                print("e2e: seed of \(backupID) → 3 healthy members in \(clock.now - started)")
+                for url in try await scheduler.runningClientURLs() {
+                    #expect(try await countKeys(prefix: "/e2e/kept/", via: url) == 10_000, "kept keys at \(url)")
+                    #expect(try await countKeys(prefix: "/e2e/after-snapshot/", via: url) == 0, "later keys at \(url)")
+                    let status = try await EtcdClient.withClient(endpoint: url) { try await $0.status() }
+                    #expect(status.revision >= Int64(snapshotRevision))
+                }
+            }
+        }
+    }
+}
