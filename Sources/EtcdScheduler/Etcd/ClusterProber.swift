@@ -13,7 +13,7 @@ struct ClusterProber: Sendable {
     func observe(_ members: [MemberIdentity]) async -> ClusterObservation {
         let statuses = await withTaskGroup(of: (MemberIdentity, EtcdStatus?).self) { group in
             for member in members {
-                group.addTask { (member, try? await pool.client(for: member.clientURL).status()) }
+                group.addTask { (member, await Self.status(of: member, pool: pool)) }
             }
             var results: [(MemberIdentity, EtcdStatus?)] = []
             for await result in group { results.append(result) }
@@ -33,6 +33,16 @@ struct ClusterProber: Sendable {
         let quorum = (try? await client.range(quorumKey)) != nil
         return ClusterObservation(
             members: list.map { $0.map(Self.member) }, probes: probes, quorumConfirmed: quorum)
+    }
+
+    /// `Maintenance.Status`, tried twice: swift-nio-http2 closes a connection that received many control
+    /// frames (etcd answers messages with PINGs), and the first call after that fails while it reconnects.
+    static func status(of member: MemberIdentity, pool: EtcdClientPool) async -> EtcdStatus? {
+        for attempt in 0..<2 {
+            if let status = try? await pool.client(for: member.clientURL).status() { return status }
+            if attempt == 0 { try? await Task.sleep(for: .milliseconds(200)) }
+        }
+        return nil
     }
 
     static func memberStatus(_ status: EtcdStatus) -> MemberStatus {

@@ -125,7 +125,6 @@ public struct SchedulerApp: Sendable {
             group.addTask { await core.run() }
             let backups = try makeBackupService(core: core)
             group.addTask { await backups.run() }
-            group.addTask { await Self.reportBackups(backups, to: core) }
             if let laterRestore {
                 group.addTask {
                     await StartupRestore.requestWhenLost(laterRestore, core: core, logger: logger)
@@ -179,27 +178,16 @@ public struct SchedulerApp: Sendable {
             retention: RetentionPolicy(keepNewest: backup.retention.keepNewest, keepWithin: backup.retention.keepWithin),
             compression: BackupCompression(level: backup.compressionLevel), toolVersion: "etcd-mesos-swift")
         let clusterName = settings.frameworkName
-        return try BackupService(configuration: configuration, logger: logger) {
+        // Each new good backup is persisted as the cluster's last good backup.
+        return try BackupService(
+            configuration: configuration, logger: logger,
+            onSuccess: { core.submit(.backupCompleted(backupID: $0.id, revision: $0.revision)) }
+        ) {
             let members = await core.members.filter { $0.state == .running }.map {
                 BackupSourceCandidate(endpoint: $0.identity.clientURL, name: $0.identity.name)
             }
             return BackupTarget(
                 clusterName: clusterName, clusterEpoch: await core.persistedState.clusterEpoch, members: members)
-        }
-    }
-
-    /// Tells the reconciler of each new good backup, so it is persisted as the cluster's last good backup.
-    private static func reportBackups(_ backups: BackupService, to core: SchedulerCore) async {
-        var reported: String?
-        while !Task.isCancelled {
-            let statistics = await backups.statistics
-            if let id = statistics.newestBackupID, id != reported,
-                let manifest = try? backups.store.entry(id: id).manifest
-            {
-                core.submit(.backupCompleted(backupID: id, revision: manifest.revision))
-                reported = id
-            }
-            try? await Task.sleep(for: .seconds(2))
         }
     }
 
