@@ -10,17 +10,19 @@ extension RestoreCLITests {
         let scratch = try TemporaryDirectory(prefix: "restore-verify")
         defer { scratch.remove() }
         let result = try await runRestoreCLI(["verify", fixture.newerArchive], temporaryDirectory: scratch.path)
-        print(result)
         #expect(result.exitCode == 0, "\(result)")
         #expect(result.stdout.contains("sidecar \(fixture.newerArchive).json"), "\(result)")
         #expect(result.stdout.contains("archive SHA-256 \(fixture.newer.archiveSHA256 ?? "?")"), "\(result)")
         #expect(result.stdout.contains("database SHA-256 \(fixture.newer.dbSHA256)"), "\(result)")
-        #expect(result.stdout.contains("etcdctl 3.4.23 snapshot status: revision \(fixture.newer.revision)"), "\(result)")
-        #expect(result.stdout.contains("backup \(fixture.newer.id) of cluster \(BackupFixture.clusterName) (epoch 2) is good"))
+        #expect(
+            result.stdout.contains("etcdctl 3.4.23 snapshot status: revision \(fixture.newer.revision)"), "\(result)")
+        #expect(
+            result.stdout.contains(
+                "backup \(fixture.newer.id) of cluster \(BackupFixture.clusterName) (epoch 2) is good"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path).isEmpty)
 
-        let json = try await runRestoreCLI(["verify", fixture.newerArchive, "--json"], temporaryDirectory: scratch.path)
-        print(json)
+        let json = try await runRestoreCLI(
+            ["verify", fixture.newerArchive, "--json"], temporaryDirectory: scratch.path)
         #expect(json.exitCode == 0, "\(json)")
         let document = try json.jsonObject()
         #expect(document["ok"] as? Bool == true)

@@ -18,7 +18,8 @@ struct LocalArchive: Sendable {
             throw .notAFile(path: path, reason: "no such file")
         }
         guard !isDirectory.boolValue else {
-            throw .notAFile(path: path, reason: "it is a directory, not a backup archive (list a directory with `list`)")
+            throw .notAFile(
+                path: path, reason: "it is a directory, not a backup archive (list a directory with `list`)")
         }
         let sidecarPath = path + ".json"
         if let data = FileManager.default.contents(atPath: sidecarPath) {

@@ -1,16 +1,16 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A TCP port on 127.0.0.1 that was free a moment ago (the kernel's pick for port 0), for a throwaway etcd.
 enum LoopbackPort {
     static func allocate() throws(RestoreFailure) -> Int {
         #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
+            let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { throw failure("socket") }
         defer { close(fd) }
@@ -29,6 +29,7 @@ enum LoopbackPort {
     }
 
     private static func failure(_ call: String) -> RestoreFailure {
-        .fileSystem(operation: "\(call) a loopback socket for", path: "127.0.0.1", reason: String(cString: strerror(errno)))
+        .fileSystem(
+            operation: "\(call) a loopback socket for", path: "127.0.0.1", reason: String(cString: strerror(errno)))
     }
 }

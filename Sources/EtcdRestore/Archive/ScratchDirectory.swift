@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A hidden directory for one command's temporary files (the extracted database, a data dir being restored),
 /// created with `mkdtemp` and removed by `remove()` on every path out, interrupted ones included.

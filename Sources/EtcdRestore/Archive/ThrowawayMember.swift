@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import EtcdClient
 import Foundation
 import Logging
 import ProcessControl
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A one-member etcd restored from a snapshot into a scratch directory and started on free loopback ports, to
 /// count the live keys and prove that the backup restores. It is stopped on every path out.
@@ -61,7 +62,9 @@ struct ThrowawayMember {
     }
 
     /// Polls the member until it answers a count of every key, or fails when etcd exits or 60 s pass.
-    private func waitForCensus(clientURL: String, child: ChildProcess, logPath: String) async throws(RestoreFailure) -> Census {
+    private func waitForCensus(clientURL: String, child: ChildProcess, logPath: String) async throws(RestoreFailure)
+        -> Census
+    {
         var logger = Logger(label: "etcd-mesos-restore")
         logger.logLevel = .critical
         let clock = ContinuousClock()
@@ -70,7 +73,8 @@ struct ThrowawayMember {
         while true {
             if Task.isCancelled { throw .interrupted }
             if let status = child.exitStatus {
-                throw .toolFailed(command: "\(etcd) (throwaway member)", status: status.description, output: Self.log(logPath))
+                throw .toolFailed(
+                    command: "\(etcd) (throwaway member)", status: status.description, output: Self.log(logPath))
             }
             do {
                 let (_, count, revision) = try await EtcdClient.withClient(

@@ -8,7 +8,8 @@ enum CommandRunner {
     ) async throws(ReportedFailure) {
         let console = Console(json: json)
         let signals = TerminationSignals()
-        let outcome: Result<Void, RestoreFailure> = await withTaskGroup(of: Result<Void, RestoreFailure>?.self) { group in
+        let outcome: Result<Void, RestoreFailure> = await withTaskGroup(of: Result<Void, RestoreFailure>?.self) {
+            group in
             group.addTask {
                 do throws(RestoreFailure) {
                     try await body(console)

@@ -30,7 +30,8 @@ struct DataDirCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("This member's peer URLs, as in --initial-cluster.", valueName: "urls"))
     var initialAdvertisePeerUrls: String
 
-    @Option(name: .long, help: ArgumentHelp("The data dir to create (absent, or an empty directory).", valueName: "dir"))
+    @Option(
+        name: .long, help: ArgumentHelp("The data dir to create (absent, or an empty directory).", valueName: "dir"))
     var dataDir: String
 
     @Option(
@@ -113,7 +114,9 @@ struct DataDirDocument: Encodable {
         [
             "restored member \(name) into \(dataDir) from backup \(backup) (revision \(revision)) with \(tool)",
             "  initial cluster \(initialCluster), token \(initialClusterToken)",
-            bumpRevision.map { "  revision bumped by \($0)" + (markCompacted ? ", old revisions marked compacted" : "") }
+            bumpRevision.map {
+                "  revision bumped by \($0)" + (markCompacted ? ", old revisions marked compacted" : "")
+            }
                 ?? "  \(tool) has no --bump-revision: revisions continue from the snapshot's",
             "start it with: etcd --name \(name) --data-dir \(dataDir) and this member's peer and client URLs",
         ]

@@ -38,7 +38,8 @@ struct InspectCommand: AsyncParsableCommand {
                 let member = ThrowawayMember(
                     tool: report.tool, etcd: try ThrowawayMember.locateEtcd(beside: report.tool))
                 console.progress("counting keys on a throwaway etcd member restored from the backup…")
-                let scratch = ScratchDirectory(existing: URL(fileURLWithPath: database).deletingLastPathComponent().path)
+                let scratch = ScratchDirectory(
+                    existing: URL(fileURLWithPath: database).deletingLastPathComponent().path)
                 census = try await member.census(of: database, in: scratch)
             }
             let document = InspectDocument(report, liveKeys: census?.liveKeys)
@@ -117,7 +118,8 @@ struct InspectDocument: Encodable {
     }
 
     var lines: [String] {
-        let member = [sourceMember.name, "id \(sourceMember.id)", sourceMember.endpoint].compactMap { $0 }
+        let member =
+            [sourceMember.name, "id \(sourceMember.id)", sourceMember.endpoint].compactMap { $0 }
             .joined(separator: ", ") + (sourceMember.wasLeader ? ", the leader" : "")
         var rows: [(String, String)] = [
             ("backup", id),

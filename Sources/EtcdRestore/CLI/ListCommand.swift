@@ -48,14 +48,20 @@ struct ListCommand: AsyncParsableCommand {
     static func fromDirectory(_ directory: String, console: Console) async throws(RestoreFailure) -> [BackupManifest] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
-            throw .notAFile(path: directory, reason: "no such directory")
+            let looksLikeAddress = directory.contains(":") && !directory.contains("/")
+            throw .notAFile(
+                path: directory,
+                reason: "no such directory"
+                    + (looksLikeAddress ? " (for a scheduler, give its URL: http://\(directory))" : ""))
         }
         guard isDirectory.boolValue else {
             throw .notAFile(path: directory, reason: "not a directory (to check one archive, use `verify`)")
         }
         let (manifests, unreadable) = try await runBlocking { () throws(RestoreFailure) in
             let store = BackupStore(directory: directory)
-            do throws(BackupStoreError) { return (try store.list(), try store.unreadableManifests()) } catch { throw .store(error) }
+            do throws(BackupStoreError) { return (try store.list(), try store.unreadableManifests()) } catch {
+                throw .store(error)
+            }
         }
         for problem in unreadable { console.warning("skipped: \(problem)") }
         return manifests

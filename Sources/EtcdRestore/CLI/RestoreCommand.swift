@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import ArgumentParser
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// `etcd-mesos-restore`: the operator's CLI for backups of an etcd-mesos cluster.
 public struct RestoreCommand: AsyncParsableCommand {

@@ -5,7 +5,8 @@ import Foundation
 struct SeedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "seed",
-        abstract: "After total loss: have the scheduler start a fresh cluster from a backup, and follow it until healthy.",
+        abstract:
+            "After total loss: have the scheduler start a fresh cluster from a backup, and follow it until healthy.",
         discussion: """
             A local archive is verified first, and must be a backup the scheduler holds (same ID and bytes): the \
             scheduler restores from its own copy, so copy the archive and its .json sidecar into the scheduler's \
@@ -27,16 +28,25 @@ struct SeedCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The scheduler's admin URL.", valueName: "http://host:port"))
     var scheduler: String
 
-    @Option(name: .long, help: ArgumentHelp("File holding the scheduler's admin token (its -admin-token-file).", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("File holding the scheduler's admin token (its -admin-token-file).", valueName: "file"))
     var tokenFile: String?
 
-    @Option(name: .long, help: ArgumentHelp("How long to wait for a healthy cluster at the snapshot's revision (Go syntax: 90s, 10m, 1h).", valueName: "duration"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "How long to wait for a healthy cluster at the snapshot's revision (Go syntax: 90s, 10m, 1h).",
+            valueName: "duration"))
     var timeout = "10m"
 
     @Option(name: .long, help: .hidden)
     var pollInterval = "1s"
 
-    @Flag(name: .long, help: "Seed from a backup of another cluster, or from the scheduler's copy when it differs from the local file.")
+    @Flag(
+        name: .long,
+        help: "Seed from a backup of another cluster, or from the scheduler's copy when it differs from the local file."
+    )
     var force = false
 
     @OptionGroup var output: OutputOptions
@@ -45,8 +55,12 @@ struct SeedCommand: AsyncParsableCommand {
         guard SchedulerAPI.normalize(scheduler) != nil else {
             throw ValidationError("--scheduler \(scheduler) is not a URL like http://host:port")
         }
-        guard RestoreDuration.parse(timeout) != nil else { throw ValidationError("--timeout \(timeout) is not a duration like 10m") }
-        guard RestoreDuration.parse(pollInterval) != nil else { throw ValidationError("--poll-interval \(pollInterval) is not a duration") }
+        guard RestoreDuration.parse(timeout) != nil else {
+            throw ValidationError("--timeout \(timeout) is not a duration like 10m")
+        }
+        guard RestoreDuration.parse(pollInterval) != nil else {
+            throw ValidationError("--poll-interval \(pollInterval) is not a duration")
+        }
         _ = try token()
     }
 

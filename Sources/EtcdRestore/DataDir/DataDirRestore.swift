@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Backup
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Restores one member's data dir from an archive, offline, with etcd's own tool.
 ///
@@ -91,7 +92,8 @@ public struct DataDirRestore: Sendable {
     /// Renames the restored directory to the target (absent, or an empty directory, which rename replaces).
     private func moveIntoPlace(_ restored: String, parent: String) throws(RestoreFailure) {
         guard rename(restored, target) == 0 else {
-            let reason = errno == ENOTEMPTY || errno == EEXIST || errno == ENOTDIR
+            let reason =
+                errno == ENOTEMPTY || errno == EEXIST || errno == ENOTDIR
                 ? "it changed while the restore ran (\(String(cString: strerror(errno))))"
                 : String(cString: strerror(errno))
             throw .fileSystem(operation: "move the restored data dir to", path: target, reason: reason)

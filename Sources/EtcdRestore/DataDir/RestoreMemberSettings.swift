@@ -44,7 +44,8 @@ public struct RestoreMemberSettings: Sendable, Hashable {
         }
         let own = Set(entries.filter { $0.name == name }.map(\.url))
         guard !own.isEmpty else {
-            return "--initial-cluster has no entry for member \"\(name)\" (it names \(entries.map(\.name).joined(separator: ", ")))"
+            let names = entries.map(\.name).joined(separator: ", ")
+            return "--initial-cluster has no entry for member \"\(name)\" (it names \(names))"
         }
         let advertised = initialAdvertisePeerURLs.split(separator: ",").map(String.init)
         for url in advertised where !Self.isPeerURL(url) {

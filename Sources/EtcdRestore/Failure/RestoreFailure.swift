@@ -63,6 +63,8 @@ public enum RestoreFailure: Error, CustomStringConvertible, Sendable, Equatable 
     // MARK: Interrupted (exit 130)
 
     case interrupted
+    /// Interrupted once `POST /restore` was sent; the scheduler carries on with a restore it accepted.
+    case interruptedAfterRequest(backup: String, scheduler: String, accepted: Bool)
 
     /// The exit code the CLI ends with.
     public var exitCode: RestoreExitCode {
@@ -74,7 +76,7 @@ public enum RestoreFailure: Error, CustomStringConvertible, Sendable, Equatable 
         case .schedulerUnreachable, .tokenRejected, .schedulerAnswer: return .scheduler
         case .timedOut: return .timeout
         case .toolMissing, .toolFailed, .fileSystem, .unexpected: return .local
-        case .interrupted: return .interrupted
+        case .interrupted, .interruptedAfterRequest: return .interrupted
         }
     }
 
@@ -90,8 +92,9 @@ public enum RestoreFailure: Error, CustomStringConvertible, Sendable, Equatable 
                 + "the manifest says \(manifest)"
         case .targetNotEmpty(let path, let entries):
             let shown = entries.prefix(5).joined(separator: ", ") + (entries.count > 5 ? ", …" : "")
-            return "refusing to restore into \(path): it is not empty (\(entries.count) entries: \(shown)); "
-                + "give a new or empty directory"
+            let count = "\(entries.count) \(entries.count == 1 ? "entry" : "entries")"
+            return
+                "refusing to restore into \(path): it is not empty (\(count): \(shown)); give a new or empty directory"
         case .targetNotDirectory(let path):
             return "refusing to restore into \(path): it exists and is not a directory"
         case .parentMissing(let path):
@@ -129,13 +132,20 @@ public enum RestoreFailure: Error, CustomStringConvertible, Sendable, Equatable 
         case .timedOut(let after, let waitingFor, let lastState):
             return "timed out after \(RestoreDuration.format(after)) waiting for \(waitingFor); last seen: \(lastState)"
         case .toolMissing(let searched):
-            return "no etcd snapshot tool found (looked for etcdutl and etcdctl in \(searched.joined(separator: ", "))); "
+            return
+                "no etcd snapshot tool found (looked for etcdutl and etcdctl in \(searched.joined(separator: ", "))); "
                 + "install etcd's tools or pass --etcd-bin-dir"
         case .toolFailed(let command, let status, let output):
             return "`\(command)` \(status)" + (output.isEmpty ? "" : ":\n\(output)")
         case .fileSystem(let operation, let path, let reason): return "cannot \(operation) \(path): \(reason)"
         case .unexpected(let reason): return reason
-        case .interrupted: return "interrupted; temporary files were removed"
+        case .interrupted: return "interrupted by a signal; this command's temporary files were removed"
+        case .interruptedAfterRequest(let backup, let scheduler, let accepted):
+            return accepted
+                ? "interrupted by a signal; the scheduler at \(scheduler) goes on restoring backup \(backup): "
+                    + "follow it with GET \(scheduler)/stats, or run the same seed command again"
+                : "interrupted by a signal while asking the scheduler at \(scheduler) to restore backup \(backup); "
+                    + "it may have accepted: check GET \(scheduler)/stats before asking again"
         }
     }
 }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Where the CLI writes: results to stdout (a table, a report, or JSON with `--json`), progress to stderr only
 /// when stderr is a terminal, warnings and errors to stderr always.

@@ -19,8 +19,8 @@ public final class SchedulerAPI: Sendable {
         self.baseURL = baseURL
         self.token = token
         self.requestTimeout = requestTimeout
-        var configuration = HTTPClient.Configuration(
-            timeout: .init(connect: .seconds(5), read: .seconds(Int64(RestoreDuration.seconds(requestTimeout)))))
+        // The read timeout is the request's own deadline: `POST /restore` verifies the archive before answering.
+        var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(5)))
         configuration.connectionPool.retryConnectionEstablishment = false
         client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
@@ -85,7 +85,8 @@ public final class SchedulerAPI: Sendable {
     /// `POST /restore {"backup": id}`: the answer when accepted (202); the refusal as a `RestoreFailure`.
     public func restore(id: String) async throws(RestoreFailure) -> RestoreAnswer {
         let payload = Data(RestoreJSON.string(["backup": id], pretty: false).utf8)
-        let (status, body) = try await send("/restore", post: payload, authorized: true)
+        // The scheduler verifies the whole archive before it answers: about a second per 200 MB of database.
+        let (status, body) = try await send("/restore", post: payload, authorized: true, timeout: .seconds(600))
         switch status {
         case 200, 202: return try decode(RestoreAnswer.self, body, what: "POST /restore")
         case 409:
@@ -101,7 +102,7 @@ public final class SchedulerAPI: Sendable {
     // MARK: HTTP
 
     private func send(
-        _ path: String, post body: Data? = nil, authorized: Bool = false
+        _ path: String, post body: Data? = nil, authorized: Bool = false, timeout: Duration? = nil
     ) async throws(RestoreFailure) -> (status: Int, body: Data) {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = body == nil ? .GET : .POST
@@ -113,7 +114,7 @@ public final class SchedulerAPI: Sendable {
         if authorized, let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         do {
             let response = try await client.execute(
-                request, timeout: .seconds(Int64(RestoreDuration.seconds(requestTimeout))))
+                request, timeout: .milliseconds(Int64(RestoreDuration.seconds(timeout ?? requestTimeout) * 1000)))
             let bytes = try await response.body.collect(upTo: 64 << 20)
             return (Int(response.status.code), Data(bytes.readableBytesView))
         } catch is CancellationError {
@@ -126,7 +127,8 @@ public final class SchedulerAPI: Sendable {
 
     private func decode<T: Decodable>(_ type: T.Type, _ body: Data, what: String) throws(RestoreFailure) -> T {
         do { return try RestoreJSON.decoder().decode(type, from: body) } catch {
-            throw .schedulerAnswer(url: baseURL, status: 200, message: "\(what) answered JSON this CLI cannot read: \(error)")
+            throw .schedulerAnswer(
+                url: baseURL, status: 200, message: "\(what) answered JSON this CLI cannot read: \(error)")
         }
     }
 

@@ -58,18 +58,30 @@ public struct SeedProcedure: Sendable {
             "seeding from backup \(manifest.id): cluster \(manifest.clusterName), revision \(manifest.revision), "
                 + "created \(BackupTable.createdAt(manifest.createdAt)) UTC")
 
-        let answer = try await api.restore(id: manifest.id)
-        console.result("the scheduler \(answer.outcome == "accepted" ? "accepted" : "reports") the restore: \(answer.message)")
+        let answer: RestoreAnswer
+        do throws(RestoreFailure) {
+            answer = try await api.restore(id: manifest.id)
+        } catch .interrupted {
+            throw .interruptedAfterRequest(backup: manifest.id, scheduler: api.baseURL, accepted: false)
+        }
+        console.result(
+            "the scheduler \(answer.outcome == "accepted" ? "accepted" : "reports") the restore: \(answer.message)")
         console.event(AnsweredEvent(outcome: answer.outcome, message: answer.message))
 
         let clock = ContinuousClock()
         let started = clock.now
         let deadline = started + timeout
-        let stats = try await waitUntilHealthy(api: api, console: console, clock: clock, started: started, deadline: deadline)
-        console.result("cluster healthy: \(stats.runningServers)/\(stats.clusterSize) members running")
-
-        let revisions = try await waitForRevision(
-            manifest.revision, api: api, console: console, clock: clock, deadline: deadline)
+        let stats: SchedulerStats
+        let revisions: [String: Int64]
+        do throws(RestoreFailure) {
+            stats = try await waitUntilHealthy(
+                api: api, console: console, clock: clock, started: started, deadline: deadline)
+            console.result("cluster healthy: \(stats.runningServers)/\(stats.clusterSize) members running")
+            revisions = try await waitForRevision(
+                manifest.revision, api: api, console: console, clock: clock, deadline: deadline)
+        } catch .interrupted {
+            throw .interruptedAfterRequest(backup: manifest.id, scheduler: api.baseURL, accepted: true)
+        }
         let highest = revisions.values.max() ?? 0
         let elapsed = RestoreDuration.seconds(clock.now - started)
         console.result(
@@ -107,7 +119,9 @@ public struct SeedProcedure: Sendable {
                 if case .interrupted = error { throw error }
                 lastState = "\(error)"
             }
-            try await pause(until: deadline, clock: clock, waitingFor: "every member to run and the cluster to be healthy", lastState: lastState)
+            try await pause(
+                until: deadline, clock: clock, waitingFor: "every member to run and the cluster to be healthy",
+                lastState: lastState)
         }
     }
 
@@ -134,8 +148,10 @@ public struct SeedProcedure: Sendable {
                 if Task.isCancelled { throw RestoreFailure.interrupted }
                 if !revisions.isEmpty { lastRevisions = revisions }
                 if let highest = revisions.values.max(), highest >= revision { return revisions }
-                lastState = revisions.isEmpty
-                    ? "no running member answered: " + (problems.isEmpty ? "the scheduler lists none" : problems.joined(separator: "; "))
+                lastState =
+                    revisions.isEmpty
+                    ? "no running member answered: "
+                        + (problems.isEmpty ? "the scheduler lists none" : problems.joined(separator: "; "))
                     : "members at " + revisions.map { "\($0.key) \($0.value)" }.sorted().joined(separator: ", ")
             } catch {
                 if case .interrupted = error { throw error }
@@ -145,9 +161,11 @@ public struct SeedProcedure: Sendable {
                 if !lastRevisions.isEmpty {
                     throw .revisionBehind(snapshotRevision: revision, memberRevisions: lastRevisions)
                 }
-                throw .timedOut(after: timeout, waitingFor: "a member to report revision ≥ \(revision)", lastState: lastState)
+                throw .timedOut(
+                    after: timeout, waitingFor: "a member to report revision ≥ \(revision)", lastState: lastState)
             }
-            try await pause(until: deadline, clock: clock, waitingFor: "a member at revision ≥ \(revision)", lastState: lastState)
+            try await pause(
+                until: deadline, clock: clock, waitingFor: "a member at revision ≥ \(revision)", lastState: lastState)
         }
     }
 

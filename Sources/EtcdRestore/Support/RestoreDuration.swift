@@ -27,13 +27,15 @@ public enum RestoreDuration {
         let milliseconds = Int64(seconds(duration) * 1000)
         if milliseconds < 1000 { return "\(milliseconds)ms" }
         if milliseconds < 60_000 {
-            return milliseconds % 1000 == 0 ? "\(milliseconds / 1000)s" : String(format: "%.1fs", Double(milliseconds) / 1000)
+            return milliseconds % 1000 == 0
+                ? "\(milliseconds / 1000)s" : String(format: "%.1fs", Double(milliseconds) / 1000)
         }
         let totalSeconds = milliseconds / 1000
         let hours = totalSeconds / 3600
         let minutes = totalSeconds % 3600 / 60
         let remaining = totalSeconds % 60
-        return (hours > 0 ? "\(hours)h" : "") + (minutes > 0 ? "\(minutes)m" : "") + (remaining > 0 ? "\(remaining)s" : "")
+        return (hours > 0 ? "\(hours)h" : "") + (minutes > 0 ? "\(minutes)m" : "")
+            + (remaining > 0 ? "\(remaining)s" : "")
     }
 
     /// The duration in (fractional) seconds.

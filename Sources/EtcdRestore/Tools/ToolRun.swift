@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 import ProcessControl
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Runs one etcd tool (`etcdutl`, `etcdctl`) to completion and returns its combined output.
 ///
@@ -28,10 +29,13 @@ struct ToolRun {
 
     /// The exit status and the output, whatever the status.
     func run() async throws(RestoreFailure) -> (ChildProcess.ExitStatus, String) {
-        var template = Array("\(FileManager.default.temporaryDirectory.path)/etcd-mesos-restore-tool-XXXXXX".utf8CString)
+        var template = Array(
+            "\(FileManager.default.temporaryDirectory.path)/etcd-mesos-restore-tool-XXXXXX".utf8CString)
         let fd = mkstemp(&template)
         guard fd >= 0 else {
-            throw .fileSystem(operation: "create a file for the output of", path: executable, reason: String(cString: strerror(errno)))
+            throw .fileSystem(
+                operation: "create a file for the output of", path: executable, reason: String(cString: strerror(errno))
+            )
         }
         close(fd)
         let outputPath = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)

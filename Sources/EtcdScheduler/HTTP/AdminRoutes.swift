@@ -10,6 +10,8 @@ struct AdminRoutes: Sendable {
     /// Extra `/stats` fields and `/healthz` reasons from other parts (backups).
     var extras: [any AdminStatusContributor]
     var adminToken: String?
+    /// The framework name, which names the cluster in backups.
+    var clusterName: String
 
     func add(to router: Router<BasicRequestContext>) {
         router.route("/stats", [.get: { _, _ in JSONResponse.make(await statsBody()) }])
@@ -40,7 +42,8 @@ struct AdminRoutes: Sendable {
 
     private func statsBody() async -> StatsBody {
         var fields: [String: StatsBody.Value] = [
-            "framework_id": await core.persistedState.frameworkID.map { .text($0.rawValue) } ?? .null
+            "framework_id": await core.persistedState.frameworkID.map { .text($0.rawValue) } ?? .null,
+            "cluster_name": .text(clusterName),
         ]
         for extra in extras { fields.merge(await extra.statsFields()) { _, new in new } }
         return StatsBody(stats: await core.stats, extra: fields)

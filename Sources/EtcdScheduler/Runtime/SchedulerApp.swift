@@ -136,7 +136,8 @@ public struct SchedulerApp: Sendable {
 
             let adminRouter = Router()
             let admin = AdminRoutes(
-                core: core, metrics: metrics, extras: [BackupStatus(service: backups)], adminToken: adminToken)
+                core: core, metrics: metrics, extras: [BackupStatus(service: backups)], adminToken: adminToken,
+                clusterName: settings.frameworkName)
             admin.add(to: adminRouter)
             BackupRoutes(service: backups, adminToken: adminToken).add(to: adminRouter)
             RestoreRoute(core: core, store: backupStore, clusterName: settings.frameworkName, admin: admin)

@@ -95,3 +95,8 @@ extension Trait where Self == BackupFixtureTrait {
     /// Real backups shared by the suite's tests (read them, copy them; never change them).
     static var backupFixture: Self { Self() }
 }
+
+extension BackupManifest {
+    /// `created_at` as the manifest's JSON has it (`2024-01-31T23:59:59.123Z`).
+    var createdAtText: String { BackupTimestamp.iso8601(createdAt) }
+}

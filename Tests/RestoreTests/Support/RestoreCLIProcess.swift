@@ -2,6 +2,10 @@ import EtcdMesosTesting
 import Foundation
 import ProcessControl
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// What one run of the built `etcd-mesos-restore` printed and how it ended.
 struct CLIResult: Sendable, CustomStringConvertible {
     var exitCode: Int32
@@ -9,7 +13,9 @@ struct CLIResult: Sendable, CustomStringConvertible {
     var stderr: String
     var seconds: Double
 
-    var description: String { "exit \(exitCode) after \(String(format: "%.2f", seconds))s\nstdout:\n\(stdout)\nstderr:\n\(stderr)" }
+    var description: String {
+        "exit \(exitCode) after \(String(format: "%.2f", seconds))s\nstdout:\n\(stdout)\nstderr:\n\(stderr)"
+    }
 
     /// stdout as JSON.
     func json<T: Decodable>(_ type: T.Type) throws -> T {
@@ -43,8 +49,10 @@ struct CLIFailure: Error, CustomStringConvertible {
 /// Runs the built `etcd-mesos-restore` with `arguments` and waits for it (at most `timeout`, then it is killed).
 ///
 /// Its temporary files go to `temporaryDirectory` (`TMPDIR`), so a test can check that none were left behind.
+/// With `interruptWhen`, it gets SIGINT (as from Ctrl-C) as soon as that condition holds.
 func runRestoreCLI(
-    _ arguments: [String], temporaryDirectory: String? = nil, timeout: Duration = .seconds(60)
+    _ arguments: [String], temporaryDirectory: String? = nil, timeout: Duration = .seconds(60),
+    interruptWhen: (@Sendable () -> Bool)? = nil
 ) async throws -> CLIResult {
     let binary = try BuildProducts.executable("etcd-mesos-restore")
     let capture = try TemporaryDirectory(prefix: "restore-cli")
@@ -60,11 +68,23 @@ func runRestoreCLI(
     let child = try ChildProcess.launch(
         executable: "/bin/sh", arguments: ["-c", #"exec "$0" "$@" 2>"$RESTORE_CLI_STDERR""#, binary] + arguments,
         environment: environment, outputPath: stdoutPath)
+    if let interruptWhen {
+        do {
+            try await eventually(timeout: timeout, "the moment to interrupt etcd-mesos-restore") {
+                interruptWhen() || child.exitStatus != nil
+            }
+        } catch {
+            await child.terminate(gracePeriod: .seconds(2))
+            throw error
+        }
+        child.signal(SIGINT)
+    }
     guard let status = await child.waitForExit(timeout: timeout) else {
         await child.terminate(gracePeriod: .seconds(2))
         throw CLIFailure(message: "`etcd-mesos-restore \(arguments.joined(separator: " "))` ran longer than \(timeout)")
     }
-    let seconds = Double((clock.now - started).components.attoseconds) / 1e18 + Double((clock.now - started).components.seconds)
+    let seconds =
+        Double((clock.now - started).components.attoseconds) / 1e18 + Double((clock.now - started).components.seconds)
     guard case .exited(let code) = status else {
         throw CLIFailure(message: "etcd-mesos-restore \(status)")
     }

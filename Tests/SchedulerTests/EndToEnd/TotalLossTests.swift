@@ -2,6 +2,7 @@ import EtcdClient
 import EtcdMesosTesting
 import Foundation
 import LocalMesos
+import ProcessControl
 import Testing
 
 /// After every member is lost the scheduler waits instead of starting an empty cluster over the lost data,
@@ -40,9 +41,17 @@ struct TotalLossTests {
 
                 let clock = ContinuousClock()
                 let started = clock.now
-                let restore = try await scheduler.post("/restore", body: Data(#"{"backup":"\#(backupID)"}"#.utf8))
-                #expect(restore.status == 202, "\(String(decoding: restore.body, as: UTF8.self))")
-                try await waitForHealthyCluster(scheduler, size: 3, timeout: .seconds(120), "3 healthy restored members")
+                // The operator's one command: the CLI asks for the restore and follows it until every member is
+                // healthy and the revision is at least the snapshot's.
+                let seedLog = directory.appending("seed.log")
+                let seed = try ChildProcess.launch(
+                    executable: try BuildProducts.executable("etcd-mesos-restore"),
+                    arguments: ["seed", backupID, "--scheduler", scheduler.adminURL, "--timeout", "3m", "--json"],
+                    outputPath: seedLog)
+                let exit = await seed.waitForExit()
+                let seedOutput = (try? String(contentsOfFile: seedLog, encoding: .utf8)) ?? ""
+                #expect(exit == .exited(0), "etcd-mesos-restore seed: \(seedOutput)")
+                try await waitForHealthyCluster(scheduler, size: 3, timeout: .seconds(60), "3 healthy restored members")
                 print("e2e: seed of \(backupID) → 3 healthy members in \(clock.now - started)")
                 for url in try await scheduler.runningClientURLs() {
                     #expect(try await countKeys(prefix: "/e2e/kept/", via: url) == 10_000, "kept keys at \(url)")
