@@ -165,29 +165,9 @@ func withRestoredMember<T>(
         "--initial-advertise-peer-urls", peerURL,
     ]
     _ = try await runTool(binaries.etcdutl ?? binaries.etcdctl, restoreArguments)
-    let child = try ChildProcess.launch(
-        executable: binaries.etcd,
-        arguments: [
-            "--name", "restored", "--data-dir", dataDir, "--listen-client-urls", clientURL,
-            "--advertise-client-urls", clientURL, "--listen-peer-urls", peerURL,
-            "--initial-advertise-peer-urls", peerURL, "--initial-cluster", "restored=\(peerURL)",
-        ],
-        environment: ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ETCD") },
-        outputPath: directory + "/restored.log")
-    do {
-        try await eventually(timeout: .seconds(20), "the restored member to serve reads") {
-            try await EtcdClient.withClient(endpoint: clientURL, callTimeout: .seconds(1)) { client in
-                _ = try await client.range("probe")
-                return true
-            }
-        }
-        let result = try await body(clientURL)
-        await child.terminate(gracePeriod: .seconds(5))
-        return result
-    } catch {
-        await child.terminate(gracePeriod: .seconds(5))
-        throw error
-    }
+    return try await withEtcdOnDataDir(
+        dataDir, name: "restored", peerURL: peerURL, clientURL: clientURL, binaries: binaries,
+        logPath: directory + "/restored.log", body)
 }
 
 /// A service on `cluster`'s running members, as the scheduler would set it up.

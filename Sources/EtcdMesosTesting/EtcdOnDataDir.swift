@@ -1,11 +1,10 @@
 import EtcdClient
-import EtcdMesosTesting
 import Foundation
 import ProcessControl
 
-/// Starts `binaries.etcd` on a restored data dir (its membership comes from the data dir), waits until it serves
-/// reads, runs `body` with its client URL, and stops it on every path.
-func withEtcdOnDataDir<T>(
+/// Starts `binaries.etcd` on a restored data dir (its membership comes from the data dir), waits until it
+/// serves reads, runs `body` with its client URL, and stops it on every path.
+public func withEtcdOnDataDir<T>(
     _ dataDir: String, name: String, peerURL: String, clientURL: String, binaries: EtcdBinaries, logPath: String,
     isolation: isolated (any Actor)? = #isolation,
     _ body: (_ clientURL: String) async throws -> T
@@ -23,7 +22,7 @@ func withEtcdOnDataDir<T>(
         try await eventually(timeout: .seconds(20), "etcd on the restored data dir to serve reads") {
             if let status = child.exitStatus {
                 let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-                throw CLIFailure(message: "etcd \(status):\n\(log.suffix(2000))")
+                throw EtcdOnDataDirError(description: "etcd exited (\(status)):\n\(log.suffix(2000))")
             }
             return try await EtcdClient.withClient(endpoint: clientURL, callTimeout: .seconds(1)) { client in
                 _ = try await client.range("probe")
@@ -37,4 +36,9 @@ func withEtcdOnDataDir<T>(
         await child.terminate(gracePeriod: .seconds(5))
         throw error
     }
+}
+
+/// etcd did not come up on a restored data dir.
+public struct EtcdOnDataDirError: Error, CustomStringConvertible {
+    public let description: String
 }
