@@ -136,7 +136,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "Executor", dependencies: ["EtcdExecutor"]),
+        .executableTarget(name: "Executor", dependencies: ["EtcdExecutor", "ProcessControl"]),
         .target(
             name: "EtcdRestore",
             dependencies: [
@@ -148,7 +148,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        .executableTarget(name: "Restore", dependencies: ["EtcdRestore"]),
+        .executableTarget(name: "Restore", dependencies: ["EtcdRestore", "ProcessControl"]),
         .target(
             name: "EtcdMesosTesting",
             dependencies: [

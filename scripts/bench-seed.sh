@@ -30,6 +30,10 @@ stat() { curl -s "localhost:$ADMIN/stats" | python3 -c "import json,sys; print(j
 wait_healthy() {
     for _ in $(seq 1 600); do
         [ "$(stat running_servers)" = "3" ] && [ "$(stat healthy)" = "1" ] && return 0
+        if ! kill -0 "$SCHED_PID" 2>/dev/null; then
+            wait "$SCHED_PID" && code=0 || code=$?
+            echo "the scheduler exited with status $code"; tail -20 "$WORK/scheduler.log"; exit 1
+        fi
         sleep 0.2
     done
     echo "timed out waiting for 3 healthy members"; tail -20 "$WORK/scheduler.log"; exit 1

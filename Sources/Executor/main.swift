@@ -1,3 +1,5 @@
+import ProcessControl
 import EtcdExecutor
 
+BrokenPipes.ignore()
 await EtcdExecutorCommand.start()

@@ -1,4 +1,6 @@
+import ProcessControl
 import EtcdRestore
 
 // The composition root is `RestoreCommand`; this file only hands it the process.
+BrokenPipes.ignore()
 await RestoreCommand.runMain()

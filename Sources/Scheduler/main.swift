@@ -5,6 +5,7 @@ import Logging
 import ProcessControl
 
 // etcd-mesos-scheduler: parse the Go-style flags, set up logging, run until SIGTERM/SIGINT.
+BrokenPipes.ignore()
 let options: SchedulerOptions
 let settings: SchedulerSettings
 do {

@@ -128,6 +128,8 @@ public struct SchedulerApp: Sendable {
             if let laterRestore {
                 group.addTask {
                     await StartupRestore.requestWhenLost(laterRestore, core: core, logger: logger)
+                    // The group ends the scheduler when any task ends: this one has done its job, not failed.
+                    while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
                 }
             }
             if settings.allowEmptyCluster {

@@ -2,6 +2,7 @@ import EtcdMesosTesting
 import Foundation
 import LocalMesos
 import Logging
+import ProcessControl
 
 /// Local Mesos for an end-to-end test, in the test process so the test can kill and restart agents, and
 /// independent of the scheduler process so the scheduler can die and come back.
@@ -12,6 +13,7 @@ enum TestMesos {
     static func withCluster<T: Sendable>(
         agents: Int, _ body: @Sendable (LocalCluster) async throws -> T
     ) async throws -> T {
+        BrokenPipes.ignore()  // an HTTP peer hanging up must not kill the test process
         precondition(agents <= LoopbackBlocks.blockSize, "a test cluster has at most \(LoopbackBlocks.blockSize) agents")
         return try await LoopbackBlocks.withBlock { first in
             try await withCluster(agents: agents, firstAddress: first, body)
