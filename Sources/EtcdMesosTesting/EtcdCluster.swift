@@ -36,7 +36,8 @@ public final class EtcdCluster: Sendable {
     private let allMembers: Mutex<[Member]>
 
     /// How long `waitUntilServing` waits by default.
-    public static let readinessTimeout = Duration.seconds(20)
+    /// Generous: CI starts every suite at once on two cores, and a JVM or an etcd then takes long to come up.
+    public static let readinessTimeout = Duration.seconds(60)
     /// A leader stopping together with its followers can take up to 7 s: its leadership transfer times out.
     static let stopGracePeriod = Duration.seconds(10)
 

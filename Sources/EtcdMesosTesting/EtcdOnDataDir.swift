@@ -19,7 +19,7 @@ public func withEtcdOnDataDir<T>(
         environment: ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ETCD") },
         outputPath: logPath)
     do {
-        try await eventually(timeout: .seconds(20), "etcd on the restored data dir to serve reads") {
+        try await eventually(timeout: .seconds(60), "etcd on the restored data dir to serve reads") {
             if let status = child.exitStatus {
                 let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
                 throw EtcdOnDataDirError(description: "etcd exited (\(status)):\n\(log.suffix(2000))")

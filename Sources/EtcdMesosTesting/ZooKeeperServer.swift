@@ -44,7 +44,8 @@ public final class ZooKeeperServer: Sendable {
     private let process = Mutex<ChildProcess?>(nil)
 
     static let classPath = "/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-simple.jar"
-    static let readinessTimeout = Duration.seconds(20)
+    /// Generous: CI starts every suite at once on two cores, and a JVM then takes long to come up.
+    static let readinessTimeout = Duration.seconds(60)
     static let stopGracePeriod = Duration.seconds(5)
 
     private init(directory: String, port: Int) throws {

@@ -36,7 +36,7 @@ extension RealClusterTests {
 
                     try await cluster.restart(member)
                     #expect(cluster.endpoints == [member.clientURL])
-                    try await eventually(timeout: .seconds(5), "the same client to reach the restarted member") {
+                    try await eventually(timeout: .seconds(30), "the same client to reach the restarted member") {
                         try await client.range("kept").kvs.first?.valueString == "yes"
                     }
                 }

@@ -23,7 +23,7 @@ import Testing
                 try await framework.update(of: firstTask.taskID, .running)
 
                 try await EtcdClient.withClient(endpoint: first.clientURL) { client in
-                    try await eventually(timeout: .seconds(10), "a write before the join") {
+                    try await eventually(timeout: .seconds(30), "a write before the join") {
                         try await client.put("before-join", value: "1") > 0
                     }
                     // From here the cluster has two voters and no quorum until the second member runs.

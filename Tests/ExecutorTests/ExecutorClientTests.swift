@@ -24,7 +24,7 @@ import Testing
             agentEndpoint: endpoint, frameworkID: framework, executorID: ExecutorID(executor), sandbox: "/tmp",
             checkpoint: checkpoint, recoveryTimeout: .seconds(20), subscriptionBackoffMax: .milliseconds(300))
         var client: ExecutorClient?
-        try await eventually(timeout: .seconds(10), "the agent to accept the executor's SUBSCRIBE") {
+        try await eventually(timeout: .seconds(30), "the agent to accept the executor's SUBSCRIBE") {
             client = try await ExecutorClient.subscribe(environment: environment, logger: .init(label: "test-executor"))
             return true
         }
@@ -54,7 +54,7 @@ import Testing
                 try await client.message(Data("hello".utf8))
 
                 try await cluster.cluster.agents[0].restart()
-                try await eventually(timeout: .seconds(10), "the client to notice the lost subscription") {
+                try await eventually(timeout: .seconds(30), "the client to notice the lost subscription") {
                     !client.isSubscribed
                 }
                 // Sent while disconnected: it waits in the ledger and goes with the next SUBSCRIBE.

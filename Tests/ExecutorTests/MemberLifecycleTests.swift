@@ -30,7 +30,7 @@ import Testing
                 #expect(running.message?.contains(data.member.clientURL) == true)
 
                 try await EtcdClient.withClient(endpoint: data.member.clientURL) { client in
-                    try await eventually(timeout: .seconds(10), "a write to the new member") {
+                    try await eventually(timeout: .seconds(30), "a write to the new member") {
                         try await client.put("greeting", value: "hello") > 0
                     }
                     #expect(try await client.range("greeting").kvs.map(\.valueString) == ["hello"])

