@@ -42,7 +42,7 @@ let package = Package(
         .target(
             name: "MesosAPI",
             dependencies: [
-                "ZooKeeper",
+                "ZooKeeper", "Support",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -60,13 +60,27 @@ let package = Package(
             exclude: ["Generated/README.md"]
         ),
         .target(name: "Reconciler"),
+        // Helpers every binary shares: Go-style flag syntax, blocking work off the cooperative pool, durations.
+        .target(name: "Support", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // The one way the binaries serve HTTP (admin, artifacts, reseed listener, local Mesos).
+        .target(
+            name: "HTTPServing",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // The scheduler↔executor contract: TaskInfo.data and the reseed listener.
         .target(name: "TaskContract"),
         .target(
             name: "Backup",
             dependencies: [
-                "CArchive", "CZstd", "EtcdClient",
+                "CArchive", "CZstd", "EtcdClient", "Support",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
@@ -75,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "BackupBenchmark",
             dependencies: [
-                "Backup", "EtcdClient", "EtcdMesosTesting", "ProcessControl",
+                "Backup", "EtcdClient", "EtcdMesosTesting", "ProcessControl", "Support",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -85,6 +99,8 @@ let package = Package(
                 "MesosAPI",
                 "ProcessControl",
                 "ZooKeeper",
+                "Support",
+                "HTTPServing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -98,7 +114,9 @@ let package = Package(
                 "LocalMesos",
                 "ProcessControl",
                 "MesosAPI",
+                "Support",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -107,8 +125,8 @@ let package = Package(
         .target(
             name: "EtcdScheduler",
             dependencies: [
-                "Reconciler", "MesosAPI", "ZooKeeper", "EtcdClient", "Backup", "TaskContract", "LocalMesos",
-                "ProcessControl",
+                "Reconciler", "MesosAPI", "ZooKeeper", "EtcdClient", "Backup", "TaskContract", "LocalMesos", "Support",
+                "ProcessControl", "HTTPServing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -128,7 +146,8 @@ let package = Package(
         .target(
             name: "EtcdExecutor",
             dependencies: [
-                "MesosAPI", "TaskContract", "ProcessControl", "EtcdClient", "Backup",
+                "MesosAPI", "TaskContract", "ProcessControl", "EtcdClient", "Backup", "Support", "HTTPServing",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -140,7 +159,8 @@ let package = Package(
         .target(
             name: "EtcdRestore",
             dependencies: [
-                "Backup", "EtcdClient", "ProcessControl",
+                "Backup", "EtcdClient", "ProcessControl", "Support",
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -186,7 +206,7 @@ let package = Package(
             name: "ExecutorTests",
             dependencies: [
                 "EtcdExecutor", "LocalMesos", "MesosAPI", "TaskContract", "EtcdClient", "EtcdMesosTesting",
-                "ProcessControl", "Backup",
+                "ProcessControl", "Backup", "Support",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

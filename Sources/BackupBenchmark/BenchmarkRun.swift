@@ -146,7 +146,3 @@ struct BenchmarkRun {
     private func format(_ duration: Duration) -> String { String(format: "%.2f s", duration.seconds) }
     private func mb(_ bytes: Int64) -> String { String(format: "%.1f MB", Double(bytes) / 1e6) }
 }
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

@@ -1,7 +1,7 @@
+import Support
 import ArgumentParser
 import Logging
 import MesosAPI
-import ProcessControl
 
 /// `etcd-mesos-executor`: the Mesos executor that runs one etcd member. The agent starts it with the
 /// MESOS_* environment; the flags keep the original's Go syntax (`-etcd-bin=./etcd`), and the double-dash
@@ -57,8 +57,6 @@ public struct EtcdExecutorCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "etcd-mesos-executor")
-        // Before subscribing, so a SIGTERM from the agent always stops etcd instead of orphaning it.
-        let signals = TerminationSignals()
         let mesos: MesosExecutorEnvironment
         do {
             mesos = try MesosExecutorEnvironment()
@@ -69,17 +67,13 @@ public struct EtcdExecutorCommand: AsyncParsableCommand {
         let settings = EtcdExecutorSettings(
             mesos: mesos, etcdBinary: etcdBinary, launchTimeout: GoDuration.parse(launchTimeout) ?? .seconds(240),
             logDirectory: logDirectory, restoreFetchTimeout: GoDuration.parse(restoreFetchTimeout) ?? .seconds(600))
-        let code = await EtcdExecutorRuntime(settings: settings, logger: logger).run(signals: signals)
+        // The app's service group traps SIGTERM and SIGINT before it subscribes, so a SIGTERM from the
+        // agent always stops etcd instead of orphaning it.
+        let code = await EtcdExecutorApp(settings: settings, logger: logger).run()
         throw ExitCode(code)
     }
 }
 
-extension NameSpecification {
-    /// `-name` (Go style, also `-name=value`) and `--name`.
-    static func goFlag(_ name: String) -> NameSpecification {
-        [.customLong(name, withSingleDash: true), .customLong(name)]
-    }
-}
 
 extension EtcdExecutorCommand {
     /// Parses the command line and runs. (From top-level code, `main()` resolves to ArgumentParser's

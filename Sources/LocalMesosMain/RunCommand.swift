@@ -4,6 +4,7 @@ import LocalMesos
 import Logging
 import MesosAPI
 import ProcessControl
+import ServiceLifecycle
 
 /// Runs a master and agents until SIGTERM or SIGINT, then stops every executor (and what it started) and exits.
 struct RunCommand: AsyncParsableCommand {
@@ -55,14 +56,14 @@ struct RunCommand: AsyncParsableCommand {
                 heartbeatIntervalSeconds: heartbeatInterval, agentReregisterTimeoutSeconds: agentReregisterTimeout),
             zooKeeper: zooKeeper,
             customizeAgent: { $0.executorEnvironment = environment })
-        let signals = TerminationSignals()
-        try await LocalCluster.withRunning(configuration, logger: logger) { cluster in
-            FileHandle.standardOutput.write(Data((cluster.url + "\n").utf8))
+        let cluster = LocalMesosService(configuration: configuration, logger: logger) { url in
+            FileHandle.standardOutput.write(Data((url + "\n").utf8))
             logger.info(
-                "local Mesos master at \(cluster.url) with \(configuration.agentCount) agents; sandboxes under \(directory)")
-            let signal = await signals.next()
-            logger.info("signal \(signal): stopping every executor and the master")
+                "local Mesos master at \(url) with \(configuration.agentCount) agents; sandboxes under \(directory)")
         }
+        // SIGTERM/SIGINT shut the group down gracefully: every executor (and what it started), then the master.
+        try await ServiceGroup(services: [cluster], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
+        logger.info("stopped every executor and the master")
     }
 
     /// `31000-32000,33000-33010` as ranges.
@@ -73,6 +74,20 @@ struct RunCommand: AsyncParsableCommand {
                 throw ValidationError("--ports wants ranges like 31000-32000, got '\(part)'")
             }
             return low...high
+        }
+    }
+}
+
+/// A local Mesos (master and agents) as a service: runs until graceful shutdown, then stops everything.
+struct LocalMesosService: Service {
+    let configuration: LocalClusterConfiguration
+    let logger: Logger
+    let onReady: @Sendable (String) -> Void
+
+    func run() async throws {
+        try await LocalCluster.withRunning(configuration, logger: logger) { cluster in
+            onReady(cluster.url)
+            try? await gracefulShutdown()
         }
     }
 }

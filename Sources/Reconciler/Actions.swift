@@ -13,15 +13,14 @@ public enum ClusterAction: Sendable, Equatable {
     /// RECONCILE; an empty list asks for implicit reconciliation.
     case reconcile([TaskToReconcile])
     /// `Cluster.MemberAdd` (as a learner when asked); answer with `memberAdded` or `memberOperationFailed`.
-    case addMember(peerURL: String, asLearner: Bool)
+    /// Every etcd call names the members to send it to, in order: the leader first when known.
+    case addMember(peerURL: String, asLearner: Bool, via: [MemberIdentity])
     /// `Cluster.MemberRemove`; answer with `memberRemoved` (also for "not found") or `memberOperationFailed`.
-    case removeMember(EtcdMemberID)
+    case removeMember(EtcdMemberID, via: [MemberIdentity])
     /// `Cluster.MemberPromote`; answer with `memberPromoted` or `memberOperationFailed`.
-    case promoteMember(EtcdMemberID)
+    case promoteMember(EtcdMemberID, via: [MemberIdentity])
     /// Tell the task's executor to restart its etcd once with `--force-new-cluster`.
     case reseed(ReseedOrder)
-    /// Take a snapshot from this member.
-    case snapshot(from: MemberIdentity)
     /// The answer to an operator request, for the admin API.
     case answer(OperatorAnswer)
     /// A line for the scheduler's log.
@@ -94,7 +93,7 @@ public struct ReseedOrder: Sendable, Equatable {
 /// What the reconciler decided about an operator request; the admin API turns it into a response.
 public struct OperatorAnswer: Sendable, Equatable {
     public enum Request: String, Sendable, Equatable {
-        case reseed, snapshot, restore, emptyStart
+        case reseed, restore, emptyStart
     }
 
     public enum Outcome: Sendable, Equatable {

@@ -1,4 +1,4 @@
-/// Health probes and livelock episodes (behaviour sheet §5.6, §6).
+/// Health probes and livelock episodes (docs/original-behaviour.md §5.6, §6).
 ///
 /// Livelock is judged from every probe, apart from launching — the original only noticed it inside a launch
 /// decision, after guards that a livelocked cluster never passes, so its automatic reseed could never fire.

@@ -1,4 +1,4 @@
-/// etcd membership changes and launches, one at a time (behaviour sheet §4.2, §4.3, §5.2, §5.5).
+/// etcd membership changes and launches, one at a time (docs/original-behaviour.md §4.2, §4.3, §5.2, §5.5).
 ///
 /// Order of each step: promote a caught-up learner; remove an etcd member no task runs (a dead member is
 /// always removed before a replacement is added); add the next member, then launch it on the held offer
@@ -23,7 +23,7 @@ extension ClusterReconciler {
             else { continue }
             begin(.promote(member.id), now: now)
             out.log(.info, "promoting learner \(task.identity.name) (\(member.id.hex)) to voting member")
-            out.append(.promoteMember(member.id))
+            out.append(.promoteMember(member.id, via: etcdCallTargets))
             return true
         }
         return false
@@ -44,7 +44,7 @@ extension ClusterReconciler {
         out.log(
             .notice,
             "removing etcd member \(name) (\(stale.id.hex), \(stale.peerURLs.joined(separator: ","))): no task runs it")
-        out.append(.removeMember(stale.id))
+        out.append(.removeMember(stale.id, via: etcdCallTargets))
         return true
     }
 
@@ -74,7 +74,20 @@ extension ClusterReconciler {
         pendingMember = PendingMember(identity: identity, offer: held.offer)
         begin(.add(peerURL: identity.peerURL), now: now)
         out.log(.info, "adding etcd member \(identity.name) at \(identity.peerURL)")
-        out.append(.addMember(peerURL: identity.peerURL, asLearner: configuration.addMembersAsLearners))
+        out.append(
+            .addMember(
+                peerURL: identity.peerURL, asLearner: configuration.addMembersAsLearners, via: etcdCallTargets))
+    }
+
+    /// Where an etcd call goes: the members whose task runs, the one the last probe found leading first
+    /// (membership changes are served by the leader; a follower forwards them), then by member index.
+    var etcdCallTargets: [MemberIdentity] {
+        let running = tasks.values.filter { $0.state == .running }.sorted { $0.identity.index < $1.identity.index }
+        let leads = { (task: TrackedTask) -> Bool in
+            guard let status = task.lastStatus, task.reachable == true else { return false }
+            return status.leaderID != 0 && status.leaderID == status.memberID
+        }
+        return (running.filter(leads) + running.filter { !leads($0) }).map(\.identity)
     }
 
     private func offerIsUsable(_ offer: ResourceOffer) -> Bool {

@@ -1,4 +1,4 @@
-/// Offer intake, holding, declining with a refuse filter, and suppress/revive (behaviour sheet §4.1).
+/// Offer intake, holding, declining with a refuse filter, and suppress/revive (docs/original-behaviour.md §4.1).
 extension ClusterReconciler {
     /// Members still to be started: the size minus tasks and the member being added.
     var membersNeeded: Int {

@@ -1,4 +1,4 @@
-/// Operator requests from the admin API, and the wait after total loss (behaviour sheet §7.2, §8.2).
+/// Operator requests from the admin API, and the wait after total loss (docs/original-behaviour.md §7.2, §8.2).
 extension ClusterReconciler {
     /// After the last member is gone, a cluster that may hold data is never silently replaced by an empty
     /// one (the original started one on its next restart): an operator restores a backup or starts empty.
@@ -11,10 +11,21 @@ extension ClusterReconciler {
         pendingMember = nil
         health.reset()
         let backup = lastGoodBackup.map { "the last good backup is \($0)" } ?? "no backup is recorded"
-        out.log(
-            .error,
+        let lost =
             "every member of cluster epoch \(clusterEpoch) is gone (last known revision \(lastKnownRevision)); "
-                + "\(backup). Waiting for an operator: POST /restore to seed from a backup, or start an empty cluster")
+            + "\(backup)"
+        if let backupID = startupRestore {
+            startupRestore = nil
+            startNewEpoch(restoring: backupID)
+            out.log(.notice, "\(lost). -restore-from: seeding cluster epoch \(clusterEpoch) from backup \(backupID)")
+        } else if configuration.totalLoss == .startEmpty {
+            startNewEpoch(restoring: nil)
+            out.log(.warning, "\(lost). -allow-empty-cluster: starting an EMPTY cluster, epoch \(clusterEpoch)")
+        } else {
+            out.log(
+                .error,
+                "\(lost). Waiting for an operator: POST /restore to seed from a backup, or start an empty cluster")
+        }
     }
 
     mutating func operatorRequestedReseed(now: ReconcilerInstant, out: inout ActionBuffer) {
@@ -49,18 +60,6 @@ extension ClusterReconciler {
         }
     }
 
-    /// A snapshot comes from the leader if it answers, else from the member with the highest raft index.
-    mutating func operatorRequestedSnapshot(out: inout ActionBuffer) {
-        let reachable = tasks.values.filter { $0.state == .running && $0.reachable == true && $0.lastStatus != nil }
-        let leader = reachable.first { $0.lastStatus?.leaderID == $0.lastStatus?.memberID }
-        let best = leader ?? reseedCandidates.first.flatMap { tasks[$0] }
-        guard let best else {
-            out.answer(.snapshot, .refused, "no running member answers a probe to take a snapshot from")
-            return
-        }
-        out.append(.snapshot(from: best.identity))
-        out.answer(.snapshot, .accepted, "taking a snapshot from \(best.identity.name)")
-    }
 
     mutating func operatorRequestedRestore(_ backupID: String, out: inout ActionBuffer) {
         let brandNew = mode == .mutable && tasks.isEmpty && pendingMember == nil && !clusterFormed
@@ -87,7 +86,7 @@ extension ClusterReconciler {
             "starting an empty cluster, epoch \(clusterEpoch); the data of epoch \(clusterEpoch - 1) is given up")
     }
 
-    private mutating func startNewEpoch(restoring backupID: String?) {
+    mutating func startNewEpoch(restoring backupID: String?) {
         clusterEpoch += 1
         clusterFormed = false
         lastKnownRevision = 0

@@ -1,6 +1,6 @@
 /// Reseed after a livelock: make the survivor with the highest raft index the seed of a new one-member
 /// cluster (`--force-new-cluster`, once), kill every other task once it is healthy, then grow back to the
-/// size through the normal path (behaviour sheet §5.7). No etcd member removal comes first: without
+/// size through the normal path (docs/original-behaviour.md §5.7). No etcd member removal comes first: without
 /// quorum it cannot succeed.
 extension ClusterReconciler {
     mutating func considerAutomaticReseed(now: ReconcilerInstant, out: inout ActionBuffer) {

@@ -1,4 +1,4 @@
-/// Subscription, reconciliation and task updates (behaviour sheet §5.3–5.5, §7.2).
+/// Subscription, reconciliation and task updates (docs/original-behaviour.md §5.3–5.5, §7.2).
 extension ClusterReconciler {
     /// Every (re)subscription starts a sync, also one without a disconnect before it (the original only
     /// cleared its maps there and could launch a fresh `new` cluster in the gap).

@@ -2,7 +2,7 @@
 /// clock ticks, operator requests) into actions (launch, decline, kill, member add/remove, reseed, persist).
 ///
 /// It does no I/O and reads no clock: the adapters carry out the actions and feed the results back as
-/// events, each with the current time. So every scenario of the behaviour sheet is a plain unit test.
+/// events, each with the current time. So every scenario of docs/original-behaviour.md is a plain unit test.
 ///
 /// What the adapters owe it:
 /// - carry out the returned actions in order (`persist` first, acknowledgements last), and feed every etcd
@@ -48,6 +48,8 @@ public struct ClusterReconciler: Sendable {
     var lastKnownRevision: Int64
     var lastGoodBackup: String?
     var pendingRestore: String?
+    /// `-restore-from` not yet used: applied at start when no task is on record, else at the first total loss.
+    var startupRestore: String?
     var lastPersisted: PersistedClusterState
     var lastPersistTime: ReconcilerInstant?
 
@@ -79,6 +81,16 @@ public struct ClusterReconciler: Sendable {
         if let seed = restored.reseedSeed {
             reseed = ReseedProgress(seed: seed, remainingCandidates: [], orderedAt: .origin, trigger: .resumed)
         }
+        if case .restore(let backupID) = configuration.totalLoss {
+            if tasks.isEmpty {
+                // Nothing runs: the first member of a new epoch starts from the backup, before any empty
+                // cluster could be launched.
+                startNewEpoch(restoring: backupID)
+                mode = .disconnected
+            } else {
+                startupRestore = backupID
+            }
+        }
     }
 
     /// Feeds one event; returns what the adapters must do, in order.
@@ -105,7 +117,6 @@ public struct ClusterReconciler: Sendable {
             lastKnownRevision = max(lastKnownRevision, revision)
         case .tick: break
         case .operatorRequestedReseed: operatorRequestedReseed(now: now, out: &out)
-        case .operatorRequestedSnapshot: operatorRequestedSnapshot(out: &out)
         case .operatorRequestedRestore(let backupID): operatorRequestedRestore(backupID, out: &out)
         case .operatorRequestedEmptyStart: operatorRequestedEmptyStart(out: &out)
         }

@@ -1,4 +1,4 @@
-/// The policies of the reconciler. Defaults are the original's (behaviour sheet §2 and its constants).
+/// The policies of the reconciler. Defaults are the original's (docs/original-behaviour.md §2 and its constants).
 public struct ReconcilerConfiguration: Sendable, Equatable {
     /// `-cluster-size`: etcd members wanted.
     public var clusterSize: Int = 5
@@ -40,6 +40,9 @@ public struct ReconcilerConfiguration: Sendable, Equatable {
     public var revisionPersistInterval: Duration = .seconds(60)
     /// The `n` of the first member name `etcd-<n>`. The scheduler passes the Unix time at start, like the original.
     public var firstMemberIndex = 1
+    /// What to do when every member of a cluster that held data is lost (`-restore-from`,
+    /// `-allow-empty-cluster`); by default an operator decides.
+    public var totalLoss: TotalLossPolicy = .waitForOperator
 
     public init(clusterSize: Int = 5) {
         self.clusterSize = clusterSize
@@ -53,6 +56,17 @@ public struct ReconcilerConfiguration: Sendable, Equatable {
         guard !retryBackoff.isEmpty else { throw .emptyRetryBackoff }
         guard livelockConfirmations >= 1 else { throw .livelockConfirmationsTooSmall(livelockConfirmations) }
     }
+}
+
+/// What the reconciler does after total loss of a cluster that held data.
+public enum TotalLossPolicy: Sendable, Equatable {
+    /// Wait for `POST /restore` or an explicit empty start (the default).
+    case waitForOperator
+    /// `-restore-from`: seed a new epoch from this (verified) backup — at once when no task is on record,
+    /// otherwise the first time every member is found lost. Used once.
+    case restore(backupID: String)
+    /// `-allow-empty-cluster`: start an empty cluster every time, giving the old data up.
+    case startEmpty
 }
 
 /// CPU, memory and disk of a task or executor, in Mesos units (cpus, MB, MB).

@@ -29,8 +29,6 @@ public enum ClusterEvent: Sendable, Equatable {
     case tick
     /// `POST /reseed`.
     case operatorRequestedReseed
-    /// `POST /backups`.
-    case operatorRequestedSnapshot
     /// `POST /restore`: after total loss, seed a new cluster from this backup.
     case operatorRequestedRestore(backupID: String)
     /// After total loss, start a new empty cluster (the data is given up).

@@ -1,10 +1,10 @@
 /// Who an etcd member is and where it listens: everything the original encoded in the task ID.
 ///
 /// Task ID: `<name> <host> <peer port> <client port> <reseed port>`, e.g.
-/// `etcd-1443221234 agent3.example 31000 31001 31002` (behaviour sheet §3.1). The scheduler can rebuild its
+/// `etcd-1443221234 agent3.example 31000 31001 31002` (docs/original-behaviour.md §3.1). The scheduler can rebuild its
 /// whole view of a member from the ID alone, which is what reconciliation after a restart relies on.
 public struct MemberIdentity: Hashable, Sendable, Codable, CustomStringConvertible {
-    /// The `n` of the member name `etcd-<n>`; unique across scheduler restarts (§3.1).
+    /// The `n` of the member name `etcd-<n>`; unique across scheduler restarts (docs/original-behaviour.md §3.1).
     public var index: Int
     /// The agent's hostname from the offer; etcd binds and advertises on it.
     public var host: String

@@ -75,7 +75,7 @@ public struct MemberStatus: Sendable, Equatable {
 /// The verdict on one observation: does the cluster have a leader that a majority of voters follow?
 ///
 /// This replaces the original's "raft index must move within 1 s" test, which calls an idle etcd v3
-/// cluster stalled (behaviour sheet §6.2). Reachability and an agreed leader are what quorum means.
+/// cluster stalled (docs/original-behaviour.md §6.2). Reachability and an agreed leader are what quorum means.
 public struct HealthAssessment: Sendable, Equatable {
     public var hasQuorum: Bool
     public var leaderID: EtcdMemberID?

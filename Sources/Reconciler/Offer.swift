@@ -74,7 +74,7 @@ enum OfferUnfitness: Equatable, CustomStringConvertible {
 }
 
 extension ReconcilerConfiguration {
-    /// The first reason the offer cannot carry a member and its executor, or nil if it can (§4.1).
+    /// The first reason the offer cannot carry a member and its executor, or nil if it can (docs/original-behaviour.md §4.1).
     func unfitness(of offer: ResourceOffer) -> OfferUnfitness? {
         let cpus = taskResources.cpus + executorResources.cpus
         let memory = taskResources.memoryMB + executorResources.memoryMB

@@ -1,4 +1,4 @@
-/// The `/stats` counters (behaviour sheet §8.3) plus what this version adds. Counters reset on restart.
+/// The `/stats` counters (docs/original-behaviour.md §8.3) plus what this version adds. Counters reset on restart.
 public struct ClusterStats: Sendable, Equatable, Codable {
     /// Tasks whose last state is RUNNING.
     public var runningServers: Int
@@ -38,7 +38,7 @@ public struct ClusterStats: Sendable, Equatable, Codable {
     }
 }
 
-/// What the scheduler is doing (behaviour sheet §5.1, with the livelock and total-loss states made explicit).
+/// What the scheduler is doing (docs/original-behaviour.md §5.1, with the livelock and total-loss states made explicit).
 public enum ClusterPhase: Sendable, Equatable {
     /// No Mesos subscription: offers declined, nothing launched.
     case disconnected

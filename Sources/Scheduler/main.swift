@@ -36,21 +36,12 @@ LoggingSystem.bootstrap { label in
 let logger = Logger(label: "etcd-mesos-scheduler")
 for notice in settings.notices { logger.notice("\(notice)") }
 
-let signals = TerminationSignals()
 let app = SchedulerApp(settings: settings, logger: logger)
-let running = Task {
-    try await app.run { adminURL in logger.info("admin API at \(adminURL)") }
-}
-let stopper = Task {
-    let number = await signals.next()
-    logger.info("signal \(number): stopping (tasks keep running; a restarted scheduler adopts them)")
-    running.cancel()
-}
 do {
-    try await running.value
-} catch is CancellationError {
+    // Runs until SIGTERM/SIGINT, which the app's service group turns into a graceful shutdown.
+    try await app.run { adminURL in logger.info("admin API at \(adminURL)") }
+    logger.info("stopped (tasks keep running; a restarted scheduler adopts them)")
 } catch {
     logger.critical("the scheduler stopped: \(error)")
     exit(1)
 }
-stopper.cancel()

@@ -2,7 +2,7 @@ import Foundation
 
 /// What the scheduler tells an executor about the etcd member it must run: `TaskInfo.data`, as JSON.
 ///
-/// It keeps the original's shape (behaviour sheet §3.2): a JSON array of member objects, element 0 the member
+/// It keeps the original's shape (docs/original-behaviour.md §3.2): a JSON array of member objects, element 0 the member
 /// to run, the others the rest of `--initial-cluster`. The original keys stay as they were (`rpcPort` is the
 /// peer port, `httpPort` the reseed listener's); the keys this version adds ride on element 0 only, so an
 /// old reader still finds what it knew.

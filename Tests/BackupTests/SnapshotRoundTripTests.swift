@@ -8,7 +8,7 @@ import Testing
 struct SnapshotRoundTripTests {
     @Test(
         "extract → db sha256 matches the manifest → snapshot status reads it → a restored member has the keys",
-        arguments: EtcdBinaries.available)
+        arguments: EtcdBinaries.supported)
     func roundTrip(binaries: EtcdBinaries) async throws {
         try await withBackupDirectory { backups, scratch in
             try await withEtcdCluster(members: 1, binaries: binaries) { cluster in

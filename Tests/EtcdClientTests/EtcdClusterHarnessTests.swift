@@ -11,7 +11,7 @@ extension RealClusterTests {
 
         @Test(
             "a killed member restarts on its data dir; a long-lived client fails fast meanwhile, then reconnects",
-            arguments: EtcdBinaries.available)
+            arguments: EtcdBinaries.supported)
         func killAndRestart(binaries: EtcdBinaries) async throws {
             try await withEtcdCluster(members: 1, binaries: binaries) { cluster in
                 let member = try #require(cluster.members.first)

@@ -6,7 +6,7 @@ extension RealClusterTests {
     /// Membership changes, on a cluster of their own so the shared ones keep three members.
     @Suite("Membership")
     struct Membership {
-        @Test("member add, promote and remove show in member list and status", arguments: EtcdBinaries.available)
+        @Test("member add, promote and remove show in member list and status", arguments: EtcdBinaries.supported)
         func memberAddPromoteRemove(binaries: EtcdBinaries) async throws {
             try await withEtcdCluster(members: 3, binaries: binaries) { cluster in
                 try await EtcdClient.withClient(endpoint: cluster.members[0].clientURL) { client in

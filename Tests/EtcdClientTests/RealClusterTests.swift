@@ -1,7 +1,7 @@
 import EtcdMesosTesting
 import Testing
 
-/// The client against real etcd clusters, once per installed etcd version (`EtcdBinaries.available`).
+/// The client against real etcd clusters, once per installed etcd version (`EtcdBinaries.supported`).
 ///
 /// Serialized, nested suites included: every cluster has three members, and the machine has two cores.
 @Suite("Real etcd clusters", .serialized)
@@ -17,7 +17,7 @@ struct SharedClusters: SuiteTrait, TestScoping {
     func provideScope(
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
-        try await Self.withClusters(for: EtcdBinaries.available[...], started: [:]) { clusters in
+        try await Self.withClusters(for: EtcdBinaries.supported[...], started: [:]) { clusters in
             try await Self.$byLabel.withValue(clusters, operation: function)
         }
     }

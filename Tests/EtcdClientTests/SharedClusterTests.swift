@@ -8,7 +8,7 @@ extension RealClusterTests {
     /// Reads and writes that leave the membership alone, so they share one cluster per etcd version.
     @Suite("On a shared cluster", .sharedClusters)
     struct OnSharedCluster {
-        @Test("every member runs the version its binaries report", arguments: EtcdBinaries.available)
+        @Test("every member runs the version its binaries report", arguments: EtcdBinaries.supported)
         func versionMatchesBinaries(binaries: EtcdBinaries) async throws {
             let cluster = try SharedClusters.cluster(for: binaries)
             let expected = try await binaries.version()
@@ -22,7 +22,7 @@ extension RealClusterTests {
             #expect(leaders.count == 1 && !leaders.contains(0))
         }
 
-        @Test("put, range and delete round trip", arguments: EtcdBinaries.available)
+        @Test("put, range and delete round trip", arguments: EtcdBinaries.supported)
         func keyValueRoundTrip(binaries: EtcdBinaries) async throws {
             let members = try SharedClusters.cluster(for: binaries).members
             try await EtcdClient.withClient(endpoint: members[0].clientURL) { client in
@@ -56,7 +56,7 @@ extension RealClusterTests {
             }
         }
 
-        @Test("status agrees with etcdctl endpoint status", arguments: EtcdBinaries.available)
+        @Test("status agrees with etcdctl endpoint status", arguments: EtcdBinaries.supported)
         func statusAgreesWithEtcdctl(binaries: EtcdBinaries) async throws {
             let cluster = try SharedClusters.cluster(for: binaries)
             let listed = try await EtcdClient.withClient(endpoint: cluster.members[0].clientURL) {
@@ -92,7 +92,7 @@ extension RealClusterTests {
             }
         }
 
-        @Test("snapshot bytes equal etcdctl snapshot save of the same member", arguments: EtcdBinaries.available)
+        @Test("snapshot bytes equal etcdctl snapshot save of the same member", arguments: EtcdBinaries.supported)
         func snapshotMatchesEtcdctl(binaries: EtcdBinaries) async throws {
             let cluster = try SharedClusters.cluster(for: binaries)
             let member = cluster.members[1]
@@ -138,7 +138,7 @@ extension RealClusterTests {
 
         @Test(
             "a snapshot abandoned part way ends its call and leaves the client usable",
-            arguments: EtcdBinaries.available)
+            arguments: EtcdBinaries.supported)
         func abandonedSnapshot(binaries: EtcdBinaries) async throws {
             let member = try SharedClusters.cluster(for: binaries).members[0]
             try await EtcdClient.withClient(endpoint: member.clientURL) { client in

@@ -12,7 +12,7 @@ import Testing
             (.failed("etcd exited with code 1"), 500, #"{"error":"etcd exited with code 1"}"#),
         ]
         for (outcome, status, body) in cases {
-            let response = ReseedListener.response(for: outcome)
+            let response = ReseedRoutes.response(for: outcome)
             #expect(response.status.code == Int(status), "\(outcome)")
             #expect(response.headers[.contentType] == "application/json")
             #expect(response.headers[.contentLength] == String(body.utf8.count), "\(outcome)")

@@ -198,7 +198,7 @@ import Testing
         #expect(!MemberRestore.isNeeded(dataDirectory: dataDir))
     }
 
-    @Test(arguments: EtcdBinaries.available)
+    @Test(arguments: EtcdBinaries.supported)
     func theRevisionBumpIsUsedOnlyWhenTheToolHasIt(binaries: EtcdBinaries) async throws {
         let tool = try SnapshotRestoreTool.locate(nextTo: binaries.etcd)
         #expect(tool.kind == (binaries.etcdutl == nil ? .etcdctl : .etcdutl))
@@ -216,8 +216,8 @@ import Testing
                   --bump-revision uint    How much to increase the latest revision after restore
                   --mark-compacted        Mark the latest revision after restore as the point of scheduled compaction
             """
-        #expect(SnapshotRestoreTool.supportsRevisionBump(help: newerHelp))
-        #expect(!SnapshotRestoreTool.supportsRevisionBump(help: "      --bump-revision uint"))
+        #expect(SnapshotRestoreCommand.canBumpRevision(help: newerHelp))
+        #expect(!SnapshotRestoreCommand.canBumpRevision(help: "      --bump-revision uint"))
         let bumped = tool.restoreArguments(snapshot: "s.db", member: member, dataDirectory: "d", bumpRevision: true)
         #expect(bumped.suffix(3) == ["--bump-revision", "1000000000", "--mark-compacted"])
     }

@@ -2,7 +2,7 @@ import Foundation
 import MesosAPI
 import Testing
 
-/// Every example body of the fact sheet decodes to the values it shows and re-encodes to the same JSON.
+/// Every example body of docs/mesos-v1-http.md §8 decodes to the values it shows and re-encodes to the same JSON.
 @Suite("Fact sheet example bodies")
 struct FactSheetExampleTests {
     /// Decodes `text`, checks that re-encoding gives the same JSON (empty arrays aside) and that decoding the

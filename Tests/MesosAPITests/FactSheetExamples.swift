@@ -1,4 +1,4 @@
-/// The example bodies of the Mesos v1 fact sheet (§8), copied verbatim. Each was validated against the real
+/// The example bodies of the Mesos v1 fact sheet (docs/mesos-v1-http.md §8), copied verbatim. Each was validated against the real
 /// v1 protos, so decoding and re-encoding them is a check of our field names and shapes.
 enum FactSheetExamples {
     static let subscribeCall = """
@@ -156,7 +156,7 @@ enum FactSheetExamples {
          "executor_id": {"value": "etcd-a.member-1.7.exec"}, "message": {"data": "cGluZw=="}}
         """
 
-    /// A master's ZooKeeper node data (§9).
+    /// A master's ZooKeeper node data (docs/mesos-v1-http.md §9).
     static let masterInfoNode = """
         {"id":"a6f0e5b2-1d2c-4e8f-9a3b-7c6d5e4f3a21","ip":16777343,"port":5050,"pid":"master@127.0.0.1:5050",\
         "hostname":"localhost","version":"1.11.0","address":{"hostname":"localhost","ip":"127.0.0.1","port":5050},\

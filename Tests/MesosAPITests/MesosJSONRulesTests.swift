@@ -2,7 +2,7 @@ import Foundation
 import MesosAPI
 import Testing
 
-/// The protobuf-JSON rules of the fact sheet §2, checked one by one.
+/// The protobuf-JSON rules of docs/mesos-v1-http.md §2, checked one by one.
 @Suite("Mesos JSON rules")
 struct MesosJSONRulesTests {
     @Test func keysAreProtoSnakeCaseNames() throws {

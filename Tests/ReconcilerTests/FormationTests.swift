@@ -130,7 +130,7 @@ struct FormationTests {
         var h = Harness(size: 3) { $0.addMembersAsLearners = false }
         h.formCluster()
         #expect(h.log.promotedMembers.isEmpty)
-        #expect(h.log.contains { if case .addMember(_, let learner) = $0 { !learner } else { false } })
+        #expect(h.log.contains { if case .addMember(_, let learner, _) = $0 { !learner } else { false } })
     }
 
     @Test func learnersArePromotedBeforeTheNextMemberIsAdded() throws {

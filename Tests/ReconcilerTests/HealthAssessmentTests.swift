@@ -16,7 +16,7 @@ struct HealthAssessmentTests {
                 revision: 9, isLearner: learner, alarms: alarms))
     }
 
-    /// §6.2: an idle etcd v3 cluster keeps a constant raft index; the original called that "stalled".
+    /// docs/original-behaviour.md §6.2: an idle etcd v3 cluster keeps a constant raft index; the original called that "stalled".
     @Test func anIdleClusterWithAConstantRaftIndexIsHealthy() {
         let observation = ClusterObservation(members: members, probes: [probe(1), probe(2), probe(3)])
         let first = HealthAssessment.assess(observation)

@@ -35,7 +35,7 @@ struct LivelockTests {
         #expect(h.stats.healthy == 1 && h.stats.clusterLivelocks == 0)
     }
 
-    /// §6.2: an idle etcd v3 cluster keeps its raft index; it must not be called stalled.
+    /// docs/original-behaviour.md §6.2: an idle etcd v3 cluster keeps its raft index; it must not be called stalled.
     @Test func anIdleClusterStaysHealthyForever() {
         var h = Harness(size: 3)
         h.formCluster()

@@ -15,7 +15,7 @@ struct ReplacementTests {
         let healed = h.run(until: \.isSettled, within: .seconds(60)) { $0.expectWithinBounds() }
         #expect(healed)
         let after = Array(h.log[before...])
-        let removal = try #require(after.position { $0 == .removeMember(deadID) })
+        let removal = try #require(after.position { if case .removeMember(deadID, _) = $0 { true } else { false } })
         let add = try #require(after.position { if case .addMember = $0 { true } else { false } })
         let launchAt = try #require(after.position { if case .launch = $0 { true } else { false } })
         #expect(removal < add && add < launchAt)

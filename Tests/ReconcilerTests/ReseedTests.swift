@@ -238,7 +238,7 @@ struct ReseedTests {
         #expect(h.stats.clusterReseeds == 1)
     }
 
-    /// §10: a crash of the seed after it was forced into a new cluster, before anything grew back.
+    /// docs/original-behaviour.md §10: a crash of the seed after it was forced into a new cluster, before anything grew back.
     @Test func theSeedDyingRightAfterTheReseedLeadsToTheTotalLossWaitNotAnEmptyCluster() throws {
         var h = Harness(size: 3)
         h.formCluster()

@@ -37,7 +37,7 @@ struct RestartAndSyncTests {
         let healed = h.run(until: \.isSettled, within: .seconds(120)) { $0.expectWithinBounds() }
         #expect(healed)
         let after = Array(h.log[start...])
-        let removal = try #require(after.position { $0 == .removeMember(deadID) })
+        let removal = try #require(after.position { if case .removeMember(deadID, _) = $0 { true } else { false } })
         let launchAt = try #require(after.position { if case .launch = $0 { true } else { false } })
         #expect(removal < launchAt)
         #expect(h.world.launches.count == 4)

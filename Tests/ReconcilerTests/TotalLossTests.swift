@@ -110,16 +110,55 @@ struct TotalLossTests {
         #expect(h.reconciler.members.map(\.taskID) == [survivor.taskID])
     }
 
-    @Test func aSnapshotIsTakenFromTheLeader() throws {
+    @Test func restoreFromAtStartSeedsTheFirstMemberWhenNoTaskIsOnRecord() {
+        var h = Harness(size: 3) { $0.totalLoss = .restore(backupID: "b-start") }
+        h.subscribe()
+        let launch = h.send(.offers([h.offer(host: 2)])).launches
+        #expect(launch.first?.restoreFromBackup == "b-start")
+        #expect(launch.first?.clusterEpoch == 1)
+        let formed = h.run(until: \.isSettled, within: .seconds(120))
+        #expect(formed)
+        #expect(h.world.launches.compactMap(\.restoreFromBackup) == ["b-start"])
+    }
+
+    /// With members on record, `-restore-from` waits: nothing is restored while they run, and the backup is
+    /// used once, at the first total loss.
+    @Test func restoreFromWithMembersOnRecordIsUsedOnceAtTotalLoss() {
         var h = Harness(size: 3)
-        let none = h.send(.operatorRequestedSnapshot)
-        #expect(none.answers.first?.outcome == .refused)
         h.formCluster()
-        let leaderID = h.world.leaderID
-        let answer = h.send(.operatorRequestedSnapshot)
-        let source = try #require(answer.snapshots.first)
-        #expect(h.world.members.first { $0.peerURLs.contains(source.peerURL) }?.id == leaderID)
-        #expect(answer.answers.first?.outcome == .accepted)
+        var configured = h.configuration
+        configured.totalLoss = .restore(backupID: "b-later")
+        h.reconciler = ClusterReconciler(configuration: configured, restoredState: h.world.persisted)
+        h.subscribe()
+        for _ in 0..<30 { h.step() }
+        #expect(h.world.launches.count == 3)
+        #expect(h.world.persisted?.pendingRestore == nil)
+        for agent in [2, 3, 4] { h.world.loseAgent(agent) }
+        h.deliver()
+        #expect(h.phase == .mutable)
+        #expect(h.world.persisted?.pendingRestore == "b-later")
+        #expect(h.log.logLines.contains { $0.contains("-restore-from: seeding cluster epoch 2") })
+        for agent in [2, 3, 4] { h.world.restartAgent(agent) }
+        let settled = h.run(until: \.isSettled, within: .seconds(120))
+        #expect(settled)
+        #expect(h.world.launches.dropFirst(3).map(\.restoreFromBackup) == ["b-later", nil, nil])
+        for agent in [2, 3, 4] { h.world.loseAgent(agent) }
+        h.deliver()
+        #expect(h.phase == .awaitingOperator)
+    }
+
+    @Test func allowEmptyClusterStartsEmptyAfterEveryTotalLoss() {
+        var h = Harness(size: 3) { $0.totalLoss = .startEmpty }
+        h.formCluster()
+        for agent in [2, 3, 4] { h.world.loseAgent(agent) }
+        h.deliver()
+        #expect(h.phase == .mutable)
+        #expect(h.world.persisted?.clusterEpoch == 2)
+        #expect(h.log.logLines.contains { $0.contains("-allow-empty-cluster: starting an EMPTY cluster") })
+        for agent in [2, 3, 4] { h.world.restartAgent(agent) }
+        let settled = h.run(until: \.isSettled, within: .seconds(120))
+        #expect(settled)
+        #expect(h.world.launches.dropFirst(3).allSatisfy { $0.restoreFromBackup == nil })
     }
 
     @Test func aCompletedBackupIsPersisted() {

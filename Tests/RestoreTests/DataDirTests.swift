@@ -6,7 +6,7 @@ import Testing
 extension RestoreCLITests {
     @Test(
         "data-dir restores a data dir that a real etcd starts on and serves the backup's keys from",
-        arguments: EtcdBinaries.available)
+        arguments: EtcdBinaries.supported)
     func dataDirRestoresServingMember(_ binaries: EtcdBinaries) async throws {
         let fixture = try BackupFixture.require()
         let parent = try TemporaryDirectory(prefix: "restore-datadir")

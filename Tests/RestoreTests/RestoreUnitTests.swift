@@ -24,11 +24,9 @@ struct RestoreUnitTests {
             name: "a", initialCluster: "a=http://127.0.0.1:2380", initialAdvertisePeerURLs: "http://127.0.0.1:2380",
             initialClusterToken: "t", bumpRevision: 1_000_000_000)
         let modern = SnapshotTool(
-            kind: .etcdutl, path: "/x/etcdutl", version: "3.5.13", supportsBumpRevision: true,
-            supportsMarkCompacted: true)
+            kind: .etcdutl, path: "/x/etcdutl", version: "3.5.13", canBumpRevision: true)
         let old = SnapshotTool(
-            kind: .etcdctl, path: "/x/etcdctl", version: "3.4.23", supportsBumpRevision: false,
-            supportsMarkCompacted: false)
+            kind: .etcdctl, path: "/x/etcdctl", version: "3.4.23", canBumpRevision: false)
         let modernArguments = modern.restoreArguments(snapshot: "s.db", member: member, dataDir: "d")
         #expect(modernArguments.suffix(3) == ["--bump-revision", "1000000000", "--mark-compacted"])
         #expect(!old.restoreArguments(snapshot: "s.db", member: member, dataDir: "d").contains("--bump-revision"))

@@ -74,7 +74,7 @@ struct FlagParsingTests {
         #expect(settings.authentication == nil)
         #expect(settings.logging.verbosity == 0)
         #expect(settings.backup.interval == .seconds(1800))
-        #expect(settings.backup.retention == BackupRetention.standard)
+        #expect(settings.backup.retention == SchedulerDefaults.backupRetention)
         #expect(settings.backup.directory == "/srv/etcd-mesos/etcd-mesos-work/backups")
         #expect(!settings.allowEmptyCluster)
         #expect(settings.restoreFrom == nil)

@@ -104,17 +104,31 @@ public struct BackupManifest: Codable, Sendable, Hashable {
 
     /// Pretty, key-sorted JSON with ISO 8601 UTC dates.
     public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(BackupTimestamp.iso8601(date))
-        }
-        return try encoder.encode(self)
+        try Self.jsonEncoder(pretty: true).encode(self)
     }
 
     /// Decodes a manifest written by `encoded()`.
     public static func decode(_ data: Data) throws -> BackupManifest {
+        try jsonDecoder().decode(BackupManifest.self, from: data)
+    }
+
+    /// The manifests' JSON writer: key-sorted, slashes unescaped, dates as ISO 8601 UTC text.
+    /// Anything that embeds a manifest in its own JSON uses it, so the manifest reads there as it
+    /// does in its sidecar.
+    public static func jsonEncoder(pretty: Bool) -> JSONEncoder {
+        let encoder = JSONEncoder()
+        let compact: JSONEncoder.OutputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = pretty ? compact.union(.prettyPrinted) : compact
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(BackupTimestamp.iso8601(date))
+        }
+        return encoder
+    }
+
+    /// The manifests' JSON reader: dates must be ISO 8601 UTC text, as `jsonEncoder(pretty:)`
+    /// writes them.
+    public static func jsonDecoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
@@ -125,7 +139,7 @@ public struct BackupManifest: Codable, Sendable, Hashable {
             }
             return date
         }
-        return try decoder.decode(BackupManifest.self, from: data)
+        return decoder
     }
 }
 

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import Support
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
@@ -73,7 +74,7 @@ public struct SnapshotArchiver: Sendable {
                         compressionLevel: compression.level, createdAt: startedAt,
                         durationSeconds: (clock.now - began).seconds, toolVersion: toolVersion)
                 })
-            try await DurableFile.offload { try DurableFile.sync(fd, path: temporary) }
+            try await runBlocking { try DurableFile.sync(fd, path: temporary) }
             close(fd)
             descriptorOpen = false
             return try publish(temporary, manifest: manifest, archiveSize: size, archiveSHA256: sha256)
@@ -174,9 +175,3 @@ public struct SnapshotArchiver: Sendable {
     }
 }
 
-extension Duration {
-    /// The duration in (fractional) seconds.
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ServiceLifecycle
 import Synchronization
 
 /// Keeps backups of the etcd cluster: takes one on request or on schedule, applies retention, tracks freshness.
@@ -14,7 +15,7 @@ import Synchronization
 /// not abandon a half-written snapshot); `cancelRunningBackup()` stops it, leaving nothing behind.
 ///
 /// Retention runs after each successful backup and never while the newest attempt failed (`RetentionPolicy`).
-public actor BackupService {
+public actor BackupService: Service {
     /// Supplies what to back up at the moment of each backup: the scheduler's healthy members and the cluster's
     /// name and epoch.
     public typealias TargetProvider = @Sendable () async throws -> BackupTarget
@@ -29,7 +30,9 @@ public actor BackupService {
     private let startedAt: Date
 
     private var stats: BackupStatistics
-    private var runningTask: Task<BackupManifest, any Error>?
+    /// The running backup's task. Unstructured on purpose: a manual backup runs to its end even if the HTTP
+    /// request that started it goes away; `cancelRunningBackup()` and the schedule's shutdown stop it.
+    private let runningTask = Mutex<Task<BackupManifest, any Error>?>(nil)
     private let progressBox = RunningBackupBox()
     private var lastAttemptEnded: ContinuousClock.Instant?
     private var lastAttemptFailed = false
@@ -109,9 +112,9 @@ public actor BackupService {
                     await observer?(progress)
                 })
         }
-        runningTask = task
+        runningTask.withLock { $0 = task }
         let result = await task.result
-        runningTask = nil
+        runningTask.withLock { $0 = nil }
         progressBox.state.withLock { $0 = nil }
         lastAttemptEnded = clock.now
         let duration = clock.now - began
@@ -131,8 +134,8 @@ public actor BackupService {
     }
 
     /// Stops the running backup, if any; it ends with `CancellationError` and leaves nothing behind.
-    public func cancelRunningBackup() {
-        runningTask?.cancel()
+    public nonisolated func cancelRunningBackup() {
+        runningTask.withLock { $0?.cancel() }
     }
 
     /// Applies the retention policy now (also done after every successful backup); returns the IDs deleted.
@@ -180,13 +183,18 @@ public actor BackupService {
 
     // MARK: Schedule
 
-    /// Takes periodic backups until the calling task is cancelled; then stops a running periodic backup and
-    /// returns. With periodic backups off it just waits for cancellation (so it can run in a service group).
+    /// Takes periodic backups until graceful shutdown or cancellation; then stops a running backup and
+    /// returns. With periodic backups off there is nothing to run until then.
     public func run() async {
         guard let interval = configuration.interval else {
-            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+            try? await gracefulShutdown()
+            cancelRunningBackup()
             return
         }
+        try? await cancelWhenGracefulShutdown { await self.takePeriodicBackups(every: interval) }
+    }
+
+    private func takePeriodicBackups(every interval: Duration) async {
         await withTaskCancellationHandler {
             while !Task.isCancelled {
                 let due = nextDue(interval: interval)
@@ -194,14 +202,14 @@ public actor BackupService {
                     do { try await Task.sleep(until: due, tolerance: .milliseconds(50)) } catch { return }
                     continue  // a manual backup may have moved the due time meanwhile
                 }
-                if let running = runningTask {
+                if let running = runningTask.withLock({ $0 }) {
                     _ = await running.result
                     continue
                 }
                 _ = try? await takeBackup(trigger: .periodic)
             }
         } onCancel: {
-            Task { await self.cancelRunningBackup() }
+            cancelRunningBackup()
         }
     }
 

@@ -46,7 +46,9 @@ public struct BackupStatistics: Sendable, Hashable {
         self.interval = interval
     }
 
-    /// Prometheus samples (gauges and counters), name → value; absent values are left out.
+    /// Prometheus samples, name → value; absent values are left out. Counts that only grow while
+    /// the service runs end in `_total` and are exported as counters; the rest (also
+    /// `consecutive_failures`, which a success resets) are gauges.
     public var metricSamples: [String: Double] {
         var samples: [String: Double] = [
             "etcd_mesos_backup_successes_total": Double(successes),

@@ -77,14 +77,4 @@ enum DurableFile {
             throw error
         }
     }
-
-    /// Runs blocking file work (fsync of a large file, reading a whole archive) on a Dispatch thread, so the few
-    /// threads of Swift's cooperative pool keep serving other tasks meanwhile.
-    static func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try work() })
-            }
-        }
-    }
 }

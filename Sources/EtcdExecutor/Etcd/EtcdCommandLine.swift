@@ -1,6 +1,6 @@
 import TaskContract
 
-/// The etcd command line for a member of the task data (behaviour sheet §3.3, with the cluster token).
+/// The etcd command line for a member of the task data (docs/original-behaviour.md §3.3, with the cluster token).
 ///
 /// The initial-cluster flags are always given: etcd uses them only to bootstrap an empty data dir and ignores
 /// them when the data dir already holds a member (a restart), so one command line serves both. etcd listens on

@@ -1,85 +1,79 @@
-import Foundation
-import Hummingbird
+import HTTPServing
 import Logging
-import TaskContract
+import ServiceLifecycle
 
-/// The executor's reseed listener on the member's reseed port (`ReseedProtocol`).
-///
-/// `POST /reseed` answers 200 `{"status":"reseeded"}` once etcd leads its new cluster of one, 409 while another
-/// reseed is under way, 503 when no reseed is possible now, 500 when it failed; every other method is 405.
-/// Errors are JSON `{"error": "…"}`.
-enum ReseedListener {
-    private enum ServerStart: Sendable {
-        case listening
-        case failed(String)
+/// The executor's reseed listener as a service of its group: it waits until the run loop knows the
+/// member's reseed port, then serves `ReseedRoutes` there through an `HTTPServer` until the group
+/// shuts it down (after the run loop has finished).
+struct ReseedListener: Service {
+    private struct Assignment: Sendable {
+        var host: String
+        var port: Int
+        var started: CheckedContinuation<Result<Void, ReseedListenerError>, Never>
     }
 
-    /// Serves until the task running it is cancelled; returns once it listens.
-    static func start(
-        host: String, port: Int, logger: Logger, in group: inout TaskGroup<Void>,
-        reseed: @escaping @Sendable () async -> ReseedOutcome
-    ) async throws(ReseedListenerError) {
-        // Hummingbird logs every connection cut at shutdown as an error; keep its chatter to real failures.
-        var serverLogger = logger
-        serverLogger.logLevel = max(logger.logLevel, .critical)
-        let (starts, startInput) = AsyncStream.makeStream(of: ServerStart.self)
-        let app = Application(
-            router: router(reseed: reseed),
-            configuration: .init(address: .hostname(host, port: port), serverName: "etcd-mesos-executor"),
-            onServerRunning: { _ in startInput.yield(.listening) },
-            logger: serverLogger)
-        group.addTask {
-            do {
-                try await app.run()
-                startInput.yield(.failed("the server stopped"))
+    private let requests: ReseedRequests
+    private let logger: Logger
+    private let assignments: AsyncStream<Assignment>
+    private let assign: AsyncStream<Assignment>.Continuation
+
+    init(requests: ReseedRequests, logger: Logger) {
+        self.requests = requests
+        self.logger = logger
+        (assignments, assign) = AsyncStream.makeStream(of: Assignment.self)
+    }
+
+    /// Starts serving on `host:port`; returns once the listener listens, or throws why it cannot.
+    func listen(host: String, port: Int) async throws(ReseedListenerError) {
+        let result = await withCheckedContinuation { continuation in
+            let assignment = Assignment(host: host, port: port, started: continuation)
+            if case .terminated = assign.yield(assignment) {
+                let error = ReseedListenerError(
+                    address: "\(host):\(port)", reason: "the executor is shutting down")
+                continuation.resume(returning: .failure(error))
+            }
+        }
+        try result.get()
+    }
+
+    func run() async {
+        let assign = assign
+        let assignment = await withGracefulShutdownHandler {
+            await assignments.first { _ in true }
+        } onGracefulShutdown: {
+            assign.finish()
+        }
+        if let assignment { await serve(assignment) }
+        // A listen() that raced with the shutdown must not wait forever.
+        assign.finish()
+        for await late in assignments {
+            let error = ReseedListenerError(
+                address: "\(late.host):\(late.port)", reason: "the executor is shutting down")
+            late.started.resume(returning: .failure(error))
+        }
+    }
+
+    private func serve(_ assignment: Assignment) async {
+        let address = "\(assignment.host):\(assignment.port)"
+        let server = HTTPServer(
+            name: "reseed listener", router: ReseedRoutes.router { [requests] in await requests.request() },
+            host: assignment.host, port: assignment.port, logger: logger)
+        await withDiscardingTaskGroup { group in
+            // A server that cannot listen throws here; port() below reports why.
+            group.addTask { try? await server.run() }
+            do throws(HTTPServerError) {
+                _ = try await server.port()
+                logger.info("reseed listener ready", metadata: ["address": "\(address)"])
+                assignment.started.resume(returning: .success(()))
             } catch {
-                startInput.yield(.failed("\(error)"))
-            }
-            startInput.finish()
-        }
-        var iterator = starts.makeAsyncIterator()
-        switch await iterator.next() {
-        case .listening: break
-        case .failed(let reason): throw ReseedListenerError(address: "\(host):\(port)", reason: reason)
-        case nil: throw ReseedListenerError(address: "\(host):\(port)", reason: "the server stopped")
-        }
-        logger.info("reseed listener ready", metadata: ["address": "\(host):\(port)"])
-    }
-
-    static func router(reseed: @escaping @Sendable () async -> ReseedOutcome) -> Router<BasicRequestContext> {
-        let router = Router()
-        let path = RouterPath(ReseedProtocol.path)
-        router.on(path, method: .post) { _, _ in
-            response(for: await reseed())
-        }
-        for method in [HTTPRequest.Method.get, .head, .put, .delete, .patch] {
-            router.on(path, method: method) { request, _ in
-                json(
-                    ["error": "\(request.method.rawValue) is not allowed on \(ReseedProtocol.path); use POST"],
-                    status: .methodNotAllowed, headers: [.allow: ReseedProtocol.method])
+                let reason: String
+                switch error {
+                case .stoppedBeforeListening(_, let why): reason = why
+                }
+                let failure = ReseedListenerError(address: address, reason: reason)
+                assignment.started.resume(returning: .failure(failure))
             }
         }
-        return router
-    }
-
-    static func response(for outcome: ReseedOutcome) -> Response {
-        switch outcome {
-        case .reseeded: json(["status": "reseeded"], status: .ok)
-        case .busy: json(["error": outcome.description], status: .conflict)
-        case .unavailable(let reason): json(["error": reason], status: .serviceUnavailable)
-        case .failed(let reason): json(["error": reason], status: .internalServerError)
-        }
-    }
-
-    private static func json(_ object: [String: String], status: HTTPResponse.Status, headers: HTTPFields = [:])
-        -> Response
-    {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(object)) ?? Data(#"{"error":"unencodable response"}"#.utf8)
-        var fields: HTTPFields = [.contentType: "application/json", .contentLength: String(data.count)]
-        for field in headers { fields.append(field) }
-        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 

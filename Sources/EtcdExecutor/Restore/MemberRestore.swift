@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import Support
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
@@ -118,7 +119,7 @@ public struct MemberRestore: Sendable {
     private func verifyAndExtract(_ archive: FetchedArchive) async throws(MemberRestoreError) -> BackupManifest {
         let (path, database, url) = (archive.path, databasePath, source.url)
         let started = ContinuousClock.now
-        let result = await BlockingWork.run { () -> Result<BackupVerification, MemberRestoreError> in
+        let result = await runBlocking { () -> Result<BackupVerification, MemberRestoreError> in
             do throws(BackupArchiveError) {
                 return .success(try BackupArchiveReader(path: path).verify(extractDatabaseTo: database))
             } catch {

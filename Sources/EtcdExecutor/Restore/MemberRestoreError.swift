@@ -1,3 +1,5 @@
+import Support
+
 /// Why a member's data dir could not be restored from its backup; the description is the TASK_FAILED message,
 /// so every case names the backup's URL (or the tool's command line) and what went wrong.
 public enum MemberRestoreError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import Support
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
@@ -74,7 +75,7 @@ struct RestoreArchiveFetcher: Sendable {
     private func hashLocal(_ path: String, url: String, hashing: Bool) async throws(MemberRestoreError)
         -> FetchedArchive
     {
-        let result = await BlockingWork.run { () -> Result<FetchedArchive, MemberRestoreError> in
+        let result = await runBlocking { () -> Result<FetchedArchive, MemberRestoreError> in
             var info = stat()
             guard stat(path, &info) == 0 else {
                 return .failure(.fetchFailed(url: url, reason: String(cString: strerror(errno))))
@@ -229,10 +230,3 @@ struct RestoreArchiveFetcher: Sendable {
     }
 }
 
-extension Duration {
-    /// Whole nanoseconds, for NIO's `TimeAmount`.
-    var wholeNanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
-}

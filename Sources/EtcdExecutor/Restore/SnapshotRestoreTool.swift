@@ -1,13 +1,13 @@
+import Backup
 import Foundation
 import ProcessControl
 
 /// etcd's own snapshot restore tool next to the etcd binary: `etcdutl snapshot restore` (etcd 3.5+) when it is
 /// there, else `etcdctl snapshot restore` with the v3 API (etcd 3.4). The scheduler ships both into the sandbox
-/// beside etcd.
+/// beside etcd. Its arguments come from `SnapshotRestoreCommand`; this type finds and runs it.
 public struct SnapshotRestoreTool: Sendable, Equatable {
-    public enum Kind: String, Sendable, Equatable {
-        case etcdutl, etcdctl
-    }
+    public typealias Kind = SnapshotToolKind
+    public typealias Member = SnapshotRestoreCommand.Member
 
     public var kind: Kind
     public var executable: String
@@ -17,57 +17,23 @@ public struct SnapshotRestoreTool: Sendable, Equatable {
         self.executable = executable
     }
 
-    /// Added to the restored revision when the tool can, so that watchers of the old cluster see a compaction
-    /// and re-list instead of silently missing what changed after the snapshot.
-    public static let revisionBump = 1_000_000_000
-
     /// The tool in the directory of `etcdBinary`, etcdutl first.
     public static func locate(nextTo etcdBinary: String) throws(MemberRestoreError) -> SnapshotRestoreTool {
         let directory = URL(fileURLWithPath: etcdBinary).deletingLastPathComponent().path
-        for kind in [Kind.etcdutl, .etcdctl] {
-            let path = directory + "/" + kind.rawValue
-            if FileManager.default.isExecutableFile(atPath: path) {
-                return SnapshotRestoreTool(kind: kind, executable: path)
-            }
+        guard let (kind, path) = SnapshotToolKind.locate(in: directory) else {
+            throw .noRestoreTool(directory: directory)
         }
-        throw .noRestoreTool(directory: directory)
+        return SnapshotRestoreTool(kind: kind, executable: path)
     }
 
-    /// True when `help` (the output of `snapshot restore --help`) lists both `--bump-revision` and
-    /// `--mark-compacted`; etcdutl refuses a bump without marking the revision compacted, so it is both or none.
-    public static func supportsRevisionBump(help: String) -> Bool {
-        help.contains("--bump-revision") && help.contains("--mark-compacted")
-    }
-
-    /// What the member's restore needs besides the snapshot.
-    public struct Member: Sendable, Equatable {
-        public var name: String
-        public var initialCluster: String
-        public var clusterToken: String
-        public var peerURL: String
-
-        public init(name: String, initialCluster: String, clusterToken: String, peerURL: String) {
-            self.name = name
-            self.initialCluster = initialCluster
-            self.clusterToken = clusterToken
-            self.peerURL = peerURL
-        }
-    }
-
-    /// The `snapshot restore` arguments (without argv[0]).
+    /// The `snapshot restore` arguments (without argv[0]), with the standard revision bump and the
+    /// compaction mark when `bumpRevision` (what `supportsRevisionBump(scratch:)` found).
     public func restoreArguments(
         snapshot: String, member: Member, dataDirectory: String, bumpRevision: Bool
     ) -> [String] {
-        var arguments = [
-            "snapshot", "restore", snapshot,
-            "--name", member.name,
-            "--initial-cluster", member.initialCluster,
-            "--initial-cluster-token", member.clusterToken,
-            "--initial-advertise-peer-urls", member.peerURL,
-            "--data-dir", dataDirectory,
-        ]
-        if bumpRevision { arguments += ["--bump-revision", "\(Self.revisionBump)", "--mark-compacted"] }
-        return arguments
+        SnapshotRestoreCommand(tool: kind, canBumpRevision: bumpRevision).arguments(
+            snapshot: snapshot, member: member, dataDirectory: dataDirectory,
+            revisionBump: SnapshotRestoreCommand.standardRevisionBump)
     }
 
     /// Asks the tool whether it can bump the revision (`snapshot restore --help`); false if it cannot say.
@@ -76,15 +42,15 @@ public struct SnapshotRestoreTool: Sendable, Equatable {
         defer { unlink(output) }
         guard
             let child = try? ChildProcess.launch(
-                executable: executable, arguments: ["snapshot", "restore", "--help"], environment: environment,
-                outputPath: output)
+                executable: executable, arguments: SnapshotRestoreCommand.helpArguments,
+                environment: environment, outputPath: output)
         else { return false }
         guard await child.waitForExit(timeout: .seconds(20)) != nil else {
             await child.terminate(gracePeriod: .seconds(1))
             return false
         }
         let help = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-        return Self.supportsRevisionBump(help: help)
+        return SnapshotRestoreCommand.canBumpRevision(help: help)
     }
 
     /// Runs `arguments` to completion, appending the tool's output to `logPath`; throws with the end of that

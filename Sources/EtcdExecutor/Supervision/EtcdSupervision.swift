@@ -1,10 +1,12 @@
+import Support
+
 /// The decisions about one etcd member's process, apart from the I/O that carries them out: when to start
 /// etcd, when to restart it after it exits and when to give up, how a reseed goes, and how a stop ends it.
 ///
 /// `EtcdSupervisor` feeds it inputs (with the time) and carries out the actions it returns. Processes are
 /// numbered by generation, so a late input about an older process is ignored.
 ///
-/// Rules (behaviour sheet §3.3 and §5.7):
+/// Rules (docs/original-behaviour.md §3.3 and §5.7):
 /// - etcd that exits is restarted after 0, 1, 2, 3, 4, 4, … s while the restart would still fall within the
 ///   launch timeout of the launch (or of the last reseed); otherwise the supervision gives up.
 /// - a reseed stops etcd and starts it once with `--force-new-cluster` on the same data dir; later restarts

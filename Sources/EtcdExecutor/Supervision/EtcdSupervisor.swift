@@ -2,175 +2,158 @@ import EtcdClient
 import Foundation
 import Logging
 import ProcessControl
-import Synchronization
+import ServiceLifecycle
+import TaskContract
 
-/// Runs one etcd member: carries out what `EtcdSupervision` decides, with real processes, timers and status
-/// probes, and takes stop and reseed requests from other tasks.
-public final class EtcdSupervisor: Sendable {
-    /// How to start etcd and where it answers.
-    public struct Launch: Sendable {
-        public var binary: String
-        public var commandLine: EtcdCommandLine
-        public var workingDirectory: String
-        public var logPath: String
-
-        public init(binary: String, commandLine: EtcdCommandLine, workingDirectory: String, logPath: String) {
-            self.binary = binary
-            self.commandLine = commandLine
-            self.workingDirectory = workingDirectory
-            self.logPath = logPath
-        }
-
-        var clientURL: String { commandLine.task.member.clientURL }
+/// etcd's processes under the executor, as a service of its group: carries out the
+/// `EtcdProcessCommand`s of the executor's state machine (which takes them from `EtcdSupervision`) —
+/// starts etcd, probes its status, terminates it, runs the restart and reseed timers — and reports each
+/// exit, answer and timer as an `EtcdProcessEvent`.
+///
+/// Every etcd process and every task around one (exit watcher, probe, timer) belongs to this service.
+/// The group shuts it down after the run loop has finished, when etcd has normally exited already; one
+/// still running then is terminated, so that etcd never outlives the executor.
+final class EtcdSupervisor: Service {
+    /// How etcd runs, whatever the member.
+    struct Launch: Sendable {
+        var binary: String
+        var workingDirectory: String
+        var logPath: String
+        var dataDirectory: String
     }
+
+    /// An etcd process and the URL its status is probed at.
+    private struct Running {
+        var child: ChildProcess
+        var clientURL: String
+    }
+
+    /// The grace period of a process still running when the service stops.
+    private static let leftoverGracePeriod = Duration.seconds(2)
 
     private let launch: Launch
-    private let decisions: EtcdSupervision
     private let logger: Logger
-    private let inputs: AsyncStream<EtcdSupervision.Input>
-    private let input: AsyncStream<EtcdSupervision.Input>.Continuation
+    private let report: @Sendable (EtcdProcessEvent) -> Void
+    private let commands: AsyncStream<EtcdProcessCommand>
+    private let input: AsyncStream<EtcdProcessCommand>.Continuation
 
-    private struct Waiters {
-        var nextID = 0
-        var reseeds: [Int: CheckedContinuation<ReseedOutcome, Never>] = [:]
-        var finished = false
-    }
-    private let waiters = Mutex(Waiters())
-
-    public init(launch: Launch, decisions: EtcdSupervision, logger: Logger) {
+    /// `report` takes what happened to the processes (it feeds the run loop).
+    init(launch: Launch, logger: Logger, report: @escaping @Sendable (EtcdProcessEvent) -> Void) {
         self.launch = launch
-        self.decisions = decisions
         self.logger = logger
-        (inputs, input) = AsyncStream.makeStream(of: EtcdSupervision.Input.self)
+        self.report = report
+        (commands, input) = AsyncStream.makeStream(of: EtcdProcessCommand.self)
     }
 
-    /// Starts etcd and keeps it running until `stop` or until it cannot be kept running; returns how it
-    /// ended. `onRunning` is called once, when etcd first answers its status. Call at most once.
-    public func run(onRunning: @escaping @Sendable () -> Void) async -> EtcdSupervision.Outcome {
-        var machine = decisions
-        var processes: [Int: ChildProcess] = [:]
+    /// Queues `command`; commands are carried out in order.
+    func perform(_ command: EtcdProcessCommand) {
+        input.yield(command)
+    }
+
+    func run() async {
+        var processes: [Int: Running] = [:]
         let input = input
-        let outcome = await withTaskGroup(of: Void.self, returning: EtcdSupervision.Outcome.self) { group in
-            input.yield(.start(at: .now))
-            for await next in inputs {
-                if case .exited(let generation, _, _) = next { processes[generation] = nil }
-                for action in machine.handle(next) {
-                    switch action {
-                    case .launch(let generation, let forceNewCluster):
-                        if let child = start(generation, forceNewCluster: forceNewCluster) {
-                            processes[generation] = child
-                            group.addTask { await Self.watch(child, generation: generation, input: input) }
-                        }
-                    case .probe(let generation, let untilLeadingItself):
-                        guard let child = processes[generation] else { continue }
-                        let clientURL = launch.clientURL
-                        group.addTask {
-                            if await Self.probe(clientURL, while: child, untilLeadingItself: untilLeadingItself) {
-                                input.yield(.answered(generation: generation))
-                            }
-                        }
-                    case .terminate(let generation, let gracePeriod):
-                        guard let child = processes[generation] else { continue }
-                        logger.info(
-                            "terminating etcd (SIGTERM, SIGKILL after the grace period)",
-                            metadata: ["pid": "\(child.pid)", "grace": "\(gracePeriod)"])
-                        group.addTask { await child.terminate(gracePeriod: gracePeriod) }
-                    case .scheduleRestart(let generation, let delay):
-                        logger.warning("restarting etcd", metadata: ["after": "\(delay)"])
-                        group.addTask {
-                            guard (try? await Task.sleep(for: delay)) != nil else { return }
-                            input.yield(.restartDue(generation: generation))
-                        }
-                    case .reportRunning:
-                        onRunning()
-                    case .answerReseed(let id, let outcome):
-                        logger.info("reseed answered", metadata: ["outcome": "\(outcome)"])
-                        waiters.withLock { $0.reseeds.removeValue(forKey: id) }?.resume(returning: outcome)
-                    case .scheduleReseedTimeout(let id, let delay):
-                        group.addTask {
-                            guard (try? await Task.sleep(for: delay)) != nil else { return }
-                            input.yield(.reseedTimedOut(id: id))
-                        }
-                    case .finish(let outcome):
-                        group.cancelAll()
-                        return outcome
-                    }
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                for await command in commands {
+                    carryOut(command, processes: &processes, group: &group)
                 }
+                group.cancelAll()
             }
-            group.cancelAll()
-            return .stopped
+        } onGracefulShutdown: {
+            input.finish()
         }
-        input.finish()
-        // The machine finishes only once etcd has exited; this is a last guard against an orphan.
-        for child in processes.values where child.exitStatus == nil { child.signal(SIGKILL) }
-        let pending = waiters.withLock { waiters in
-            waiters.finished = true
-            defer { waiters.reseeds = [:] }
-            return waiters.reseeds.values
-        }
-        for waiter in pending { waiter.resume(returning: .unavailable("etcd is no longer supervised")) }
-        return outcome
-    }
-
-    /// Stops etcd: SIGTERM, SIGKILL after `gracePeriod`; `run` then returns `.stopped`.
-    public func stop(gracePeriod: Duration) {
-        input.yield(.stopRequested(gracePeriod: gracePeriod))
-    }
-
-    /// Restarts etcd once with `--force-new-cluster` on its data dir and returns when it leads its cluster of
-    /// one, or why not.
-    public func reseed() async -> ReseedOutcome {
-        await withCheckedContinuation { continuation in
-            let id: Int? = waiters.withLock { waiters in
-                guard !waiters.finished else { return nil }
-                waiters.nextID += 1
-                waiters.reseeds[waiters.nextID] = continuation
-                return waiters.nextID
-            }
-            guard let id else {
-                continuation.resume(returning: .unavailable("etcd is no longer supervised"))
-                return
-            }
-            input.yield(.reseedRequested(id: id, at: .now))
+        for running in processes.values where running.child.exitStatus == nil {
+            logger.warning(
+                "etcd still runs as the executor stops: terminating it",
+                metadata: ["pid": "\(running.child.pid)"])
+            await running.child.terminate(gracePeriod: Self.leftoverGracePeriod)
         }
     }
 
-    /// Starts etcd; a failure to start counts as an exit.
-    private func start(_ generation: Int, forceNewCluster: Bool) -> ChildProcess? {
-        let arguments = launch.commandLine.arguments(forceNewCluster: forceNewCluster)
+    private func carryOut(
+        _ command: EtcdProcessCommand, processes: inout [Int: Running],
+        group: inout DiscardingTaskGroup
+    ) {
+        let report = report
+        switch command {
+        case .launch(let generation, let member, let forceNewCluster):
+            processes = processes.filter { $0.value.child.exitStatus == nil }
+            guard let child = start(generation, member, forceNewCluster: forceNewCluster) else { return }
+            processes[generation] = Running(child: child, clientURL: member.member.clientURL)
+            group.addTask { await Self.watch(child, generation: generation, report: report) }
+        case .probe(let generation, let untilLeadingItself):
+            guard let running = processes[generation] else { return }
+            group.addTask {
+                let answered = await Self.probe(
+                    running.clientURL, while: running.child, untilLeadingItself: untilLeadingItself)
+                if answered { report(.answered(generation: generation)) }
+            }
+        case .terminate(let generation, let gracePeriod):
+            guard let running = processes[generation] else { return }
+            logger.info(
+                "terminating etcd (SIGTERM, SIGKILL after the grace period)",
+                metadata: ["pid": "\(running.child.pid)", "grace": "\(gracePeriod)"])
+            group.addTask { await running.child.terminate(gracePeriod: gracePeriod) }
+        case .scheduleRestart(let generation, let delay):
+            logger.warning("restarting etcd", metadata: ["after": "\(delay)"])
+            group.addTask {
+                guard (try? await Task.sleep(for: delay)) != nil else { return }
+                report(.restartDue(generation: generation))
+            }
+        case .scheduleReseedTimeout(let id, let delay):
+            group.addTask {
+                guard (try? await Task.sleep(for: delay)) != nil else { return }
+                report(.reseedTimedOut(id: id))
+            }
+        }
+    }
+
+    /// Starts etcd; a failure to start is reported as an exit.
+    private func start(
+        _ generation: Int, _ member: EtcdTaskData, forceNewCluster: Bool
+    ) -> ChildProcess? {
+        let commandLine = EtcdCommandLine(
+            task: member, dataDirectory: launch.dataDirectory,
+            listenHost: ListenAddress.resolve(member.member.host))
+        let arguments = commandLine.arguments(forceNewCluster: forceNewCluster)
         do {
             let child = try ChildProcess.launch(
                 executable: launch.binary, arguments: arguments, environment: Self.etcdEnvironment(),
                 workingDirectory: launch.workingDirectory, outputPath: launch.logPath)
-            logger.info(
-                "started etcd",
-                metadata: ["pid": "\(child.pid)", "command": "\(launch.binary) \(arguments.joined(separator: " "))"])
+            let command = "\(launch.binary) \(arguments.joined(separator: " "))"
+            logger.info("started etcd", metadata: ["pid": "\(child.pid)", "command": "\(command)"])
             return child
         } catch {
             logger.error("etcd could not be started", metadata: ["error": "\(error)"])
-            input.yield(.exited(generation: generation, status: "could not be started: \(error)", at: .now))
+            report(.exited(generation: generation, status: "could not be started: \(error)"))
             return nil
         }
     }
 
-    /// Feeds the exit of `child` as an input; returns early only when cancelled.
+    /// Reports the exit of `child`; returns early only when cancelled.
     private static func watch(
-        _ child: ChildProcess, generation: Int, input: AsyncStream<EtcdSupervision.Input>.Continuation
+        _ child: ChildProcess, generation: Int, report: @Sendable (EtcdProcessEvent) -> Void
     ) async {
         while !Task.isCancelled {
             if let status = await child.waitForExit(timeout: .seconds(3600)) {
-                input.yield(.exited(generation: generation, status: status.description, at: .now))
+                report(.exited(generation: generation, status: status.description))
                 return
             }
         }
     }
 
-    /// Polls etcd's status at `clientURL` while `child` runs; true once it answers (and leads itself, when
-    /// asked: a member that has just forced a new cluster elects itself).
-    private static func probe(_ clientURL: String, while child: ChildProcess, untilLeadingItself: Bool) async -> Bool {
-        let answered = try? await EtcdClient.withClient(endpoint: clientURL, callTimeout: .seconds(2)) { client in
+    /// Polls etcd's status at `clientURL` while `child` runs; true once it answers (and leads itself,
+    /// when asked: a member that has just forced a new cluster elects itself).
+    private static func probe(
+        _ clientURL: String, while child: ChildProcess, untilLeadingItself: Bool
+    ) async -> Bool {
+        let answered = try? await EtcdClient.withClient(endpoint: clientURL, callTimeout: .seconds(2)) {
+            client in
             while child.exitStatus == nil {
-                if let status = try? await client.status(), !untilLeadingItself || status.isLeader { return true }
+                if let status = try? await client.status(), !untilLeadingItself || status.isLeader {
+                    return true
+                }
                 try await Task.sleep(for: .milliseconds(100))
             }
             return false
@@ -180,6 +163,8 @@ public final class EtcdSupervisor: Sendable {
 
     /// The executor's environment without `ETCD_*` variables, which etcd would read as flags.
     private static func etcdEnvironment() -> [String: String] {
-        ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ETCD_") && !$0.key.hasPrefix("ETCDCTL_") }
+        ProcessInfo.processInfo.environment.filter {
+            !$0.key.hasPrefix("ETCD_") && !$0.key.hasPrefix("ETCDCTL_")
+        }
     }
 }

@@ -1,4 +1,4 @@
-import ProcessControl
+import UnixSignals
 
 /// Runs one subcommand's work: SIGINT/SIGTERM cancel it (its scoped helpers then stop tools and remove scratch
 /// directories), and a failure is reported once, on stderr and, with `--json`, as JSON on stdout.
@@ -7,7 +7,7 @@ enum CommandRunner {
         json: Bool, _ body: @escaping @Sendable (Console) async throws(RestoreFailure) -> Void
     ) async throws(ReportedFailure) {
         let console = Console(json: json)
-        let signals = TerminationSignals()
+        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         let outcome: Result<Void, RestoreFailure> = await withTaskGroup(of: Result<Void, RestoreFailure>?.self) {
             group in
             group.addTask {
@@ -19,7 +19,7 @@ enum CommandRunner {
                 }
             }
             group.addTask {
-                _ = await signals.next()
+                for await _ in signals { break }
                 return nil  // the body, cancelled below, answers with `interrupted` once it has cleaned up
             }
             var outcome: Result<Void, RestoreFailure> = .success(())

@@ -46,7 +46,7 @@ struct DataDirCommand: AsyncParsableCommand {
         help: ArgumentHelp(
             "Raise the revision by this much after restore, where the tool supports it (0: never).",
             valueName: "n"))
-    var bumpRevision: UInt64 = 1_000_000_000
+    var bumpRevision: UInt64 = SnapshotRestoreCommand.standardRevisionBump
 
     @OptionGroup var output: OutputOptions
     @OptionGroup var tools: ToolOptions

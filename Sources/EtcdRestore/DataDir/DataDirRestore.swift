@@ -27,8 +27,10 @@ public struct DataDirRestore: Sendable {
         public var manifest: BackupManifest
         public var tool: SnapshotTool
         public var member: RestoreMemberSettings
-        /// The revision bump applied, or nil where the tool has no `--bump-revision`.
+        /// The revision bump applied, or nil where the tool lacks `--bump-revision` or
+        /// `--mark-compacted`.
         public var bumpedRevisionBy: UInt64?
+        /// True exactly when the revision was bumped: the two flags go together.
         public var markedCompacted: Bool
     }
 
@@ -60,11 +62,10 @@ public struct DataDirRestore: Sendable {
             try await tool.restore(snapshot: database, member: member, dataDir: restored)
             try Task.checkInterrupted()
             try moveIntoPlace(restored, parent: parent)
-            let bumped = (member.bumpRevision ?? 0) > 0 && tool.supportsBumpRevision
+            let bump = tool.restoreCommand.revisionBump(for: member.bumpRevision)
             return Result(
                 dataDir: target, manifest: manifest, tool: tool, member: member,
-                bumpedRevisionBy: bumped ? member.bumpRevision : nil,
-                markedCompacted: bumped && tool.supportsMarkCompacted)
+                bumpedRevisionBy: bump, markedCompacted: bump != nil)
         }
     }
 

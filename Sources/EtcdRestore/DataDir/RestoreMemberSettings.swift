@@ -1,3 +1,4 @@
+import Backup
 import Foundation
 
 /// One member's settings for `snapshot restore`, checked before anything runs: the member's advertised peer URLs
@@ -9,7 +10,7 @@ public struct RestoreMemberSettings: Sendable, Hashable {
     /// Comma-separated peer URLs of this member.
     public var initialAdvertisePeerURLs: String
     public var initialClusterToken: String
-    /// `--bump-revision` for tools that have it (nil or 0: none).
+    /// `--bump-revision` (with `--mark-compacted`) for tools that have both (nil or 0: none).
     public var bumpRevision: UInt64?
 
     public init(
@@ -28,6 +29,13 @@ public struct RestoreMemberSettings: Sendable, Hashable {
     /// member restored from it, so members restored one by one still form one cluster.
     public static func defaultToken(clusterName: String, dbSHA256: String) -> String {
         "\(clusterName)-restore-\(dbSHA256.prefix(12))"
+    }
+
+    /// The member as `SnapshotRestoreCommand` takes it.
+    public var restoreMember: SnapshotRestoreCommand.Member {
+        SnapshotRestoreCommand.Member(
+            name: name, initialCluster: initialCluster, clusterToken: initialClusterToken,
+            peerURL: initialAdvertisePeerURLs)
     }
 
     /// Why these settings cannot work, or nil.

@@ -5,28 +5,11 @@ import Foundation
 /// report reads exactly as its sidecar does).
 enum RestoreJSON {
     static func encoder(pretty: Bool) -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting =
-            pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(BackupTimestamp.iso8601(date))
-        }
-        return encoder
+        BackupManifest.jsonEncoder(pretty: pretty)
     }
 
     static func decoder() -> JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            guard let date = BackupTimestamp.parseISO8601(text) else {
-                throw DecodingError.dataCorruptedError(
-                    in: container, debugDescription: "\"\(text)\" is not an ISO 8601 UTC time")
-            }
-            return date
-        }
-        return decoder
+        BackupManifest.jsonDecoder()
     }
 
     static func string(_ value: some Encodable, pretty: Bool) -> String {

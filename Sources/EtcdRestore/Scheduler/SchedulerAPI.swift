@@ -114,7 +114,7 @@ public final class SchedulerAPI: Sendable {
         if authorized, let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         do {
             let response = try await client.execute(
-                request, timeout: .milliseconds(Int64(RestoreDuration.seconds(timeout ?? requestTimeout) * 1000)))
+                request, timeout: .milliseconds(Int64((timeout ?? requestTimeout).seconds * 1000)))
             let bytes = try await response.body.collect(upTo: 64 << 20)
             return (Int(response.status.code), Data(bytes.readableBytesView))
         } catch is CancellationError {

@@ -83,7 +83,7 @@ public struct SeedProcedure: Sendable {
             throw .interruptedAfterRequest(backup: manifest.id, scheduler: api.baseURL, accepted: true)
         }
         let highest = revisions.values.max() ?? 0
-        let elapsed = RestoreDuration.seconds(clock.now - started)
+        let elapsed = (clock.now - started).seconds
         console.result(
             "revision check: the cluster is at revision \(highest), the snapshot at \(manifest.revision) "
                 + "(\(revisions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")))")
@@ -110,7 +110,7 @@ public struct SeedProcedure: Sendable {
                 lastState = stats.summary
                 if stats.summary != lastShown {
                     lastShown = stats.summary
-                    let elapsed = RestoreDuration.seconds(clock.now - started)
+                    let elapsed = (clock.now - started).seconds
                     console.progress(String(format: "[%6.1fs] ", elapsed) + stats.summary)
                     console.event(ProgressEvent(stats: stats, elapsedSeconds: elapsed))
                 }

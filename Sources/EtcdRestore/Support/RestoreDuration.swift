@@ -1,30 +1,21 @@
 import Foundation
+import Support
 
-/// Durations on the command line in Go's style (`90s`, `10m`, `1h30m`, `500ms`), as the scheduler's flags take them.
+/// The CLI's durations: Go's syntax (`GoDuration`), with a unit and positive; printed with tenths of a second
+/// for progress lines (`1.5s`).
 public enum RestoreDuration {
-    /// Parses `text`; nil when it is not a positive Go-style duration.
+    /// Parses `text`: a positive Go duration with its unit (`10m`, not `600`); nil otherwise.
     public static func parse(_ text: String) -> Duration? {
-        let units: [(suffix: String, milliseconds: Double)] = [
-            ("ms", 1), ("h", 3_600_000), ("m", 60_000), ("s", 1000),
-        ]
-        var rest = Substring(text.trimmingCharacters(in: .whitespaces))
-        guard !rest.isEmpty else { return nil }
-        var total = 0.0
-        while !rest.isEmpty {
-            let number = rest.prefix { $0.isNumber || $0 == "." }
-            guard !number.isEmpty, let value = Double(number) else { return nil }
-            rest = rest.dropFirst(number.count)
-            guard let unit = units.first(where: { rest.hasPrefix($0.suffix) }) else { return nil }
-            rest = rest.dropFirst(unit.suffix.count)
-            total += value * unit.milliseconds
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard trimmed.contains(where: \.isLetter), let duration = GoDuration.parse(trimmed), duration > .zero else {
+            return nil
         }
-        guard total > 0 else { return nil }
-        return .milliseconds(Int64(total.rounded()))
+        return duration
     }
 
     /// `1m30s`, `45s`, `1.5s`, `200ms`.
     public static func format(_ duration: Duration) -> String {
-        let milliseconds = Int64(seconds(duration) * 1000)
+        let milliseconds = Int64(duration.seconds * 1000)
         if milliseconds < 1000 { return "\(milliseconds)ms" }
         if milliseconds < 60_000 {
             return milliseconds % 1000 == 0
@@ -38,8 +29,4 @@ public enum RestoreDuration {
             + (remaining > 0 ? "\(remaining)s" : "")
     }
 
-    /// The duration in (fractional) seconds.
-    public static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
 }

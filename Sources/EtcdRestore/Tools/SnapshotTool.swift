@@ -1,3 +1,4 @@
+import Backup
 import Foundation
 import ProcessControl
 
@@ -6,17 +7,21 @@ import ProcessControl
 ///
 /// What it supports is asked, not assumed: its version from `version`, and `--bump-revision`/`--mark-compacted`
 /// from its `snapshot restore --help` (etcd 3.4 and 3.5.1 have neither; newer etcdutl releases have both).
+/// The restore's arguments come from `SnapshotRestoreCommand`.
 public struct SnapshotTool: Sendable, Hashable, CustomStringConvertible {
-    public enum Kind: String, Sendable, Hashable {
-        case etcdutl, etcdctl
-    }
+    public typealias Kind = SnapshotToolKind
 
     public let kind: Kind
     public let path: String
     /// E.g. `3.4.23`.
     public let version: String
-    public let supportsBumpRevision: Bool
-    public let supportsMarkCompacted: Bool
+    /// True when its `snapshot restore` has both `--bump-revision` and `--mark-compacted`.
+    public let canBumpRevision: Bool
+
+    /// How this tool's `snapshot restore` is written.
+    public var restoreCommand: SnapshotRestoreCommand {
+        SnapshotRestoreCommand(tool: kind, canBumpRevision: canBumpRevision)
+    }
 
     public var description: String { "\(kind.rawValue) \(version)" }
 
@@ -25,10 +30,10 @@ public struct SnapshotTool: Sendable, Hashable, CustomStringConvertible {
     public static func locate(in directory: String?) async throws(RestoreFailure) -> SnapshotTool {
         var searched: [String] = []
         var candidates: [(Kind, String)] = []
-        for kind in [Kind.etcdutl, .etcdctl] {
+        for kind in Kind.preferenceOrder {
             if let directory {
-                searched.append("\(directory)/\(kind.rawValue)")
-                candidates.append((kind, "\(directory)/\(kind.rawValue)"))
+                searched.append(kind.path(in: directory))
+                candidates.append((kind, kind.path(in: directory)))
             } else {
                 searched.append("PATH (\(kind.rawValue))")
                 if let path = ChildProcess.findExecutable(kind.rawValue) { candidates.append((kind, path)) }
@@ -56,12 +61,11 @@ public struct SnapshotTool: Sendable, Hashable, CustomStringConvertible {
         let version = line.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces)
         // `--help` exits 0 on etcdutl and etcdctl alike; its text lists the flags the restore command has.
         let (_, help) = try await ToolRun(
-            executable: path, arguments: ["snapshot", "restore", "--help"], timeout: .seconds(30)
+            executable: path, arguments: SnapshotRestoreCommand.helpArguments, timeout: .seconds(30)
         ).run()
         return SnapshotTool(
             kind: kind, path: path, version: version,
-            supportsBumpRevision: help.contains("--bump-revision"),
-            supportsMarkCompacted: help.contains("--mark-compacted"))
+            canBumpRevision: SnapshotRestoreCommand.canBumpRevision(help: help))
     }
 
     /// `snapshot status` of a snapshot file (`snapshot.db` as `etcdctl snapshot save` writes it).
@@ -79,24 +83,14 @@ public struct SnapshotTool: Sendable, Hashable, CustomStringConvertible {
         return status
     }
 
-    /// The arguments of `snapshot restore` for one member, with `--bump-revision`/`--mark-compacted` only where
-    /// this tool has them.
+    /// The arguments of `snapshot restore` for one member, with `--bump-revision` and
+    /// `--mark-compacted` only where this tool has both.
     public func restoreArguments(
         snapshot: String, member: RestoreMemberSettings, dataDir: String
     ) -> [String] {
-        var arguments = [
-            "snapshot", "restore", snapshot,
-            "--name", member.name,
-            "--data-dir", dataDir,
-            "--initial-cluster", member.initialCluster,
-            "--initial-cluster-token", member.initialClusterToken,
-            "--initial-advertise-peer-urls", member.initialAdvertisePeerURLs,
-        ]
-        if let bump = member.bumpRevision, bump > 0, supportsBumpRevision {
-            arguments += ["--bump-revision", "\(bump)"]
-            if supportsMarkCompacted { arguments.append("--mark-compacted") }
-        }
-        return arguments
+        restoreCommand.arguments(
+            snapshot: snapshot, member: member.restoreMember, dataDirectory: dataDir,
+            revisionBump: member.bumpRevision)
     }
 
     /// Restores `snapshot` into `dataDir`, which must not exist yet (both tools refuse an existing one).

@@ -1,3 +1,4 @@
+import Support
 import Foundation
 
 /// The backup schedule and retention the flags `-backup-*` ask for.
@@ -8,13 +9,8 @@ public struct BackupSettings: Sendable, Equatable {
     public var interval: Duration?
     /// `-backup-retention`.
     public var retention: BackupRetention
-    /// `-backup-compression-level`: the zstd level (1 fastest … 19 smallest).
+    /// `-backup-compression-level`: a zstd level in `BackupCompression.levels`.
     public var compressionLevel: Int
-
-    public static let defaultInterval = Duration.seconds(30 * 60)
-    /// zstd level 1: the backup benchmark meets its goals (≤ 1.2× etcdctl, ≤ 64 MB) at 1, not at 3 (7 % larger archives).
-    public static let defaultCompressionLevel = 1
-    public static let compressionLevels = 1...19
 
     public init(directory: String, interval: Duration?, retention: BackupRetention, compressionLevel: Int) {
         self.directory = directory
@@ -26,13 +22,11 @@ public struct BackupSettings: Sendable, Equatable {
 
 /// Which backups to keep: the newest `keepNewest`, and/or those younger than `keepWithin`. A backup is
 /// kept when any given rule keeps it. Whatever the rules, the newest verified backup is never deleted,
-/// and nothing is deleted while the newest attempt failed (issue #6).
+/// and nothing is deleted while the newest attempt failed (issue #6). The default is
+/// `SchedulerDefaults.backupRetention`.
 public struct BackupRetention: Sendable, Equatable, CustomStringConvertible {
     public var keepNewest: Int?
     public var keepWithin: Duration?
-
-    /// The default: the newest 48 (a day at the default 30 min interval).
-    public static let standard = BackupRetention(keepNewest: 48, keepWithin: nil)
 
     public init(keepNewest: Int?, keepWithin: Duration?) {
         self.keepNewest = keepNewest
@@ -50,7 +44,7 @@ public struct BackupRetention: Sendable, Equatable, CustomStringConvertible {
             if let count = Int(part) {
                 guard count >= 1, newest == nil else { return nil }
                 newest = count
-            } else if part.contains(where: \.isLetter), let age = GoValueSyntax.duration(part), age > .zero {
+            } else if part.contains(where: \.isLetter), let age = GoDuration.parse(part), age > .zero {
                 guard within == nil else { return nil }
                 within = age
             } else {
@@ -69,7 +63,7 @@ public struct BackupRetention: Sendable, Equatable, CustomStringConvertible {
             let seconds = keepWithin.components.seconds
             parts.append(
                 seconds % 86400 == 0 && keepWithin.components.attoseconds == 0
-                    ? "\(seconds / 86400)d" : GoValueSyntax.format(keepWithin))
+                    ? "\(seconds / 86400)d" : GoDuration.format(keepWithin))
         }
         return parts.joined(separator: ",")
     }

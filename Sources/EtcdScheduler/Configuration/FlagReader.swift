@@ -1,3 +1,4 @@
+import Support
 /// Turns one flag's text (from the command line, else from its container environment variable, else the
 /// default) into a typed value, with an error naming the flag and where the bad text came from.
 struct FlagReader {
@@ -52,7 +53,7 @@ struct FlagReader {
         throws(SchedulerConfigurationError) -> Bool
     {
         guard let (text, origin) = lookup(commandLine, flag) else { return fallback }
-        guard let value = GoValueSyntax.bool(text) else {
+        guard let value = GoBool.parse(text) else {
             throw .invalidValue(
                 flag: flag, value: text, expected: "expected true or false (also 1, 0, t, f)", origin: origin)
         }
@@ -64,7 +65,7 @@ struct FlagReader {
         throws(SchedulerConfigurationError) -> Duration
     {
         guard let (text, origin) = lookup(commandLine, flag) else { return fallback }
-        guard let value = GoValueSyntax.duration(text), allowZero || value > .zero else {
+        guard let value = GoDuration.parse(text), allowZero || value > .zero else {
             let zero = allowZero ? "" : ", longer than zero"
             throw .invalidValue(
                 flag: flag, value: text,

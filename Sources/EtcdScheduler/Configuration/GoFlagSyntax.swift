@@ -1,3 +1,4 @@
+import Support
 /// Rewrites a Go-style command line into one swift-argument-parser reads the same way.
 ///
 /// ArgumentParser already takes `-flag=value`, `--flag=value`, `-flag value` and `--flag value` for options
@@ -19,7 +20,7 @@ enum GoFlagSyntax {
             }
             if let name = bareFlagName(argument), booleanFlags.contains(name) {
                 let next = arguments.index(after: index)
-                if next < arguments.endIndex, GoValueSyntax.bool(arguments[next]) != nil {
+                if next < arguments.endIndex, GoBool.parse(arguments[next]) != nil {
                     throw .separatedBooleanValue(flag: name, value: arguments[next])
                 }
                 result.append("-\(name)=true")

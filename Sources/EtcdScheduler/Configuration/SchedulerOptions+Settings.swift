@@ -1,3 +1,4 @@
+import Backup
 import Foundation
 import MesosAPI
 import Reconciler
@@ -22,7 +23,7 @@ extension SchedulerOptions {
         let masterText = reader.lookup(mesos.master, "master")
         let master: MasterAddress
         do {
-            master = try MasterAddress(parsing: masterText?.text ?? "127.0.0.1:5050")
+            master = try MasterAddress(parsing: masterText?.text ?? SchedulerDefaults.master)
         } catch {
             throw .invalidValue(
                 flag: "master", value: masterText?.text ?? "", expected: "\(error)",
@@ -30,27 +31,34 @@ extension SchedulerOptions {
         }
         let isLocal = master == .local
 
+        typealias Defaults = SchedulerDefaults
         var reconciler = ReconcilerConfiguration(
-            clusterSize: try reader.int(cluster.clusterSize, "cluster-size", default: 5, range: 1...Int.max))
+            clusterSize: try reader.int(
+                cluster.clusterSize, "cluster-size", default: Defaults.clusterSize,
+                range: 1...Int.max))
         reconciler.singleInstancePerAgent = try reader.bool(
-            cluster.singleInstancePerSlave, "single-instance-per-slave", default: true)
+            cluster.singleInstancePerSlave, "single-instance-per-slave",
+            default: Defaults.singleInstancePerAgent)
         reconciler.reseedTimeout = try reader.duration(
-            cluster.reseedTimeout, "reseed-timeout", default: .seconds(240), allowZero: false)
-        reconciler.autoReseed = try reader.bool(cluster.autoReseed, "auto-reseed", default: true)
-        reconciler.chill = try reader.duration(cluster.chill, "chill", default: .seconds(10), allowZero: true)
+            cluster.reseedTimeout, "reseed-timeout", default: Defaults.reseedTimeout,
+            allowZero: false)
+        reconciler.autoReseed = try reader.bool(
+            cluster.autoReseed, "auto-reseed", default: Defaults.autoReseed)
+        reconciler.chill = try reader.duration(
+            cluster.chill, "chill", default: Defaults.chill, allowZero: true)
         reconciler.offerRefuseSeconds = try reader.double(
-            mesos.offerRefuseSeconds, "mesos-offer-refuse-seconds", default: 15, minimum: 0, allowMinimum: true,
-            unit: "seconds")
+            mesos.offerRefuseSeconds, "mesos-offer-refuse-seconds",
+            default: Defaults.offerRefuseSeconds, minimum: 0, allowMinimum: true, unit: "seconds")
         reconciler.taskResources = TaskResources(
             cpus: try reader.double(
-                cluster.sandboxCPULimit, "sandbox-cpu-limit", default: 4, minimum: 0, allowMinimum: false,
-                unit: "CPUs"),
+                cluster.sandboxCPULimit, "sandbox-cpu-limit", default: Defaults.sandboxCPUs,
+                minimum: 0, allowMinimum: false, unit: "CPUs"),
             memoryMB: try reader.double(
-                cluster.sandboxMemLimit, "sandbox-mem-limit", default: 2048, minimum: 0, allowMinimum: false,
-                unit: "MB"),
+                cluster.sandboxMemLimit, "sandbox-mem-limit", default: Defaults.sandboxMemoryMB,
+                minimum: 0, allowMinimum: false, unit: "MB"),
             diskMB: try reader.double(
-                cluster.sandboxDiskLimit, "sandbox-disk-limit", default: 4096, minimum: 0, allowMinimum: false,
-                unit: "MB"))
+                cluster.sandboxDiskLimit, "sandbox-disk-limit", default: Defaults.sandboxDiskMB,
+                minimum: 0, allowMinimum: false, unit: "MB"))
         do {
             try reconciler.validate()
         } catch {
@@ -68,21 +76,24 @@ extension SchedulerOptions {
         }
 
         let failoverTimeout = try reader.duration(
-            mesos.failoverTimeoutSeconds, "failover-timeout-seconds", default: .seconds(604_800), allowZero: true)
+            mesos.failoverTimeoutSeconds, "failover-timeout-seconds",
+            default: Defaults.failoverTimeout, allowZero: true)
         let webURI = reader.string(mesos.frameworkWebURI, "framework-weburi").flatMap { $0.isEmpty ? nil : $0 }
         let authentication = try resolveAuthentication(absolute)
 
         let address =
             reader.string(mesos.address, "address").flatMap { $0.isEmpty ? nil : $0 }
-            ?? (isLocal ? "127.0.0.1" : hostName ?? Self.systemHostName() ?? "127.0.0.1")
+            ?? (isLocal
+                ? Defaults.loopbackAddress
+                : hostName ?? Self.systemHostName() ?? Defaults.loopbackAddress)
         if reader.lookup(mesos.driverPort, "driver-port") != nil {
             _ = try reader.int(mesos.driverPort, "driver-port", default: 0, range: 0...65535)
             notices.append("-driver-port is ignored: the v1 HTTP scheduler API needs no driver port")
         }
         let adminPort = try reader.int(
-            serving.adminPort, "admin-port", default: SchedulerSettings.defaultAdminPort, range: 0...65535)
+            serving.adminPort, "admin-port", default: Defaults.adminPort, range: 0...65535)
         let artifactPort = try reader.int(
-            serving.artifactPort, "artifact-port", default: SchedulerSettings.defaultArtifactPort, range: 0...65535)
+            serving.artifactPort, "artifact-port", default: Defaults.artifactPort, range: 0...65535)
         if adminPort != 0 && adminPort == artifactPort {
             throw .conflict(
                 flags: ["admin-port", "artifact-port"], reason: "both are \(adminPort); the two servers need two ports")
@@ -93,17 +104,19 @@ extension SchedulerOptions {
         {
             let path = try nonEmpty(given, flag)
             return BinaryLocation(
-                path: absolute(path ?? "./bin/\(program)"), isExplicit: path != nil, programName: program)
+                path: absolute(path ?? "\(Defaults.binaryDirectory)/\(program)"),
+                isExplicit: path != nil, programName: program)
         }
         let binaries = SchedulerBinaries(
             executor: try binary(serving.executorBin, "executor-bin", "etcd-mesos-executor"),
             etcd: try binary(serving.etcdBin, "etcd-bin", "etcd"),
             etcdctl: try binary(serving.etcdctlBin, "etcdctl-bin", "etcdctl"))
 
-        let workDirectory = absolute(try nonEmpty(files.workDirectory, "work-dir") ?? "./etcd-mesos-work")
+        let workDirectory = absolute(
+            try nonEmpty(files.workDirectory, "work-dir") ?? Defaults.workDirectory)
         let persistence = try resolvePersistence(
             &reader, isLocal: isLocal, frameworkName: frameworkName, workDirectory: workDirectory, absolute)
-        let localAgentDefault = max(3, reconciler.clusterSize)
+        let localAgentDefault = max(Defaults.minimumLocalAgents, reconciler.clusterSize)
         let localAgents = try reader.int(files.localAgents, "local-agents", default: localAgentDefault, range: 1...254)
         var localMesos: LocalMesosSettings?
         if isLocal {
@@ -120,12 +133,16 @@ extension SchedulerOptions {
 
         let backup = try resolveBackup(&reader, workDirectory: workDirectory, absolute)
         let restoreFrom = try nonEmpty(cluster.restoreFrom, "restore-from")
-        let allowEmptyCluster = try reader.bool(cluster.allowEmptyCluster, "allow-empty-cluster", default: false)
+        let allowEmptyCluster = try reader.bool(
+            cluster.allowEmptyCluster, "allow-empty-cluster", default: Defaults.allowEmptyCluster)
         let loggingSettings = LoggingSettings(
             directory: try nonEmpty(logging.logDirectory, "log_dir").map(absolute),
-            toStderrOnly: try reader.bool(logging.logToStderr, "logtostderr", default: false),
-            alsoToStderr: try reader.bool(logging.alsoLogToStderr, "alsologtostderr", default: false),
-            verbosity: try reader.int(logging.verbosity, "v", default: 0, range: 0...Int.max))
+            toStderrOnly: try reader.bool(
+                logging.logToStderr, "logtostderr", default: Defaults.logToStderrOnly),
+            alsoToStderr: try reader.bool(
+                logging.alsoLogToStderr, "alsologtostderr", default: Defaults.alsoLogToStderr),
+            verbosity: try reader.int(
+                logging.verbosity, "v", default: Defaults.verbosity, range: 0...Int.max))
 
         return SchedulerSettings(
             frameworkName: frameworkName, master: master, persistence: persistence, reconciler: reconciler,
@@ -133,7 +150,8 @@ extension SchedulerOptions {
             address: address, adminPort: adminPort, adminTokenFile: adminTokenFile, artifactPort: artifactPort,
             binaries: binaries,
             etcdHealthInterval: try reader.duration(
-                cluster.etcdHealthInterval, "etcd-health-interval", default: .seconds(2), allowZero: false),
+                cluster.etcdHealthInterval, "etcd-health-interval",
+                default: Defaults.etcdHealthInterval, allowZero: false),
             workDirectory: workDirectory, localMesos: localMesos, backup: backup, restoreFrom: restoreFrom,
             allowEmptyCluster: allowEmptyCluster, logging: loggingSettings,
             notices: notices + reader.environmentNotices)
@@ -153,7 +171,7 @@ extension SchedulerOptions {
             }
             notices.append("-cluster-name is ignored because -framework-name is given")
         }
-        guard let given else { return "etcd" }
+        guard let given else { return SchedulerDefaults.frameworkName }
         try Self.checkZnodeName(given.text, flag: "framework-name", origin: given.origin)
         return given.text
     }
@@ -163,7 +181,9 @@ extension SchedulerOptions {
     {
         let principal = mesos.authenticationPrincipal.flatMap { $0.isEmpty ? nil : $0 }
         let secretFile = mesos.authenticationSecretFile.flatMap { $0.isEmpty ? nil : $0 }.map(absolute)
-        let provider = try nonEmpty(mesos.authenticationProvider, "mesos-authentication-provider") ?? "SASL"
+        let provider =
+            try nonEmpty(mesos.authenticationProvider, "mesos-authentication-provider")
+            ?? SchedulerDefaults.authenticationProvider
         guard let principal else {
             if secretFile != nil {
                 throw .conflict(
@@ -206,10 +226,13 @@ extension SchedulerOptions {
     private func resolveBackup(_ reader: inout FlagReader, workDirectory: String, _ absolute: (String) -> String)
         throws(SchedulerConfigurationError) -> BackupSettings
     {
-        let directory = try nonEmpty(backups.backupDir, "backup-dir").map(absolute) ?? workDirectory + "/backups"
+        let directory =
+            try nonEmpty(backups.backupDir, "backup-dir").map(absolute)
+            ?? workDirectory + "/" + SchedulerDefaults.backupDirectoryName
         let interval = try reader.duration(
-            backups.backupInterval, "backup-interval", default: BackupSettings.defaultInterval, allowZero: true)
-        var retention = BackupRetention.standard
+            backups.backupInterval, "backup-interval", default: SchedulerDefaults.backupInterval,
+            allowZero: true)
+        var retention = SchedulerDefaults.backupRetention
         if let text = backups.backupRetention {
             guard let parsed = BackupRetention(parsing: text) else {
                 throw .invalidValue(
@@ -221,7 +244,7 @@ extension SchedulerOptions {
         }
         let level = try reader.int(
             backups.backupCompressionLevel, "backup-compression-level",
-            default: BackupSettings.defaultCompressionLevel, range: BackupSettings.compressionLevels)
+            default: SchedulerDefaults.backupCompressionLevel, range: BackupCompression.levels)
         return BackupSettings(
             directory: directory, interval: interval == .zero ? nil : interval, retention: retention,
             compressionLevel: level)

@@ -42,12 +42,6 @@ public struct SchedulerOptions: ParsableArguments, Sendable {
     }
 }
 
-extension NameSpecification {
-    /// `-name` and `--name`: Go's flag package takes either.
-    static func goFlag(_ name: String) -> NameSpecification {
-        [.customLong(name, withSingleDash: true), .customLong(name)]
-    }
-}
 
 extension ArgumentHelp {
     /// Help for a flag that a container environment variable may stand in for.

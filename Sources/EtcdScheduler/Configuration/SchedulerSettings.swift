@@ -52,9 +52,6 @@ public struct SchedulerSettings: Sendable, Equatable {
     /// environment variables that supplied values.
     public var notices: [String]
 
-    public static let defaultAdminPort = 23400
-    public static let defaultArtifactPort = 12300
-
     /// FrameworkInfo.webui_url: `-framework-weburi`, else `http://<address>:<admin port>/` with the port the
     /// admin server really bound (which differs from `adminPort` when that is 0).
     public func webUIURL(adminPort boundPort: Int) -> String {

@@ -2,7 +2,7 @@ import EtcdClient
 import Logging
 import Reconciler
 
-/// The health probe the reconciler expects (behaviour sheet §6.2): `Maintenance.Status` on every member,
+/// The health probe the reconciler expects (docs/original-behaviour.md §6.2): `Maintenance.Status` on every member,
 /// the member list from the member that leads, and one linearizable read through it, which only
 /// succeeds when a quorum commits.
 struct ClusterProber: Sendable {
@@ -26,7 +26,7 @@ struct ClusterProber: Sendable {
         // any member that answered, whose list is still the best available (and whose read will fail).
         let answering = statuses.filter { $0.1 != nil }
         let source = answering.first { $0.1?.isLeader == true } ?? answering.first
-        guard let (via, _) = source, let client = try? await pool.client(for: via.clientURL) else {
+        guard let (via, _) = source, let client = try? pool.client(for: via.clientURL) else {
             return ClusterObservation(members: nil, probes: probes, quorumConfirmed: members.isEmpty ? nil : false)
         }
         let list = try? await client.memberList()

@@ -1,16 +1,16 @@
 import EtcdClient
 import Logging
+import ServiceLifecycle
+import Support
+import Synchronization
 
 /// One long-lived etcd client per member endpoint, so probes and membership calls reuse connections.
 ///
-/// Clients for endpoints that are no longer members are shut down by `keepOnly(_:)`; `shutDown()` stops all.
-actor EtcdClientPool {
-    private struct Entry {
-        var client: EtcdClient
-        var connections: Task<Void, Never>
-    }
-
-    private var entries: [String: Entry] = [:]
+/// Each client's connections run as a child task of the pool's `run()`; clients of endpoints that are no
+/// longer members are shut down by `keepOnly(_:)`, and every client at graceful shutdown.
+final class EtcdClientPool: Service {
+    private let clients = Mutex<[String: EtcdClient]>([:])
+    private let connections = TaskOwner()
     private let callTimeout: Duration
     private let logger: Logger
 
@@ -21,23 +21,32 @@ actor EtcdClientPool {
 
     /// The client for `endpoint` (`http://host:port`), created and connected on first use.
     func client(for endpoint: String) throws -> EtcdClient {
-        if let entry = entries[endpoint] { return entry.client }
-        let client = try EtcdClient(endpoint: endpoint, callTimeout: callTimeout, logger: logger)
-        let connections = Task { _ = try? await client.runConnections() }
-        entries[endpoint] = Entry(client: client, connections: connections)
-        return client
+        try clients.withLock { clients in
+            if let client = clients[endpoint] { return client }
+            let client = try EtcdClient(endpoint: endpoint, callTimeout: callTimeout, logger: logger)
+            connections.start { _ = try? await client.runConnections() }
+            clients[endpoint] = client
+            return client
+        }
     }
 
     /// Shuts down the clients of every endpoint not in `endpoints`.
     func keepOnly(_ endpoints: Set<String>) {
-        for (endpoint, entry) in entries where !endpoints.contains(endpoint) {
-            entry.client.beginGracefulShutdown()
-            entry.connections.cancel()
-            entries[endpoint] = nil
+        let dropped = clients.withLock { clients in
+            let dropped = clients.filter { !endpoints.contains($0.key) }
+            for endpoint in dropped.keys { clients[endpoint] = nil }
+            return dropped
         }
+        for client in dropped.values { client.beginGracefulShutdown() }
     }
 
-    func shutDown() {
-        keepOnly([])
+    /// Runs the clients' connections until graceful shutdown; then shuts every client down.
+    func run() async {
+        await withGracefulShutdownHandler {
+            await connections.run()
+        } onGracefulShutdown: {
+            self.keepOnly([])
+            self.connections.finish()
+        }
     }
 }

@@ -16,7 +16,7 @@ struct MembershipOperator: Sendable {
         var lastError = "no running member to send it to"
         for member in candidates {
             do {
-                let client = try await pool.client(for: member.clientURL)
+                let client = try pool.client(for: member.clientURL)
                 switch operation {
                 case .add(let peerURL):
                     let (added, members) = try await client.memberAdd(peerURLs: [peerURL], isLearner: asLearner)

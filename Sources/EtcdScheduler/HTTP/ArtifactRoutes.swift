@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 
 /// The artifact server (`-artifact-port`): the executor, etcd and etcd's tools under `/<file name>`, so that
-/// agents fetch them through `CommandInfo.uris` and need nothing installed (behaviour sheet §3.2).
+/// agents fetch them through `CommandInfo.uris` and need nothing installed (docs/original-behaviour.md §3.2).
 struct ArtifactRoutes: Sendable {
     /// File name served → local path.
     var files: [String: String]

@@ -1,6 +1,6 @@
 import Reconciler
 
-/// One entry of `/members` and `/membership`: the original's keys (behaviour sheet §8.2; `rpcPort` is the
+/// One entry of `/members` and `/membership`: the original's keys (docs/original-behaviour.md §8.2; `rpcPort` is the
 /// peer port, `httpPort` the reseed listener's), plus what this scheduler knows beyond them.
 struct MemberRecord: Encodable, Sendable {
     var name: String

@@ -3,20 +3,18 @@ import MesosAPI
 import Reconciler
 import TaskContract
 
-/// Builds the `TaskInfo` that runs one etcd member under our executor (behaviour sheet §3.2, in v1 form).
+/// Builds the `TaskInfo` that runs one etcd member under our executor (docs/original-behaviour.md §3.2, in v1 form).
 ///
 /// The agent fetches the executor and etcd binaries from the scheduler's artifact server
 /// (`CommandInfo.uris`), so agents need nothing installed.
 struct MemberTaskBuilder: Sendable {
     var frameworkName: String
-    /// `http://<address>:<artifact-port>`.
-    var artifactBaseURL: String
+    /// Where the artifact server and the admin API (backup downloads) listen; known before any launch.
+    var urls: ServedURLs
     /// File names served by the artifact server: the executor first, then etcd and its tools.
     var executorFileName: String
     var etcdFileName: String
     var toolFileNames: [String]
-    /// The admin API's base URL, under which backups are downloadable (for a restore); known once it listens.
-    var backupBaseURL: @Sendable () -> String
 
     func taskInfo(for launch: MemberLaunch, restoreSHA256: String?) throws -> MesosAPI.TaskInfo {
         let member = launch.member
@@ -33,7 +31,7 @@ struct MemberTaskBuilder: Sendable {
             clusterToken: Self.clusterToken(frameworkName: frameworkName, epoch: launch.clusterEpoch),
             restore: launch.restoreFromBackup.map {
                 EtcdTaskData.RestoreSource(
-                    url: "\(backupBaseURL())/backups/\($0)", archiveSHA256: restoreSHA256 ?? "")
+                    url: "\(urls.admin)/backups/\($0)", archiveSHA256: restoreSHA256 ?? "")
             })
         let ports = [member.peerPort, member.clientPort, member.reseedPort].sorted()
         let executor = ExecutorInfo(
@@ -44,7 +42,7 @@ struct MemberTaskBuilder: Sendable {
                 arguments: ["./\(executorFileName)", "-log_dir=./", "-etcd-bin=./\(etcdFileName)"],
                 shell: false,
                 uris: ([executorFileName, etcdFileName] + toolFileNames).map {
-                    CommandInfo.URI(value: "\(artifactBaseURL)/\($0)", executable: true, extract: false)
+                    CommandInfo.URI(value: "\(urls.artifact)/\($0)", executable: true, extract: false)
                 }),
             resources: [
                 .scalar("cpus", launch.executorResources.cpus),

@@ -3,13 +3,15 @@ import Foundation
 import Logging
 import MesosAPI
 import Reconciler
+import ServiceLifecycle
 
 /// Keeps the scheduler subscribed to the leading Mesos master: subscribes (failing over with the persisted
 /// framework ID), turns the event stream into reconciler events, and after any loss reports `disconnected`
 /// and subscribes again with a capped backoff, following leader changes found in ZooKeeper.
-struct MesosConnection: Sendable {
+struct MesosConnection: Service {
     var resolver: MasterResolver
-    var framework: FrameworkInfo
+    /// The framework to subscribe as; waits for what it names (the admin server's port for the web UI URL).
+    var framework: @Sendable () async throws -> FrameworkInfo
     var credential: MesosCredential?
     var httpClient: HTTPClient
     var link: MesosLink
@@ -17,8 +19,12 @@ struct MesosConnection: Sendable {
     var logger: Logger
     var maximumBackoff: Duration = .seconds(8)
 
-    /// Runs until cancelled.
+    /// Runs until graceful shutdown or cancellation.
     func run() async {
+        try? await cancelWhenGracefulShutdown { await subscribeUntilCancelled() }
+    }
+
+    private func subscribeUntilCancelled() async {
         var backoff = Duration.milliseconds(500)
         while !Task.isCancelled {
             do {
@@ -42,7 +48,7 @@ struct MesosConnection: Sendable {
 
     private func subscribeOnce() async throws {
         let master = try await resolver.current(timeout: .seconds(10))
-        var info = framework
+        var info = try await framework()
         info.id = await core.persistedState.frameworkID.map { MesosAPI.FrameworkID($0.rawValue) }
         let subscription = try await SchedulerSubscription.subscribe(
             to: master, framework: info, credential: credential, httpClient: httpClient, logger: logger)
@@ -50,14 +56,19 @@ struct MesosConnection: Sendable {
             "subscribed to Mesos",
             metadata: ["master": "\(subscription.endpoint)", "framework_id": "\(subscription.frameworkID)"])
         await link.attach(subscription)
-        defer {
-            subscription.close()
-            Task { await link.detach(subscription) }
-        }
         core.submit(.subscribed(frameworkID: Reconciler.FrameworkID(subscription.frameworkID.value)))
-        for try await event in subscription.events {
-            if let translated = translate(event) { core.submit(translated) }
+        let ended: Result<Void, any Error>
+        do {
+            for try await event in subscription.events {
+                if let translated = translate(event) { core.submit(translated) }
+            }
+            ended = .success(())
+        } catch {
+            ended = .failure(error)
         }
+        subscription.close()
+        await link.detach(subscription)
+        try ended.get()
     }
 
     private func translate(_ event: SchedulerEvent) -> ClusterEvent? {

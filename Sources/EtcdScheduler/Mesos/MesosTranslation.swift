@@ -4,7 +4,7 @@ import Reconciler
 
 /// Conversions between the Mesos v1 types and the reconciler's own, which share names but not modules.
 enum MesosTranslation {
-    /// An offer as the reconciler weighs it: resources of every role summed, as the original did (§4.1).
+    /// An offer as the reconciler weighs it: resources of every role summed, as the original did (docs/original-behaviour.md §4.1).
     static func resourceOffer(_ offer: MesosAPI.Offer) -> ResourceOffer {
         func scalar(_ name: String) -> Double {
             offer.resources.filter { $0.name == name }.compactMap(\.scalarValue).reduce(0, +)

@@ -1,3 +1,4 @@
+import Support
 /// Why the persisted state could not be read or written. `location` names the file or znode and, for
 /// ZooKeeper, the ensemble.
 public enum ClusterStateStoreError: Error, Equatable, CustomStringConvertible {
@@ -28,7 +29,7 @@ public enum ClusterStateStoreError: Error, Equatable, CustomStringConvertible {
             return "the persisted state in \(location) was changed by someone else since this scheduler read it; "
                 + "is a second scheduler running with the same framework name? Stop one of them"
         case .unavailable(let location, let operation, let after, let lastError):
-            return "\(location) did not answer within \(GoValueSyntax.format(after)) (\(operation)): \(lastError)"
+            return "\(location) did not answer within \(GoDuration.format(after)) (\(operation)): \(lastError)"
         case .fileSystem(let path, let operation, let reason):
             return "cannot \(operation) \(path): \(reason)"
         case .rejected(let location, let operation, let reason):

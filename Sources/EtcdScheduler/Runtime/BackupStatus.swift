@@ -31,9 +31,3 @@ struct BackupStatus: AdminStatusContributor {
         await service.statistics.metricSamples
     }
 }
-
-extension Duration {
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}

@@ -4,16 +4,14 @@ import MesosAPI
 import Reconciler
 
 /// Carries out reconciler actions: Mesos calls through the current subscription, persistence, etcd
-/// membership calls, reseed orders and snapshots. Failures are logged; the reconciler notices what did not
-/// happen (no update, no member) and retries on its own timers.
+/// membership calls (to the members the action names, in its order) and reseed orders. Failures are logged;
+/// the reconciler notices what did not happen (no update, no member) and retries on its own timers.
 struct SchedulerActions: ClusterActionPerformer {
     var link: MesosLink
     var taskBuilder: MemberTaskBuilder
     var store: any ClusterStateStore
     var membership: MembershipOperator
     var reseed: ReseedMessenger
-    /// Takes a snapshot from a member; nil when backups are off.
-    var snapshot: (@Sendable (MemberIdentity) async -> ClusterEvent?)?
     /// The sha256 of a backup's archive, for a restore launch.
     var backupSHA256: @Sendable (String) async -> String?
     var offerRefuseSecondsOnLaunch: Double = 1
@@ -47,20 +45,17 @@ struct SchedulerActions: ClusterActionPerformer {
             await call(.reconcile(.init(tasks: tasks.map {
                 .init(taskID: MesosTranslation.taskID($0.taskID), agentID: $0.agentID.map(MesosTranslation.agentID))
             })))
-        case .addMember(let peerURL, let asLearner):
-            start(context) { await membership.perform(.add(peerURL: peerURL), asLearner: asLearner, via: $0) }
-        case .removeMember(let id):
-            start(context) { await membership.perform(.remove(id), via: $0) }
-        case .promoteMember(let id):
-            start(context) { await membership.perform(.promote(id), via: $0) }
+        case .addMember(let peerURL, let asLearner, let via):
+            context.startSideWork { [membership] in
+                await membership.perform(.add(peerURL: peerURL), asLearner: asLearner, via: via)
+            }
+        case .removeMember(let id, let via):
+            context.startSideWork { [membership] in await membership.perform(.remove(id), via: via) }
+        case .promoteMember(let id, let via):
+            context.startSideWork { [membership] in await membership.perform(.promote(id), via: via) }
         case .reseed(let order):
             logger.warning("ordering a reseed", metadata: ["seed": "\(order.member)", "epoch": "\(order.clusterEpoch)"])
-            let submit = context.submit
-            Task { submit(await reseed.deliver(order)) }
-        case .snapshot(let member):
-            guard let snapshot else { return }
-            let submit = context.submit
-            Task { if let event = await snapshot(member) { submit(event) } }
+            context.startSideWork { [reseed] in await reseed.deliver(order) }
         case .answer:
             break  // returned to the requester by the core
         case .log(let entry):
@@ -82,14 +77,6 @@ struct SchedulerActions: ClusterActionPerformer {
         }
     }
 
-    /// Runs an etcd call in its own task and queues its result.
-    private func start(
-        _ context: ActionContext, _ work: @escaping @Sendable ([MemberIdentity]) async -> ClusterEvent
-    ) {
-        let members = context.runningMembers
-        let submit = context.submit
-        Task { submit(await work(members)) }
-    }
 
     private func call(_ payload: SchedulerCall.Payload) async {
         do {

@@ -6,7 +6,9 @@ import LocalMesos
 import Logging
 import MesosAPI
 import Reconciler
-import Synchronization
+import ServiceLifecycle
+import Support
+import HTTPServing
 
 /// The scheduler's composition root: builds the adapters around the reconciler from validated settings and
 /// runs them until cancelled (SIGTERM/SIGINT in the binary). With `-master=local` it first starts an embedded
@@ -63,13 +65,19 @@ public struct SchedulerApp: Sendable {
                     "epoch": "\(restored.clusterEpoch)",
                 ])
         }
-        let backupStore = BackupStore(directory: settings.backup.directory)
-        let initial = try StartupRestore.initialState(
-            restored, restoreFrom: settings.restoreFrom, store: backupStore, clusterName: settings.frameworkName,
-            logger: logger)
         var reconcilerConfiguration = settings.reconciler
         reconcilerConfiguration.firstMemberIndex = Int(Date().timeIntervalSince1970)
-        let reconciler = ClusterReconciler(configuration: reconcilerConfiguration, restoredState: initial.state)
+        reconcilerConfiguration.totalLoss = try StartupRestore.policy(
+            restoreFrom: settings.restoreFrom, allowEmptyCluster: settings.allowEmptyCluster,
+            store: BackupStore(directory: settings.backup.directory), clusterName: settings.frameworkName)
+        if case .restore(let id) = reconcilerConfiguration.totalLoss {
+            let onRecord = restored?.tasks.count ?? 0
+            logger.notice(
+                onRecord == 0
+                    ? "-restore-from: the first member of a new cluster epoch starts from backup \(id)"
+                    : "-restore-from: \(onRecord) task(s) are on record; backup \(id) is restored only if they are all lost")
+        }
+        let reconciler = ClusterReconciler(configuration: reconcilerConfiguration, restoredState: restored)
         let adminToken = try settings.adminTokenFile.map(Self.readSecret)
         let credential = try settings.authentication.flatMap { authentication in
             try authentication.secretFile.map {
@@ -80,97 +88,89 @@ public struct SchedulerApp: Sendable {
         let httpClient = HTTPClient(
             eventLoopGroupProvider: .singleton,
             configuration: HTTPClient.Configuration(timeout: .init(connect: .seconds(5), read: nil)))
+        let result: Result<Void, any Error>
         do {
-            try await runServices(
+            let services = try makeServices(
                 resolver: resolver, store: store, reconciler: reconciler, adminToken: adminToken,
-                credential: credential, httpClient: httpClient, laterRestore: initial.laterRequest, onReady: onReady)
+                credential: credential, httpClient: httpClient, onReady: onReady)
+            let group = ServiceGroup(
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            try await group.run()
+            result = .success(())
         } catch {
-            try? await httpClient.shutdown()
-            await store.close()
-            throw error
+            result = .failure(error)
         }
         try? await httpClient.shutdown()
         await store.close()
+        try result.get()
     }
 
-    private func runServices(
+    /// Every long-lived part of the scheduler, in start order; the group stops them in reverse, so the
+    /// Mesos connection stops first and the reconciler's core last.
+    private func makeServices(
         resolver: MasterResolver, store: any ClusterStateStore, reconciler: ClusterReconciler, adminToken: String?,
-        credential: MesosCredential?, httpClient: HTTPClient, laterRestore: String?,
-        onReady: @escaping @Sendable (String) -> Void
-    ) async throws {
+        credential: MesosCredential?, httpClient: HTTPClient, onReady: @escaping @Sendable (String) -> Void
+    ) throws -> [any Service] {
         let backupStore = BackupStore(directory: settings.backup.directory)
         let pool = EtcdClientPool(callTimeout: .seconds(5), logger: logger)
         let link = MesosLink()
         let artifacts = ArtifactFiles(binaries: settings.binaries)
-        let metrics = SchedulerMetrics()
-        let adminURL = Mutex("http://\(urlHost):\(settings.adminPort)")
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            let artifactRouter = Router()
-            ArtifactRoutes(files: artifacts.served).add(to: artifactRouter)
-            let artifactServer = try await HTTPListener.start(
-                artifactRouter, host: settings.address, port: settings.artifactPort, name: "artifact", logger: logger)
-            let artifactPort = artifactServer.port
+        let urls = ServedURLs(address: settings.address)
 
-            let taskBuilder = MemberTaskBuilder(
-                frameworkName: settings.frameworkName, artifactBaseURL: "http://\(urlHost):\(artifactPort)",
-                executorFileName: artifacts.executorName, etcdFileName: artifacts.etcdName,
-                toolFileNames: artifacts.toolNames, backupBaseURL: { adminURL.withLock { $0 } })
-            let actions = SchedulerActions(
-                link: link, taskBuilder: taskBuilder, store: store,
-                membership: MembershipOperator(pool: pool, logger: logger),
-                reseed: ReseedMessenger(httpClient: httpClient), snapshot: nil,
-                backupSHA256: { id in try? backupStore.entry(id: id).manifest.archiveSHA256 },
-                logger: logger)
-            let core = SchedulerCore(reconciler: reconciler, actions: actions, logger: logger)
-            group.addTask { await core.run() }
-            let backups = try makeBackupService(core: core)
-            group.addTask { await backups.run() }
-            if let laterRestore {
-                group.addTask {
-                    await StartupRestore.requestWhenLost(laterRestore, core: core, logger: logger)
-                    // The group ends the scheduler when any task ends: this one has done its job, not failed.
-                    while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
-                }
+        let artifactRouter = Router()
+        ArtifactRoutes(files: artifacts.served).add(to: artifactRouter)
+        let artifactServer = HTTPServer(
+            name: "artifact", router: artifactRouter, host: settings.address, port: settings.artifactPort,
+            logger: logger)
+
+        let taskBuilder = MemberTaskBuilder(
+            frameworkName: settings.frameworkName, urls: urls, executorFileName: artifacts.executorName,
+            etcdFileName: artifacts.etcdName, toolFileNames: artifacts.toolNames)
+        let actions = SchedulerActions(
+            link: link, taskBuilder: taskBuilder, store: store,
+            membership: MembershipOperator(pool: pool, logger: logger),
+            reseed: ReseedMessenger(httpClient: httpClient),
+            backupSHA256: { id in try? backupStore.entry(id: id).manifest.archiveSHA256 },
+            logger: logger)
+        let core = SchedulerCore(reconciler: reconciler, actions: actions, logger: logger)
+        let backups = try makeBackupService(core: core)
+
+        let adminRouter = Router()
+        let admin = AdminRoutes(
+            core: core, metrics: SchedulerMetrics(), extras: [BackupStatus(service: backups)],
+            adminToken: adminToken, clusterName: settings.frameworkName)
+        admin.add(to: adminRouter)
+        BackupRoutes(service: backups, adminToken: adminToken).add(to: adminRouter)
+        RestoreRoute(core: core, store: backupStore, clusterName: settings.frameworkName, admin: admin)
+            .add(to: adminRouter)
+        let adminServer = HTTPServer(
+            name: "admin", router: adminRouter, host: "0.0.0.0", port: settings.adminPort, logger: logger)
+
+        let settings = self.settings
+        let logger = self.logger
+        // Subscribing waits for both servers: the framework names the admin URL, and launches name both.
+        let framework: @Sendable () async throws -> FrameworkInfo = {
+            let adminPort = try await adminServer.port()
+            let artifactPort = try await artifactServer.port()
+            if urls.set(adminPort: adminPort, artifactPort: artifactPort) {
+                logger.info("HTTP servers listening", metadata: ["admin": "\(urls.admin)", "artifact": "\(urls.artifact)"])
+                onReady(urls.admin)
             }
-            if settings.allowEmptyCluster {
-                group.addTask { await StartupRestore.allowEmptyStart(core: core, logger: logger) }
-            }
-
-            let adminRouter = Router()
-            let admin = AdminRoutes(
-                core: core, metrics: metrics, extras: [BackupStatus(service: backups)], adminToken: adminToken,
-                clusterName: settings.frameworkName)
-            admin.add(to: adminRouter)
-            BackupRoutes(service: backups, adminToken: adminToken).add(to: adminRouter)
-            RestoreRoute(core: core, store: backupStore, clusterName: settings.frameworkName, admin: admin)
-                .add(to: adminRouter)
-            let adminServer = try await HTTPListener.start(
-                adminRouter, host: "0.0.0.0", port: settings.adminPort, name: "admin", logger: logger)
-            let adminPort = adminServer.port
-            adminURL.withLock { $0 = "http://\(urlHost):\(adminPort)" }
-
-            let framework = FrameworkInfo(
+            return FrameworkInfo(
                 user: Self.currentUser, name: settings.frameworkName,
-                failoverTimeout: Double(settings.failoverTimeout.components.seconds), checkpoint: true,
+                failoverTimeout: settings.failoverTimeout.seconds.rounded(.down), checkpoint: true,
                 hostname: settings.address, principal: settings.authentication?.principal,
                 webuiURL: settings.webUIURL(adminPort: adminPort))
-            let connection = MesosConnection(
-                resolver: resolver, framework: framework, credential: credential, httpClient: httpClient, link: link,
-                core: core, logger: logger)
-            let prober = ClusterProber(pool: pool, quorumKey: "/etcd-mesos/health/\(settings.frameworkName)")
-            group.addTask { await connection.run() }
-            group.addTask { await Self.tick(core) }
-            group.addTask { await Self.probe(core, prober: prober, pool: pool, every: settings.etcdHealthInterval) }
-            onReady("http://\(urlHost):\(adminPort)")
-            // Runs until cancelled (or a loop fails); the servers then stop gracefully.
-            var failure: (any Error)?
-            do { try await group.next() } catch { failure = error }
-            group.cancelAll()
-            await adminServer.stop()
-            await artifactServer.stop()
-            if let failure { throw failure }
         }
-        await pool.shutDown()
+        let connection = MesosConnection(
+            resolver: resolver, framework: framework, credential: credential, httpClient: httpClient, link: link,
+            core: core, logger: logger)
+        let prober = ClusterProber(pool: pool, quorumKey: "/etcd-mesos/health/\(settings.frameworkName)")
+        return [
+            core, pool, backups, artifactServer, adminServer,
+            HealthProbeLoop(core: core, prober: prober, pool: pool, interval: settings.etcdHealthInterval),
+            ReconcilerTicker(core: core), connection,
+        ]
     }
 
     /// Periodic and on-demand backups of the members the reconciler runs.
@@ -194,8 +194,6 @@ public struct SchedulerApp: Sendable {
         }
     }
 
-    private var urlHost: String { settings.address.contains(":") ? "[\(settings.address)]" : settings.address }
-
     /// The user tasks run as: the scheduler's own, as the original's driver filled in.
     static var currentUser: String {
         ProcessInfo.processInfo.environment["USER"] ?? NSUserName()
@@ -207,28 +205,6 @@ public struct SchedulerApp: Sendable {
             return try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .newlines)
         } catch {
             throw SchedulerStartError.unreadableFile(path: path, reason: "\(error)")
-        }
-    }
-
-    /// The reconciler's clock: a tick every second.
-    private static func tick(_ core: SchedulerCore) async {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(1))
-            core.submit(.tick)
-        }
-    }
-
-    /// The etcd health probe, every `interval`, over the members the reconciler tracks.
-    private static func probe(
-        _ core: SchedulerCore, prober: ClusterProber, pool: EtcdClientPool, every interval: Duration
-    ) async {
-        while !Task.isCancelled {
-            let members = await core.members.map(\.identity)
-            if !members.isEmpty {
-                core.submit(.clusterObserved(await prober.observe(members)))
-                await pool.keepOnly(Set(members.map(\.clientURL)))
-            }
-            try? await Task.sleep(for: interval)
         }
     }
 }

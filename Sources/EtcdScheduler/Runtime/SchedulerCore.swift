@@ -1,14 +1,17 @@
 import Foundation
 import Logging
 import Reconciler
+import ServiceLifecycle
+import Support
 
 /// Runs the reconciler: every event (Mesos, etcd probes, results of etcd calls, the 1 s tick, operator
 /// requests) goes through one queue and is handled in order; the actions each produces are carried out
 /// before the next event is handled, so `persist` always lands before the launch that follows it.
 ///
-/// Slow work (etcd membership calls, reseed orders, snapshots) runs in its own task and comes back as an
-/// event; Mesos calls and persistence are awaited in line, with their own timeouts.
-actor SchedulerCore {
+/// Slow work an action starts (etcd membership calls, reseed orders) runs as a child task of the core's
+/// `TaskOwner` and comes back as an event; Mesos calls and persistence are awaited in line, with their own
+/// timeouts. The core is the first service of the scheduler's group, so it is the last to stop.
+actor SchedulerCore: Service {
     private struct Envelope: Sendable {
         var event: ClusterEvent
         var reply: CheckedContinuation<[ClusterAction], Never>?
@@ -19,9 +22,8 @@ actor SchedulerCore {
     private let origin = ContinuousClock.now
     private let queue: AsyncStream<Envelope>
     private let queueInput: AsyncStream<Envelope>.Continuation
+    private let sideWork = TaskOwner()
     private let logger: Logger
-    /// The leader's task as of the last probe, so membership calls go to it first.
-    private var lastLeaderTask: TaskID?
 
     init(reconciler: ClusterReconciler, actions: any ClusterActionPerformer, logger: Logger) {
         self.reconciler = reconciler
@@ -35,32 +37,39 @@ actor SchedulerCore {
         queueInput.yield(Envelope(event: event, reply: nil))
     }
 
-    /// Queues `event` and returns the actions it produced, once they have been carried out.
+    /// Queues `event` and returns the actions it produced, once they have been carried out. After the core
+    /// stopped the answer is empty.
     func request(_ event: ClusterEvent) async -> [ClusterAction] {
         await withCheckedContinuation { continuation in
-            queueInput.yield(Envelope(event: event, reply: continuation))
+            if case .terminated = queueInput.yield(Envelope(event: event, reply: continuation)) {
+                continuation.resume(returning: [])
+            }
         }
     }
 
-    /// Handles events until the calling task is cancelled.
+    /// Handles events until graceful shutdown or cancellation; then cancels the side work still running.
     func run() async {
-        await withTaskCancellationHandler {
-            for await envelope in queue {
-                let performed = await handle(envelope.event)
-                envelope.reply?.resume(returning: performed)
+        let input = queueInput
+        let sideWork = self.sideWork
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await sideWork.run() }
+                await withTaskCancellationHandler {
+                    for await envelope in queue {
+                        let performed = await handle(envelope.event)
+                        envelope.reply?.resume(returning: performed)
+                    }
+                } onCancel: {
+                    input.finish()
+                }
+                sideWork.finish()
             }
-        } onCancel: {
-            queueInput.finish()
+        } onGracefulShutdown: {
+            input.finish()
         }
     }
 
     private func handle(_ event: ClusterEvent) async -> [ClusterAction] {
-        if case .clusterObserved(let observation) = event {
-            lastLeaderTask = observation.probes.first { probe in
-                guard let status = probe.status else { return false }
-                return status.leaderID != 0 && status.leaderID == status.memberID
-            }?.taskID
-        }
         let now = ReconcilerInstant(ContinuousClock.now, origin: origin)
         let produced = reconciler.handle(event, now: now)
         for action in produced {
@@ -69,14 +78,15 @@ actor SchedulerCore {
         return produced
     }
 
-    /// What an action needs to know about the cluster beyond itself.
+    /// What an action performer may use besides the action: where to start side work and send its result.
     private var context: ActionContext {
-        let running = reconciler.members.filter { $0.state == .running }.map(\.identity)
-        let leaderFirst = running.sorted { first, _ in first.taskID == lastLeaderTask }
         let input = queueInput
-        return ActionContext(
-            runningMembers: leaderFirst, persistedState: reconciler.persistedState,
-            submit: { input.yield(Envelope(event: $0, reply: nil)) })
+        let sideWork = self.sideWork
+        return ActionContext { work in
+            sideWork.start {
+                if let event = await work() { input.yield(Envelope(event: event, reply: nil)) }
+            }
+        }
     }
 
     // What the admin API and the adapters read.
@@ -87,13 +97,10 @@ actor SchedulerCore {
     var configuration: ReconcilerConfiguration { reconciler.configuration }
 }
 
-/// What the core tells an action performer besides the action.
+/// What the core gives an action performer besides the action.
 struct ActionContext: Sendable {
-    /// Members whose task runs, the etcd leader first when known: where etcd calls go.
-    var runningMembers: [MemberIdentity]
-    var persistedState: PersistedClusterState
-    /// Queues the result of work the action started.
-    var submit: @Sendable (ClusterEvent) -> Void
+    /// Starts work owned by the core whose result, if any, is queued as the next events.
+    var startSideWork: @Sendable (@escaping @Sendable () async -> ClusterEvent?) -> Void
 }
 
 /// Carries out the reconciler's actions (the adapters behind it do the I/O).

@@ -1,3 +1,4 @@
+import Support
 import Foundation
 import MesosAPI
 
@@ -63,8 +64,7 @@ public struct AgentConfiguration: Sendable, Hashable {
 /// a whole number.
 enum StoutDuration {
     static func format(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+        let nanoseconds = duration.wholeNanoseconds
         let units: [(String, Int64)] = [
             ("weeks", 604_800_000_000_000), ("days", 86_400_000_000_000), ("hrs", 3_600_000_000_000),
             ("mins", 60_000_000_000), ("secs", 1_000_000_000), ("ms", 1_000_000), ("us", 1000),

@@ -1,7 +1,7 @@
 import Foundation
 import MesosAPI
 
-/// The environment a Mesos agent gives an executor (§7.3 of the fact sheet): built, not inherited — the agent's
+/// The environment a Mesos agent gives an executor (docs/mesos-v1-http.md §7.3): built, not inherited — the agent's
 /// `--executor_environment_variables`, then the MESOS_* variables, then `CommandInfo.environment`, with a
 /// default PATH if none results.
 enum ExecutorEnvironment {

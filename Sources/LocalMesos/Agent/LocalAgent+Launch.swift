@@ -49,7 +49,7 @@ extension LocalAgent {
         run.tasks[launch.task.taskID] = .staging
         if kind == .custom { run.queuedTasks = [launch.task] }
         executors[key] = run
-        Task { [weak self] in
+        tasks.start { [weak self] in
             await self?.fetchAndStart(key: key, containerID: containerID, launch: launch, agentID: agentID, command: command)
         }
     }
@@ -77,7 +77,7 @@ extension LocalAgent {
                 executable: executable, arguments: arguments, environment: environment, workingDirectory: sandbox,
                 outputPath: sandbox + "/stdout")
             executors[key]?.process = process
-            Task { [weak self] in
+            tasks.start { [weak self] in
                 let status = await process.waitForExit()
                 await self?.executorProcessExited(key, containerID: containerID, status: status)
             }
@@ -101,7 +101,7 @@ extension LocalAgent {
 
     private func armRegistrationTimeout(_ key: ExecutorKey, containerID: ContainerID) {
         let timeout = configuration.executorRegistrationTimeout
-        Task { [weak self] in
+        tasks.start { [weak self] in
             try? await Task.sleep(for: timeout)
             await self?.registrationTimedOut(key, containerID: containerID)
         }
@@ -176,7 +176,7 @@ extension LocalAgent {
     private func killCommand(_ key: ExecutorKey, gracePeriod: Duration) async {
         guard let process = executors[key]?.process else { return }
         let below = ProcessTree.descendants(of: process.pid)
-        Task {
+        tasks.start {
             await process.terminate(gracePeriod: gracePeriod)
             for pid in below { _ = Glibc.kill(pid, SIGKILL) }
         }
@@ -194,7 +194,7 @@ extension LocalAgent {
         }
         guard let process = run.process else { return }
         let grace = run.gracePeriod
-        Task {
+        tasks.start {
             let below = ProcessTree.descendants(of: process.pid)
             if await process.waitForExit(timeout: grace) == nil {
                 ProcessTree.killAll(under: process.pid)

@@ -2,6 +2,8 @@ import Foundation
 import Logging
 import MesosAPI
 import ProcessControl
+import Support
+import HTTPServing
 
 /// An in-process Mesos agent: serves the v1 executor API on its own loopback address, launches custom
 /// executors (and command tasks under a built-in command executor) as child processes in sandboxes, and
@@ -16,7 +18,9 @@ public actor LocalAgent: AgentLink {
     /// Set once registered with the master.
     public private(set) var agentID: AgentID?
     var executors: [ExecutorKey: ExecutorRun] = [:]
-    private var server: (task: Task<Void, any Error>, stop: AsyncStream<Void>.Continuation)?
+    /// Owns the agent's side work (its HTTP server, fetches, executor waits, timers); run by `run()`.
+    nonisolated let tasks = TaskOwner()
+    private var server: (stop: AsyncStream<Void>.Continuation, stopped: AsyncStream<Void>)?
 
     public init(configuration: AgentConfiguration, master: LocalMaster, logger: Logger) {
         self.configuration = configuration
@@ -24,7 +28,12 @@ public actor LocalAgent: AgentLink {
         self.logger = logger
     }
 
-    /// Starts the HTTP server and registers with the master.
+    /// Runs the agent's side work until `stop()`; whoever starts the agent runs this beside it.
+    public nonisolated func run() async {
+        await tasks.run()
+    }
+
+    /// Starts the HTTP server and registers with the master (`run()` must be running).
     public func start() async throws {
         try await startServer()
         agentID = await master.addAgent(configuration.agentInfo, link: self)
@@ -48,6 +57,7 @@ public actor LocalAgent: AgentLink {
         }
         for run in runs { run.stream?.continuation.finish() }
         await stopServer()
+        tasks.finish()
     }
 
     /// Fault injection: the agent dies. Every executor's process group gets SIGKILL, the HTTP server stops,
@@ -123,34 +133,36 @@ public actor LocalAgent: AgentLink {
     // MARK: - Server
 
     private func startServer() async throws {
-        let responder = AgentHTTPResponder(agent: self)
-        let (ready, readyContinuation) = AsyncStream.makeStream(of: Void.self)
-        let (stop, stopContinuation) = AsyncStream.makeStream(of: Void.self)
-        let host = configuration.hostname
-        let port = configuration.port
-        let logger = logger
-        let task = Task {
-            defer { readyContinuation.finish() }
-            try await HTTPServerRunner.withServer(
-                responder: responder, host: host, port: port, logger: logger, beforeStop: {}
-            ) {
-                readyContinuation.yield()
-                for await _ in stop {}
+        let server = HTTPServer(
+            name: "agent", responder: AgentHTTPResponder(agent: self), host: configuration.hostname,
+            port: configuration.port, server: .http1(additionalChannelHandlers: [CloseOnInputClosedHandler()]),
+            logger: logger)
+        let (ready, readyInput) = AsyncStream.makeStream(of: (any Error)?.self)
+        let (stop, stopInput) = AsyncStream.makeStream(of: Void.self)
+        let (stopped, stoppedInput) = AsyncStream.makeStream(of: Void.self)
+        let started = tasks.start {
+            defer { stoppedInput.finish() }
+            do {
+                try await server.withRunning { _ in
+                    readyInput.yield(nil)
+                    for await _ in stop {}
+                }
+            } catch {
+                readyInput.yield(error)
             }
+            readyInput.finish()
         }
-        server = (task, stopContinuation)
         var iterator = ready.makeAsyncIterator()
-        if await iterator.next() == nil {
-            server = nil
-            try await task.value
-            throw HTTPServerError.stoppedBeforeListening(host: host, port: port)
+        guard started, case .some(nil) = await iterator.next() else {
+            throw HTTPServerError.stoppedBeforeListening(server: "\(server)", reason: "the agent is stopped")
         }
+        self.server = (stopInput, stopped)
     }
 
     private func stopServer() async {
         guard let server else { return }
         self.server = nil
         server.stop.finish()
-        _ = try? await server.task.value
+        for await _ in server.stopped {}
     }
 }

@@ -73,23 +73,22 @@ public struct LocalCluster: Sendable {
             host: configuration.host, port: configuration.port, configuration: configuration.master,
             zooKeeper: configuration.zooKeeper, logger: logger
         ) { master in
-            var agents: [LocalAgent] = []
-            let result: Result<T, any Error>
-            do {
-                for index in 0..<configuration.agentCount {
-                    let agent = LocalAgent(
-                        configuration: configuration.agentConfiguration(index), master: master.master, logger: logger)
-                    agents.append(agent)
-                    try await agent.start()
+            let agents = (0..<configuration.agentCount).map { index in
+                LocalAgent(configuration: configuration.agentConfiguration(index), master: master.master, logger: logger)
+            }
+            return try await withThrowingTaskGroup(of: Void.self) { group in
+                for agent in agents { group.addTask { await agent.run() } }
+                let result: Result<T, any Error>
+                do {
+                    for agent in agents { try await agent.start() }
+                    result = .success(try await body(LocalCluster(master: master, agents: agents)))
+                } catch {
+                    result = .failure(error)
                 }
-                result = .success(try await body(LocalCluster(master: master, agents: agents)))
-            } catch {
-                result = .failure(error)
-            }
-            await withTaskGroup(of: Void.self) { group in
                 for agent in agents { group.addTask { await agent.stop() } }
+                try await group.waitForAll()
+                return try result.get()
             }
-            return try result.get()
         }
     }
 }

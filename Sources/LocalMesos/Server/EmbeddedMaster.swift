@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import MesosAPI
 import NIOCore
+import HTTPServing
 
 /// A local Mesos master serving the v1 scheduler API and the operator endpoints over HTTP on `host:port`.
 ///
@@ -34,14 +35,38 @@ public struct EmbeddedMaster: Sendable {
                 "allocation_interval": "\(configuration.allocationIntervalSeconds)secs",
             ])
         let embedded = EmbeddedMaster(master: master, host: host, port: port)
-        return try await HTTPServerRunner.withServer(
-            responder: responder, host: host, port: port, logger: logger,
-            beforeStop: { await master.stop() }
-        ) {
-            guard let zooKeeper else { return try await body(embedded) }
-            return try await ZooKeeperMasterRegistration.withRegistration(
-                at: zooKeeper, masterInfo: info, logger: logger
-            ) { _ in try await body(embedded) }
+        let server = HTTPServer(
+            name: "local Mesos master", responder: responder, host: host, port: port,
+            server: .http1(additionalChannelHandlers: [CloseOnInputClosedHandler()]), logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await master.run() }
+            let result: Result<T, any Error>
+            do {
+                result = .success(
+                    try await server.withRunning { _ in
+                        let outcome: Result<T, any Error>
+                        do {
+                            if let zooKeeper {
+                                outcome = .success(
+                                    try await ZooKeeperMasterRegistration.withRegistration(
+                                        at: zooKeeper, masterInfo: info, logger: logger
+                                    ) { _ in try await body(embedded) })
+                            } else {
+                                outcome = .success(try await body(embedded))
+                            }
+                        } catch {
+                            outcome = .failure(error)
+                        }
+                        // Streams end before the server stops, so its graceful shutdown does not wait on them.
+                        await master.stop()
+                        return try outcome.get()
+                    })
+            } catch {
+                result = .failure(error)
+            }
+            await master.stop()
+            try await group.waitForAll()
+            return try result.get()
         }
     }
 }

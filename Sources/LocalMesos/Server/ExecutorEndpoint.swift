@@ -102,11 +102,11 @@ struct ExecutorEndpoint: Sendable {
     ) -> Response {
         let agent = self.agent
         channel.closeFuture.whenComplete { _ in
-            Task { await agent.executorStreamClosed(key, streamID: id) }
+            agent.tasks.start { await agent.executorStreamClosed(key, streamID: id) }
         }
         return Response(
             status: .ok, headers: [.contentType: MediaTypes.json],
-            body: RecordIOStreamBody.make(events) { Task { await agent.executorStreamClosed(key, streamID: id) } })
+            body: RecordIOStreamBody.make(events) { agent.tasks.start { await agent.executorStreamClosed(key, streamID: id) } })
     }
 }
 

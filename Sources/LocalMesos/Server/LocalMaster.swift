@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MesosAPI
+import Support
 
 /// The running local master: owns the `MasterState`, carries out its effects (event streams to schedulers,
 /// commands to in-process agents), sends heartbeats and drives its timers from the wall clock.
@@ -10,11 +11,12 @@ public actor LocalMaster {
     private var state: MasterState
     private let logger: Logger
     private var streams: [StreamID: AsyncStream<SchedulerEvent>.Continuation] = [:]
-    private var heartbeats: [StreamID: Task<Void, Never>] = [:]
     private var agentQueues: [AgentID: AsyncStream<AgentCommand>.Continuation] = [:]
-    private var agentDrains: [AgentID: Task<Void, Never>] = [:]
-    private var timer: Task<Void, Never>?
+    /// The deadline the armed timer waits for, and which timer that is (an earlier deadline arms a new one).
     private var timerDeadline: Date?
+    private var timerGeneration = 0
+    /// Owns the master's side work (heartbeats, timers, agent command queues); run by `run()`.
+    nonisolated let tasks = TaskOwner()
     private var stopped = false
 
     public nonisolated let masterInfo: MasterInfo
@@ -25,6 +27,11 @@ public actor LocalMaster {
         self.logger = logger
         self.masterInfo = masterInfo
         self.configuration = configuration
+    }
+
+    /// Runs the master's side work until `stop()`; whoever serves the master runs this beside it.
+    public nonisolated func run() async {
+        await tasks.run()
     }
 
     /// A copy of the master's state, for `/master/state` and tests.
@@ -51,7 +58,6 @@ public actor LocalMaster {
     public func streamClosed(_ id: StreamID) {
         guard let continuation = streams.removeValue(forKey: id) else { return }
         continuation.finish()
-        heartbeats.removeValue(forKey: id)?.cancel()
         apply(state.streamClosed(id, now: Date()))
     }
 
@@ -124,13 +130,11 @@ public actor LocalMaster {
     /// Ends every stream and agent queue and stops the timers; the master takes no more subscriptions.
     public func stop() {
         stopped = true
-        timer?.cancel()
-        timer = nil
+        timerDeadline = nil
         for continuation in streams.values { continuation.finish() }
         streams = [:]
-        for task in heartbeats.values { task.cancel() }
-        heartbeats = [:]
         for id in Array(agentQueues.keys) { disconnect(id) }
+        tasks.finish()
     }
 
     // MARK: - Effects
@@ -142,7 +146,6 @@ public actor LocalMaster {
                 streams[stream]?.yield(event)
             case .closeStream(let stream):
                 streams.removeValue(forKey: stream)?.finish()
-                heartbeats.removeValue(forKey: stream)?.cancel()
             default:
                 if let (agent, command) = effect.agentCommand {
                     if let queue = agentQueues[agent] {
@@ -160,47 +163,50 @@ public actor LocalMaster {
         disconnect(id)
         let (commands, continuation) = AsyncStream.makeStream(of: AgentCommand.self)
         agentQueues[id] = continuation
-        agentDrains[id] = Task {
+        tasks.start {
             for await command in commands { await link.deliver(command) }
         }
     }
 
     private func disconnect(_ id: AgentID) {
         agentQueues.removeValue(forKey: id)?.finish()
-        agentDrains.removeValue(forKey: id)
     }
 
     private func startHeartbeats(for stream: StreamID) {
         let interval = Duration.milliseconds(Int64(state.configuration.heartbeatIntervalSeconds * 1000))
-        heartbeats[stream] = Task { [weak self] in
+        tasks.start { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
-                guard !Task.isCancelled, let self else { return }
-                await self.heartbeat(stream)
+                guard !Task.isCancelled, let self, await self.heartbeat(stream) else { return }
             }
         }
     }
 
-    private func heartbeat(_ stream: StreamID) {
-        streams[stream]?.yield(.heartbeat)
+    /// Sends a HEARTBEAT on `stream`; false once the stream is closed (its heartbeats end).
+    private func heartbeat(_ stream: StreamID) -> Bool {
+        guard let continuation = streams[stream] else { return false }
+        continuation.yield(.heartbeat)
+        return true
     }
 
     /// Keeps one timer armed for the state machine's next deadline.
     private func scheduleTimer() {
         guard !stopped, let deadline = state.nextDeadline else { return }
-        if let current = timerDeadline, current <= deadline, timer != nil { return }
-        timer?.cancel()
+        if let current = timerDeadline, current <= deadline { return }
         timerDeadline = deadline
-        timer = Task { [weak self] in
+        timerGeneration += 1
+        let generation = timerGeneration
+        tasks.start { [weak self] in
             let wait = deadline.timeIntervalSinceNow
             if wait > 0 { try? await Task.sleep(for: .milliseconds(Int64(wait * 1000) + 1)) }
             guard !Task.isCancelled, let self else { return }
-            await self.fire()
+            await self.fire(generation)
         }
     }
 
-    private func fire() {
-        timer = nil
+    /// A timer went off; one replaced by an earlier deadline does nothing.
+    private func fire(_ generation: Int) {
+        guard generation == timerGeneration, timerDeadline != nil else { return }
         timerDeadline = nil
         apply(state.tick(now: Date()))
     }

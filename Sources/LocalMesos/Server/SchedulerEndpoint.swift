@@ -112,13 +112,13 @@ struct SchedulerEndpoint: Sendable {
         let master = self.master
         let (streamID, events) = await master.subscribe(subscribe)
         channel.closeFuture.whenComplete { _ in
-            Task { await master.streamClosed(streamID) }
+            master.tasks.start { await master.streamClosed(streamID) }
         }
         var headers: HTTPFields = [.contentType: MediaTypes.json]
         headers[Self.streamIDHeader] = streamID
         return Response(
             status: .ok, headers: headers,
-            body: RecordIOStreamBody.make(events) { Task { await master.streamClosed(streamID) } })
+            body: RecordIOStreamBody.make(events) { master.tasks.start { await master.streamClosed(streamID) } })
     }
 }
 

@@ -6,7 +6,7 @@ public enum ExecutorClientError: Error, Sendable, Equatable, CustomStringConvert
     case subscriptionRefused(agent: String, status: Int, body: String)
     /// The event stream ended or broke.
     case streamEnded(agent: String, reason: String)
-    /// The subscription broke and the framework does not checkpoint: the executor must shut down (§7.4).
+    /// The subscription broke and the framework does not checkpoint: the executor must shut down (docs/mesos-v1-http.md §7.4).
     case disconnected(agent: String, reason: String)
     /// Re-subscribing did not succeed within `MESOS_RECOVERY_TIMEOUT`.
     case recoveryTimedOut(agent: String, after: Duration, lastError: String)

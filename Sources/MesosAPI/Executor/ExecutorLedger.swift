@@ -2,7 +2,7 @@ import Foundation
 
 /// What an executor owes the agent until acknowledged: every status update it sent, and every task it was
 /// launched with that no acknowledgement has covered yet. Both go into the next SUBSCRIBE, so nothing is
-/// lost when the agent restarts (fact sheet §5.3 and §7.4).
+/// lost when the agent restarts (docs/mesos-v1-http.md §5.3 and §7.4).
 public struct ExecutorLedger: Sendable, Hashable {
     /// Updates sent (or queued) and not yet acknowledged, oldest first.
     public private(set) var unacknowledgedUpdates: [ExecutorCall.Update] = []

@@ -1,6 +1,6 @@
 import Foundation
 
-/// What the agent tells a custom executor through its environment (fact sheet §7.3): where the agent is, who
+/// What the agent tells a custom executor through its environment (docs/mesos-v1-http.md §7.3): where the agent is, who
 /// the executor is, its sandbox, and the timing of re-subscription and shutdown.
 public struct MesosExecutorEnvironment: Sendable, Hashable {
     /// The agent's executor API (`MESOS_AGENT_ENDPOINT`, `ip:port`).

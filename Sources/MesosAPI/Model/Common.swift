@@ -1,3 +1,4 @@
+import Support
 import Foundation
 
 /// `Labels`: free-form key/value pairs attached to frameworks, tasks, executors, statuses.
@@ -61,13 +62,7 @@ public struct DurationInfo: Codable, Sendable, Hashable {
 
     /// `duration` rounded down to whole nanoseconds (saturating).
     public init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        if overflow {
-            nanoseconds = seconds < 0 ? .min : .max
-        } else {
-            nanoseconds = scaled.addingReportingOverflow(attoseconds / 1_000_000_000).partialValue
-        }
+        nanoseconds = duration.wholeNanoseconds
     }
 
     public var duration: Duration { .nanoseconds(nanoseconds) }

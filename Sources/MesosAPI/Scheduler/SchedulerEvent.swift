@@ -98,24 +98,8 @@ public enum SchedulerEvent: Codable, Sendable, Hashable {
         public init(status: TaskStatus) { self.status = status }
     }
 
-    /// MESSAGE from an executor (all fields required).
-    public struct Message: Codable, Sendable, Hashable {
-        public var agentID: AgentID
-        public var executorID: ExecutorID
-        public var data: Data
-
-        public init(agentID: AgentID, executorID: ExecutorID, data: Data) {
-            self.agentID = agentID
-            self.executorID = executorID
-            self.data = data
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case data
-            case agentID = "agent_id"
-            case executorID = "executor_id"
-        }
-    }
+    /// MESSAGE from an executor: the same fields as the scheduler's MESSAGE call (all required).
+    public typealias Message = SchedulerCall.Message
 
     /// FAILURE: with `executorID`, that executor exited with wait status `status` (-1: unknown);
     /// without it, the agent was removed.

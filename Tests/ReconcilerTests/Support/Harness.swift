@@ -177,14 +177,13 @@ extension Collection where Element == ClusterAction {
     var declines: [OfferID] { compactMap { if case .decline(let id, _) = $0 { id } else { nil } } }
     var refuseSeconds: [Double] { compactMap { if case .decline(_, let s) = $0 { s } else { nil } } }
     var kills: [TaskID] { compactMap { if case .kill(let id, _) = $0 { id } else { nil } } }
-    var addedPeerURLs: [String] { compactMap { if case .addMember(let url, _) = $0 { url } else { nil } } }
-    var removedMembers: [EtcdMemberID] { compactMap { if case .removeMember(let id) = $0 { id } else { nil } } }
-    var promotedMembers: [EtcdMemberID] { compactMap { if case .promoteMember(let id) = $0 { id } else { nil } } }
+    var addedPeerURLs: [String] { compactMap { if case .addMember(let url, _, _) = $0 { url } else { nil } } }
+    var removedMembers: [EtcdMemberID] { compactMap { if case .removeMember(let id, _) = $0 { id } else { nil } } }
+    var promotedMembers: [EtcdMemberID] { compactMap { if case .promoteMember(let id, _) = $0 { id } else { nil } } }
     var reseeds: [ReseedOrder] { compactMap { if case .reseed(let o) = $0 { o } else { nil } } }
     var persists: [PersistedClusterState] { compactMap { if case .persist(let s) = $0 { s } else { nil } } }
     var answers: [OperatorAnswer] { compactMap { if case .answer(let a) = $0 { a } else { nil } } }
     var reconciles: [[TaskToReconcile]] { compactMap { if case .reconcile(let l) = $0 { l } else { nil } } }
-    var snapshots: [MemberIdentity] { compactMap { if case .snapshot(let m) = $0 { m } else { nil } } }
     var acknowledgements: [String] { compactMap { if case .acknowledge(_, _, let id) = $0 { id } else { nil } } }
     var suppresses: Int { filter { $0 == .suppressOffers }.count }
     var revives: Int { filter { $0 == .reviveOffers }.count }

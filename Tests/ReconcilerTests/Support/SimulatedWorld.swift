@@ -78,20 +78,20 @@ struct SimulatedWorld {
             }
         case .acknowledge(_, _, let id): acknowledged.append(id)
         case .reconcile(let list): answerReconciliation(list)
-        case .addMember(let peerURL, let asLearner):
+        case .addMember(let peerURL, let asLearner, _):
             guard membershipAllowed else { return fail(.add(peerURL: peerURL)) }
             let id = nextMemberID
             nextMemberID += 1
             members.append(EtcdMember(id: id, name: "", peerURLs: [peerURL], isLearner: asLearner))
             bumpIndex()
             answerMembership(.memberAdded(peerURL: peerURL, memberID: id, members: members))
-        case .removeMember(let id):
+        case .removeMember(let id, _):
             guard membershipAllowed else { return fail(.remove(id)) }
             members.removeAll { $0.id == id }
             bumpIndex()
             answerMembership(.memberRemoved(id))
             failRemovedMembers()
-        case .promoteMember(let id):
+        case .promoteMember(let id, _):
             guard membershipAllowed, let index = members.firstIndex(where: { $0.id == id }) else {
                 return fail(.promote(id))
             }
@@ -106,7 +106,7 @@ struct SimulatedWorld {
             members = [EtcdMember(id: member.id, name: member.name, peerURLs: member.peerURLs)]
             queued.append(.reseedFinished(order.taskID))
             failRemovedMembers()
-        case .snapshot, .answer, .log: break
+        case .answer, .log: break
         }
     }
 

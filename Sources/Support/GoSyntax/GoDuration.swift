@@ -1,18 +1,9 @@
-/// The value syntaxes of Go's `flag` and `time` packages that the original's flags used, plus the few
-/// extensions we document in the help (plain seconds as a duration, a `d` unit for days).
-enum GoValueSyntax {
-    /// Go's `strconv.ParseBool`: 1, t, T, TRUE, true, True, 0, f, F, FALSE, false, False.
-    static func bool(_ text: String) -> Bool? {
-        switch text {
-        case "1", "t", "T", "TRUE", "true", "True": true
-        case "0", "f", "F", "FALSE", "false", "False": false
-        default: nil
-        }
-    }
-
-    /// A non-negative duration: Go's `time.ParseDuration` syntax (`90s`, `30m`, `1h30m`, `1.5h`, `250ms`,
-    /// units ns, us, µs, ms, s, m, h), plus `d` (24 h) and a plain number meaning seconds (`90`, `0.5`).
-    static func duration(_ text: String) -> Duration? {
+/// Durations as the original's Go flags took them: `time.ParseDuration` syntax (`90s`, `30m`, `1h30m`, `1.5h`,
+/// `250ms`; units ns, us, µs, ms, s, m, h), plus `d` (24 h) and a plain number meaning seconds (`90`, `0.5`).
+/// Shared by the scheduler's, the executor's and the restore CLI's flags; each decides which values it allows.
+public enum GoDuration {
+    /// The non-negative duration `text` names, or nil if it is not in this syntax.
+    public static func parse(_ text: String) -> Duration? {
         guard !text.isEmpty, !text.hasPrefix("-") else { return nil }
         var rest = Substring(text)
         if rest.hasPrefix("+") { rest = rest.dropFirst() }
@@ -32,8 +23,8 @@ enum GoValueSyntax {
         return total
     }
 
-    /// `30m`, `1h30m`, `90s`, `250ms`: the shortest Go-like rendering, for help text and logs.
-    static func format(_ duration: Duration) -> String {
+    /// `30m`, `1h30m`, `90s`, `250ms`: the shortest Go-like rendering, for help text, logs and messages.
+    public static func format(_ duration: Duration) -> String {
         let (seconds, attoseconds) = duration.components
         if seconds == 0 && attoseconds == 0 { return "0s" }
         if attoseconds != 0 || seconds == 0 {
