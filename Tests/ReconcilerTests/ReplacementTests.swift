@@ -26,6 +26,34 @@ struct ReplacementTests {
         #expect(h.stats.launchedServers == 4)
     }
 
+    /// Membership changes are served by the leader: every etcd call names the member the last probe found
+    /// leading first, then the other running members; the lost one is not among them.
+    @Test func etcdCallsGoToTheLeaderFirst() throws {
+        var h = Harness(size: 3)
+        h.formCluster()
+        let leaderID = h.world.leaderID
+        let leaderPeerURL = try #require(h.world.members.first { $0.id == leaderID }?.peerURLs.first)
+        let victimHost = try #require([2, 3, 4].first { host in
+            h.task(onHost: host).flatMap { h.world.member(of: $0) }?.id != leaderID
+        })
+        let before = h.log.count
+        h.world.loseAgent(victimHost)
+        h.deliver()
+        let healed = h.run(until: \.isSettled, within: .seconds(60))
+        #expect(healed)
+        let targets = h.log[before...].compactMap { action -> [MemberIdentity]? in
+            switch action {
+            case .addMember(_, _, let via), .removeMember(_, let via), .promoteMember(_, let via): via
+            default: nil
+            }
+        }
+        #expect(targets.count >= 2)
+        for via in targets {
+            #expect(via.first?.peerURL == leaderPeerURL)
+            #expect(!via.contains { $0.host == "127.0.0.\(victimHost)" })
+        }
+    }
+
     /// The chill paces launches; a replacement long after the last launch waits for nothing but an offer.
     @Test func aReplacementLongAfterTheLastLaunchIsQuick() {
         var h = Harness(size: 3)
