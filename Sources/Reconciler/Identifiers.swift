@@ -1,45 +1,39 @@
-/// The Mesos framework ID this scheduler registered as (opaque to the reconciler).
-public struct FrameworkID: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral,
+/// An ID that is an opaque string to the reconciler: built from a string or a literal, printed as itself,
+/// encoded as a plain JSON string.
+public protocol StringIdentifier: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral,
     CustomStringConvertible
-{
-    public var rawValue: String
-    public init(rawValue: String) { self.rawValue = rawValue }
-    public init(_ rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { self.rawValue = value }
+where RawValue == String {
+    init(rawValue: String)
+}
+
+extension StringIdentifier {
+    public init(_ rawValue: String) { self.init(rawValue: rawValue) }
+    public init(stringLiteral value: String) { self.init(rawValue: value) }
     public var description: String { rawValue }
 }
 
-/// A Mesos agent ID (opaque to the reconciler).
-public struct AgentID: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral,
-    CustomStringConvertible
-{
+/// The Mesos framework ID this scheduler registered as.
+public struct FrameworkID: StringIdentifier {
     public var rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(_ rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { self.rawValue = value }
-    public var description: String { rawValue }
 }
 
-/// A Mesos offer ID (opaque to the reconciler).
-public struct OfferID: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral,
-    CustomStringConvertible
-{
+/// A Mesos agent ID.
+public struct AgentID: StringIdentifier {
     public var rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(_ rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { self.rawValue = value }
-    public var description: String { rawValue }
+}
+
+/// A Mesos offer ID.
+public struct OfferID: StringIdentifier {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
 }
 
 /// A Mesos task ID. Ours have the five-field form `MemberIdentity` renders and parses.
-public struct TaskID: RawRepresentable, Hashable, Comparable, Sendable, Codable, ExpressibleByStringLiteral,
-    CustomStringConvertible
-{
+public struct TaskID: StringIdentifier, Comparable {
     public var rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(_ rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { self.rawValue = value }
-    public var description: String { rawValue }
     public static func < (lhs: TaskID, rhs: TaskID) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
