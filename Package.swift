@@ -20,7 +20,8 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(
+            url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
@@ -61,7 +62,9 @@ let package = Package(
         ),
         .target(name: "Reconciler"),
         // Helpers every binary shares: Go-style flag syntax, blocking work off the cooperative pool, durations.
-        .target(name: "Support", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(
+            name: "Support",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // The one way the binaries serve HTTP (admin, artifacts, reseed listener, local Mesos).
         .target(
             name: "HTTPServing",
@@ -125,7 +128,8 @@ let package = Package(
         .target(
             name: "EtcdScheduler",
             dependencies: [
-                "Reconciler", "MesosAPI", "ZooKeeper", "EtcdClient", "Backup", "TaskContract", "LocalMesos", "Support",
+                "Reconciler", "MesosAPI", "ZooKeeper", "EtcdClient", "Backup", "TaskContract",
+                "LocalMesos", "Support",
                 "ProcessControl", "HTTPServing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -146,7 +150,8 @@ let package = Package(
         .target(
             name: "EtcdExecutor",
             dependencies: [
-                "MesosAPI", "TaskContract", "ProcessControl", "EtcdClient", "Backup", "Support", "HTTPServing",
+                "MesosAPI", "TaskContract", "ProcessControl", "EtcdClient", "Backup", "Support",
+                "HTTPServing",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -205,7 +210,8 @@ let package = Package(
         .testTarget(
             name: "ExecutorTests",
             dependencies: [
-                "EtcdExecutor", "LocalMesos", "MesosAPI", "TaskContract", "EtcdClient", "EtcdMesosTesting",
+                "EtcdExecutor", "LocalMesos", "MesosAPI", "TaskContract", "EtcdClient",
+                "EtcdMesosTesting",
                 "ProcessControl", "Backup", "Support",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -216,21 +222,27 @@ let package = Package(
         .testTarget(
             name: "SchedulerTests",
             dependencies: [
-                "EtcdScheduler", "Reconciler", "LocalMesos", "MesosAPI", "TaskContract", "EtcdClient",
-                "EtcdMesosTesting", "ZooKeeper", "ProcessControl",
+                "EtcdScheduler", "Reconciler", "LocalMesos", "MesosAPI", "TaskContract",
+                "EtcdClient",
+                "EtcdMesosTesting", "ZooKeeper", "ProcessControl", "Backup", "Support",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "ProcessControlTests", dependencies: ["ProcessControl", "EtcdMesosTesting"]),
+        .testTarget(
+            name: "ProcessControlTests", dependencies: ["ProcessControl", "EtcdMesosTesting"]),
         .testTarget(name: "ZooKeeperTests", dependencies: ["ZooKeeper", "EtcdMesosTesting"]),
         .testTarget(
             name: "EtcdClientTests",
-            dependencies: ["EtcdClient", "EtcdMesosTesting", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "EtcdClient", "EtcdMesosTesting", .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
-        .testTarget(name: "MesosAPITests", dependencies: ["MesosAPI", "ZooKeeper", "EtcdMesosTesting"]),
+        .testTarget(
+            name: "MesosAPITests", dependencies: ["MesosAPI", "ZooKeeper", "EtcdMesosTesting"]),
         .testTarget(
             name: "LocalMesosTests",
             dependencies: [

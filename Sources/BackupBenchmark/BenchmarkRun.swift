@@ -10,7 +10,8 @@ import ProcessControl
 /// child process of this program), and prints the medians: our wall time ÷ etcdctl's (goal ≤ 1.2), our peak RSS
 /// (goal ≤ 64 MB) and archive size ÷ db size. Everything it starts is stopped and removed.
 struct BenchmarkRun {
-    static let usage = "usage: bench-backup [run] [--size-mb N] [--rounds N] [--level N] [--workers N]"
+    static let usage =
+        "usage: bench-backup [run] [--size-mb N] [--rounds N] [--level N] [--workers N]"
 
     var sizeMB = 210
     var rounds = 3
@@ -36,7 +37,9 @@ struct BenchmarkRun {
     func run() async throws {
         let binaries = EtcdBinaries.available
         guard !binaries.isEmpty else { throw BenchmarkError("no etcd installed") }
-        print("bench-backup: \(sizeMB) MB of values, zstd level \(level) with \(workers) workers, \(rounds) rounds")
+        print(
+            "bench-backup: \(sizeMB) MB of values, zstd level \(level) with \(workers) workers, \(rounds) rounds"
+        )
         for installation in binaries {
             try await withEtcdCluster(members: 1, binaries: installation) { cluster in
                 try await measure(cluster, binaries: installation)
@@ -55,7 +58,9 @@ struct BenchmarkRun {
         let loadStart = ContinuousClock.now
         let dbSize = try await DataLoader(megabytes: sizeMB).load(into: endpoint)
         let loadTime = ContinuousClock.now - loadStart
-        print("\netcd \(version) (\(binaries.label)): loaded db of \(mb(dbSize)) in \(format(loadTime))")
+        print(
+            "\netcd \(version) (\(binaries.label)): loaded db of \(mb(dbSize)) in \(format(loadTime))"
+        )
 
         var etcdctlTimes: [Duration] = []
         var ourTimes: [Duration] = []
@@ -67,7 +72,8 @@ struct BenchmarkRun {
                 _ = try await binaries.etcdctl(
                     ["--endpoints=\(endpoint)", "snapshot", "save", file], timeout: .seconds(120))
             }
-            let snapshotSize = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+            let snapshotSize =
+                (try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
             try FileManager.default.removeItem(atPath: file)
 
             let ours = try await ourSnapshot(of: endpoint, into: scratch + "/ours")
@@ -86,7 +92,8 @@ struct BenchmarkRun {
         let speed = ourMedian.seconds / etcdctlMedian.seconds
         print("  median: etcdctl \(format(etcdctlMedian)), ours \(format(ourMedian))")
         let verdict = speed <= 1.2 ? "ok" : "MISSED"
-        print("  wall time ours ÷ etcdctl: \(String(format: "%.2f", speed)) (goal ≤ 1.2) \(verdict)")
+        print(
+            "  wall time ours ÷ etcdctl: \(String(format: "%.2f", speed)) (goal ≤ 1.2) \(verdict)")
         print(
             "  our peak RSS: median \(rssMedian / 1024) MB, max \((rssKB.max() ?? 0) / 1024) MB (goal ≤ 64 MB) "
                 + "\(rssMedian <= 64 * 1024 ? "ok" : "MISSED"); the same process on an empty db: "
@@ -95,8 +102,11 @@ struct BenchmarkRun {
     }
 
     /// One run of our snapshot in a child process (so its peak RSS is its own), into a fresh directory.
-    private func ourSnapshot(of endpoint: String, into directory: String) async throws -> OurSnapshot {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    private func ourSnapshot(of endpoint: String, into directory: String) async throws
+        -> OurSnapshot
+    {
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var line = ""
         let wall = try await timed {
@@ -115,7 +125,8 @@ struct BenchmarkRun {
             let dbSize = fields["db"].flatMap({ UInt64($0) }),
             let rss = fields["maxrss_kb"].flatMap({ Int($0) })
         else { throw BenchmarkError("unexpected output of our snapshot: \(line)") }
-        return OurSnapshot(wall: wall, archiveSize: archiveSize, dbSize: max(dbSize, 1), peakRSSKB: rss)
+        return OurSnapshot(
+            wall: wall, archiveSize: archiveSize, dbSize: max(dbSize, 1), peakRSSKB: rss)
     }
 
     private struct OurSnapshot {
@@ -127,9 +138,11 @@ struct BenchmarkRun {
 
     private func runSelf(_ arguments: [String]) async throws -> String {
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
-        let output = FileManager.default.temporaryDirectory.path + "/bench-backup-\(UUID().uuidString).out"
+        let output =
+            FileManager.default.temporaryDirectory.path + "/bench-backup-\(UUID().uuidString).out"
         defer { try? FileManager.default.removeItem(atPath: output) }
-        let child = try ChildProcess.launch(executable: executable, arguments: arguments, outputPath: output)
+        let child = try ChildProcess.launch(
+            executable: executable, arguments: arguments, outputPath: output)
         let status = await child.waitForExit()
         let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
         guard status.isSuccess else { throw BenchmarkError("our snapshot \(status): \(text)") }
@@ -143,6 +156,8 @@ struct BenchmarkRun {
     }
 
     private func median(_ values: [Duration]) -> Duration { values.sorted()[values.count / 2] }
-    private func format(_ duration: Duration) -> String { String(format: "%.2f s", duration.seconds) }
+    private func format(_ duration: Duration) -> String {
+        String(format: "%.2f s", duration.seconds)
+    }
     private func mb(_ bytes: Int64) -> String { String(format: "%.1f MB", Double(bytes) / 1e6) }
 }

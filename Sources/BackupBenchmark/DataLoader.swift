@@ -60,7 +60,8 @@ struct DataLoader {
                 out.append(hex[Int(id & 15)])
                 id >>= 4
             }
-            out += Array("\",\"replicas\":\(random() % 50),\"ready\":\(random() % 2 == 0),\"token\":\"".utf8)
+            out += Array(
+                "\",\"replicas\":\(random() % 50),\"ready\":\(random() % 2 == 0),\"token\":\"".utf8)
             var token = random()
             for _ in 0..<10 {
                 out.append(base64[Int(token & 63)])

@@ -23,26 +23,33 @@ struct SnapshotCommand {
             default: throw BenchmarkError("unknown flag \(flag)")
             }
         }
-        guard !endpoint.isEmpty, !directory.isEmpty else { throw BenchmarkError("--endpoint and --dir are required") }
+        guard !endpoint.isEmpty, !directory.isEmpty else {
+            throw BenchmarkError("--endpoint and --dir are required")
+        }
     }
 
     func run() async throws {
         var logger = Logger(label: "bench-backup")
         logger.logLevel = .warning
         let backup = EtcdSnapshotBackup(
-            archiver: SnapshotArchiver(directory: directory, compression: compression, toolVersion: "bench-backup"),
+            archiver: SnapshotArchiver(
+                directory: directory, compression: compression, toolVersion: "bench-backup"),
             callTimeout: .seconds(30), logger: logger)
         let manifest = try await backup.take(
             of: BackupTarget(
-                clusterName: "bench", clusterEpoch: 1, members: [BackupSourceCandidate(endpoint: endpoint)]))
+                clusterName: "bench", clusterEpoch: 1,
+                members: [BackupSourceCandidate(endpoint: endpoint)]))
         let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-        let memory = status.split(separator: "\n").filter { $0.hasPrefix("Vm") || $0.hasPrefix("Rss") }
+        let memory = status.split(separator: "\n").filter {
+            $0.hasPrefix("Vm") || $0.hasPrefix("Rss")
+        }
         if ProcessInfo.processInfo.environment["BENCH_MEMORY"] != nil {
             FileHandle.standardError.write(Data((memory.joined(separator: "\n") + "\n").utf8))
         }
         // VmHWM, not getrusage's ru_maxrss: a child started with posix_spawn (vfork) inherits its parent's RSS
         // high-water mark in ru_maxrss, which would count the benchmark's own memory as ours.
-        let peak = memory.first { $0.hasPrefix("VmHWM:") }?.split(whereSeparator: \.isWhitespace).dropFirst().first
+        let peak = memory.first { $0.hasPrefix("VmHWM:") }?.split(whereSeparator: \.isWhitespace)
+            .dropFirst().first
         print(
             "archive=\(directory)/\(manifest.archiveFileName) size=\(manifest.archiveSize ?? 0) db=\(manifest.dbSize) "
                 + "maxrss_kb=\(peak ?? "0")")

@@ -1,9 +1,10 @@
+import Foundation
+
 // Benchmark (not a test): our snapshot to .tar.zst against `etcdctl snapshot save`, on a real etcd holding
 // ≥ 200 MB. Run it with scripts/bench-backup.sh (release build). See BenchmarkRun for what it prints.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
-import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 do {

@@ -4,7 +4,8 @@ extension EtcdClient {
     /// The cluster's members as this member knows them.
     public func memberList() async throws -> [EtcdMember] {
         try await unary("member list") { options in
-            try await cluster.memberList(Etcdserverpb_MemberListRequest(), options: options) { response in
+            try await cluster.memberList(Etcdserverpb_MemberListRequest(), options: options) {
+                response in
                 try response.message.members.map(EtcdMember.init)
             }
         }

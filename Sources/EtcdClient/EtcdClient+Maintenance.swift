@@ -4,7 +4,8 @@ extension EtcdClient {
     /// What this member reports about itself: IDs, leader, raft position, revision, DB size, version.
     public func status() async throws -> EtcdStatus {
         try await unary("status") { options in
-            try await maintenance.status(Etcdserverpb_StatusRequest(), options: options) { response in
+            try await maintenance.status(Etcdserverpb_StatusRequest(), options: options) {
+                response in
                 EtcdStatus(try response.message)
             }
         }
@@ -31,10 +32,12 @@ extension EtcdClient {
             }
             guard let first = try await chunks.next() else {
                 throw EtcdClientError.malformedResponse(
-                    endpoint: endpoint, operation: "snapshot", reason: "the stream ended without data")
+                    endpoint: endpoint, operation: "snapshot",
+                    reason: "the stream ended without data")
             }
             let stream = EtcdSnapshotStream(
-                totalSize: Self.snapshotSize(announcedBy: first), endpoint: endpoint, first: first.blob,
+                totalSize: Self.snapshotSize(announcedBy: first), endpoint: endpoint,
+                first: first.blob,
                 rest: chunks)
             return try await body(stream)
         }
@@ -66,7 +69,9 @@ extension EtcdClient {
                         var received: UInt64 = 0
                         for try await message in response.messages {
                             watchdog.stopWaiting()
-                            if expected == nil { expected = Self.snapshotSize(announcedBy: message) }
+                            if expected == nil {
+                                expected = Self.snapshotSize(announcedBy: message)
+                            }
                             received += UInt64(message.blob.count)
                             try await chunks.send(message)
                             watchdog.startWaiting()
@@ -76,14 +81,16 @@ extension EtcdClient {
                     watchdog.stopWaiting()
                     if let expected = received.0, received.1 != expected {
                         throw EtcdClientError.snapshotTruncated(
-                            endpoint: self.endpoint, expectedBytes: expected, receivedBytes: received.1)
+                            endpoint: self.endpoint, expectedBytes: expected,
+                            receivedBytes: received.1)
                     }
                 }
                 group.addTask {
                     try await watchdog.watch(
                         limit: self.callTimeout,
                         stalled: EtcdClientError.deadlineExceeded(
-                            endpoint: self.endpoint, operation: "snapshot", after: self.callTimeout))
+                            endpoint: self.endpoint, operation: "snapshot", after: self.callTimeout)
+                    )
                 }
                 try await group.next()
                 group.cancelAll()

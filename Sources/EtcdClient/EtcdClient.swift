@@ -106,7 +106,8 @@ public final class EtcdClient: Sendable {
             return try await call(unaryOptions)
         } catch {
             let translated = translate(error, operation: operation)
-            logger.debug("etcd call failed", metadata: ["endpoint": "\(endpoint)", "error": "\(translated)"])
+            logger.debug(
+                "etcd call failed", metadata: ["endpoint": "\(endpoint)", "error": "\(translated)"])
             throw translated
         }
     }
@@ -118,15 +119,18 @@ public final class EtcdClient: Sendable {
             return EtcdClientError.clientShutDown(endpoint: endpoint, operation: operation)
         }
         guard let rpc = error as? RPCError else {
-            return EtcdClientError.unavailable(endpoint: endpoint, operation: operation, reason: "\(error)")
+            return EtcdClientError.unavailable(
+                endpoint: endpoint, operation: operation, reason: "\(error)")
         }
         switch rpc.code {
         case .deadlineExceeded:
-            return EtcdClientError.deadlineExceeded(endpoint: endpoint, operation: operation, after: callTimeout)
+            return EtcdClientError.deadlineExceeded(
+                endpoint: endpoint, operation: operation, after: callTimeout)
         case .cancelled where Task.isCancelled:
             return CancellationError()
         case .unavailable:
-            return EtcdClientError.unavailable(endpoint: endpoint, operation: operation, reason: rpc.reason)
+            return EtcdClientError.unavailable(
+                endpoint: endpoint, operation: operation, reason: rpc.reason)
         default:
             return EtcdClientError.server(
                 endpoint: endpoint, operation: operation, code: "\(rpc.code)", message: rpc.message)

@@ -28,7 +28,8 @@ public enum EtcdClientError: Error, CustomStringConvertible, Sendable, Equatable
         case .malformedResponse(let endpoint, let operation, let reason):
             return "etcd \(operation) at \(endpoint) returned an unusable response: \(reason)"
         case .snapshotTruncated(let endpoint, let expected, let received):
-            return "etcd snapshot from \(endpoint) ended after \(received) of the \(expected) bytes it announced"
+            return
+                "etcd snapshot from \(endpoint) ended after \(received) of the \(expected) bytes it announced"
         case .clientShutDown(let endpoint, let operation):
             return "etcd \(operation) at \(endpoint) not sent: the client is shut down"
         }

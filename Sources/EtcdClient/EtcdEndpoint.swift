@@ -16,7 +16,8 @@ struct EtcdEndpoint: Sendable, Equatable {
         if let schemeEnd = rest.range(of: "://") {
             let scheme = rest[..<schemeEnd.lowerBound].lowercased()
             guard scheme == "http" else {
-                throw invalid("scheme \"\(scheme)\" is not supported; use host:port or http://host:port")
+                throw invalid(
+                    "scheme \"\(scheme)\" is not supported; use host:port or http://host:port")
             }
             rest = rest[schemeEnd.upperBound...]
         }
@@ -26,7 +27,9 @@ struct EtcdEndpoint: Sendable, Equatable {
         let hostPart: Substring
         let portPart: Substring
         if rest.hasPrefix("[") {
-            guard let close = rest.firstIndex(of: "]"), rest[rest.index(after: close)...].hasPrefix(":") else {
+            guard let close = rest.firstIndex(of: "]"),
+                rest[rest.index(after: close)...].hasPrefix(":")
+            else {
                 throw invalid("expected [IPv6 address]:port")
             }
             hostPart = rest[rest.index(after: rest.startIndex)..<close]

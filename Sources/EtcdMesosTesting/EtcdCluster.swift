@@ -71,8 +71,10 @@ public final class EtcdCluster: Sendable {
                 let members = try (1...count).map {
                     try Member(name: "m\($0)", directory: directory.path, binaries: binaries)
                 }
-                let initialCluster = members.map { "\($0.name)=\($0.peerURL)" }.joined(separator: ",")
-                let started = EtcdCluster(binaries: binaries, directory: directory.path, members: members, token: token)
+                let initialCluster = members.map { "\($0.name)=\($0.peerURL)" }.joined(
+                    separator: ",")
+                let started = EtcdCluster(
+                    binaries: binaries, directory: directory.path, members: members, token: token)
                 cluster = started
                 for member in members {
                     try member.launch(initialCluster: initialCluster, state: "new", token: token)
@@ -119,7 +121,9 @@ public final class EtcdCluster: Sendable {
     }
 
     /// Waits until `member` knows a leader and, unless it is a learner, answers a linearizable read.
-    public func waitUntilServing(_ member: Member, timeout: Duration = readinessTimeout) async throws {
+    public func waitUntilServing(_ member: Member, timeout: Duration = readinessTimeout)
+        async throws
+    {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         var lastError: String?
@@ -137,7 +141,8 @@ public final class EtcdCluster: Sendable {
             }
             if clock.now >= deadline {
                 throw EtcdClusterError.notServing(
-                    member: member.name, after: timeout, lastError: lastError ?? "", logPath: member.logPath,
+                    member: member.name, after: timeout, lastError: lastError ?? "",
+                    logPath: member.logPath,
                     logTail: member.logTail())
             }
             try await Task.sleep(for: .milliseconds(50))
@@ -147,7 +152,8 @@ public final class EtcdCluster: Sendable {
     /// True when `member` knows a leader and, unless it is a learner (learners refuse reads), answers a
     /// linearizable read, which proves it is part of a working cluster.
     private func isServing(_ member: Member) async throws -> Bool {
-        try await EtcdClient.withClient(endpoint: member.clientURL, callTimeout: .seconds(1)) { client in
+        try await EtcdClient.withClient(endpoint: member.clientURL, callTimeout: .seconds(1)) {
+            client in
             let status = try await client.status()
             guard status.leader != 0 else { return false }
             if !status.isLearner { _ = try await client.range("etcd-cluster-harness-probe") }

@@ -73,7 +73,8 @@ extension EtcdCluster {
             precondition(!arguments.isEmpty, "\(name) was never launched")
             guard !isRunning else { return }
             let child = try ChildProcess.launch(
-                executable: binaries.etcd, arguments: arguments, environment: EtcdBinaries.etcdEnvironment(),
+                executable: binaries.etcd, arguments: arguments,
+                environment: EtcdBinaries.etcdEnvironment(),
                 outputPath: logPath)
             state.withLock { $0.process = child }
         }
@@ -84,21 +85,27 @@ extension EtcdCluster {
 public enum EtcdClusterError: Error, CustomStringConvertible {
     case notInstalled(EtcdBinaries)
     case exitedEarly(member: String, status: String, logPath: String, logTail: String)
-    case notServing(member: String, after: Duration, lastError: String, logPath: String, logTail: String)
+    case notServing(
+        member: String, after: Duration, lastError: String, logPath: String, logTail: String)
 
     var portWasTaken: Bool {
-        if case .exitedEarly(_, _, _, let tail) = self { return tail.contains("address already in use") }
+        if case .exitedEarly(_, _, _, let tail) = self {
+            return tail.contains("address already in use")
+        }
         return false
     }
 
     public var description: String {
         switch self {
         case .notInstalled(let binaries):
-            return "etcd binaries \(binaries.label) not found in \(binaries.directory) (run scripts/setup.sh)"
+            return
+                "etcd binaries \(binaries.label) not found in \(binaries.directory) (run scripts/setup.sh)"
         case .exitedEarly(let member, let status, let logPath, let logTail):
-            return "etcd member \(member) \(status) before serving; log \(logPath) ends with:\n\(logTail)"
+            return
+                "etcd member \(member) \(status) before serving; log \(logPath) ends with:\n\(logTail)"
         case .notServing(let member, let after, let lastError, let logPath, let logTail):
-            return "etcd member \(member) did not serve reads within \(after) (last error: \(lastError)); "
+            return
+                "etcd member \(member) did not serve reads within \(after) (last error: \(lastError)); "
                 + "log \(logPath) ends with:\n\(logTail)"
         }
     }

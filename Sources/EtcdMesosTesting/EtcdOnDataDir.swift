@@ -5,7 +5,8 @@ import ProcessControl
 /// Starts `binaries.etcd` on a restored data dir (its membership comes from the data dir), waits until it
 /// serves reads, runs `body` with its client URL, and stops it on every path.
 public func withEtcdOnDataDir<T>(
-    _ dataDir: String, name: String, peerURL: String, clientURL: String, binaries: EtcdBinaries, logPath: String,
+    _ dataDir: String, name: String, peerURL: String, clientURL: String, binaries: EtcdBinaries,
+    logPath: String,
     isolation: isolated (any Actor)? = #isolation,
     _ body: (_ clientURL: String) async throws -> T
 ) async throws -> T {
@@ -19,12 +20,15 @@ public func withEtcdOnDataDir<T>(
         environment: ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ETCD") },
         outputPath: logPath)
     do {
-        try await eventually(timeout: .seconds(60), "etcd on the restored data dir to serve reads") {
+        try await eventually(timeout: .seconds(60), "etcd on the restored data dir to serve reads")
+        {
             if let status = child.exitStatus {
                 let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-                throw EtcdOnDataDirError(description: "etcd exited (\(status)):\n\(log.suffix(2000))")
+                throw EtcdOnDataDirError(
+                    description: "etcd exited (\(status)):\n\(log.suffix(2000))")
             }
-            return try await EtcdClient.withClient(endpoint: clientURL, callTimeout: .seconds(1)) { client in
+            return try await EtcdClient.withClient(endpoint: clientURL, callTimeout: .seconds(1)) {
+                client in
                 _ = try await client.range("probe")
                 return true
             }

@@ -18,7 +18,8 @@ public func eventually(
             lastError = error
         }
         if clock.now >= deadline {
-            throw EventuallyTimedOut(what: what, timeout: timeout, lastError: lastError.map { "\($0)" })
+            throw EventuallyTimedOut(
+                what: what, timeout: timeout, lastError: lastError.map { "\($0)" })
         }
         try await Task.sleep(for: poll)
     }
@@ -30,6 +31,7 @@ public struct EventuallyTimedOut: Error, CustomStringConvertible {
     public let timeout: Duration
     public let lastError: String?
     public var description: String {
-        "timed out after \(timeout) waiting for \(what)" + (lastError.map { " (last error: \($0))" } ?? "")
+        "timed out after \(timeout) waiting for \(what)"
+            + (lastError.map { " (last error: \($0))" } ?? "")
     }
 }

@@ -1,10 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Free TCP ports on loopback, so no test depends on a fixed port.
 ///
@@ -34,7 +34,9 @@ public enum FreePort {
     /// nil if `port` could be bound on `host` (and was released again), else why not.
     private static func canBind(host: String, port: Int) throws -> String? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw FreePortError(host: host, reason: String(cString: strerror(errno))) }
+        guard fd >= 0 else {
+            throw FreePortError(host: host, reason: String(cString: strerror(errno)))
+        }
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 import ProcessControl
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Runs `body` with a real, single-node ZooKeeper server on a free loopback port in a temporary directory.
 ///
@@ -72,7 +73,8 @@ public final class ZooKeeperServer: Sendable {
         while true {
             let directory = try TemporaryDirectory(prefix: "zookeeper")
             do {
-                let server = try ZooKeeperServer(directory: directory.path, port: FreePort.allocate())
+                let server = try ZooKeeperServer(
+                    directory: directory.path, port: FreePort.allocate())
                 try await server.start()  // stops the process itself if it fails
                 return server
             } catch let error as ZooKeeperServerError where error.portWasTaken && attempt < 3 {
@@ -91,13 +93,16 @@ public final class ZooKeeperServer: Sendable {
     /// Starts the server (again) and waits until it serves requests: `srvr` answers with its `Mode:`.
     public func start() async throws {
         guard !isRunning else { return }
-        guard let java = ChildProcess.findExecutable("java") else { throw ZooKeeperServerError.javaNotFound }
+        guard let java = ChildProcess.findExecutable("java") else {
+            throw ZooKeeperServerError.javaNotFound
+        }
         let child = try ChildProcess.launch(
             executable: java,
             arguments: [
                 // Many short-lived servers share two cores in a test run: cap the JIT and the heap.
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
-                "-cp", Self.classPath, "org.apache.zookeeper.server.quorum.QuorumPeerMain", configPath,
+                "-cp", Self.classPath, "org.apache.zookeeper.server.quorum.QuorumPeerMain",
+                configPath,
             ],
             outputPath: logPath)
         process.withLock { $0 = child }
@@ -111,7 +116,12 @@ public final class ZooKeeperServer: Sendable {
 
     /// Stops the server: SIGTERM, SIGKILL after a grace period. Does nothing if it is not running.
     public func stop() async {
-        guard let child = process.withLock({ state in defer { state = nil }; return state }) else { return }
+        guard
+            let child = process.withLock({ state in
+                defer { state = nil }
+                return state
+            })
+        else { return }
         await child.terminate(gracePeriod: Self.stopGracePeriod)
     }
 
@@ -137,7 +147,8 @@ public final class ZooKeeperServer: Sendable {
     /// The last lines of the server's log.
     public func logTail(lines: Int = 20) -> String {
         let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-        return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
+        return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(
+            separator: "\n")
     }
 
     private func waitUntilServing(_ child: ChildProcess) async throws {
@@ -165,14 +176,17 @@ public enum ZooKeeperServerError: Error, CustomStringConvertible {
     case notServing(after: Duration, logPath: String, logTail: String)
 
     var portWasTaken: Bool {
-        if case .exitedEarly(_, _, let tail) = self { return tail.contains("Address already in use") }
+        if case .exitedEarly(_, _, let tail) = self {
+            return tail.contains("Address already in use")
+        }
         return false
     }
 
     public var description: String {
         switch self {
         case .javaNotFound:
-            return "cannot start ZooKeeper: no `java` on PATH (install default-jre-headless and zookeeper)"
+            return
+                "cannot start ZooKeeper: no `java` on PATH (install default-jre-headless and zookeeper)"
         case .exitedEarly(let status, let logPath, let logTail):
             return "ZooKeeper \(status) before serving; log \(logPath) ends with:\n\(logTail)"
         case .notServing(let after, let logPath, let logTail):
@@ -185,7 +199,9 @@ public enum ZooKeeperServerError: Error, CustomStringConvertible {
 /// ZooKeeper's four-letter admin commands over a plain loopback TCP connection.
 enum FourLetterWord {
     /// Sends `command` to 127.0.0.1:`port` and returns the whole reply, or `nil` if nobody answered.
-    static func send(_ command: String, port: Int, timeout: Duration = .milliseconds(500)) -> String? {
+    static func send(_ command: String, port: Int, timeout: Duration = .milliseconds(500))
+        -> String?
+    {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return nil }
         defer { close(fd) }

@@ -1,5 +1,5 @@
-import ProcessControl
 import EtcdExecutor
+import ProcessControl
 
 BrokenPipes.ignore()
 await EtcdExecutorCommand.start()

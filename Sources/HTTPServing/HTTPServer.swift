@@ -23,7 +23,8 @@ public struct HTTPServer: Service, CustomStringConvertible {
 
     /// A server for `responder` on `host:port`; `server` adds channel handlers (HTTP/1 by default).
     public init<Responder: HTTPResponder>(
-        name: String, responder: Responder, host: String, port: Int, server: HTTPServerBuilder = .http1(),
+        name: String, responder: Responder, host: String, port: Int,
+        server: HTTPServerBuilder = .http1(),
         logger: Logger
     ) where Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
         // Hummingbird logs every connection cut at shutdown as an error; keep its chatter to real failures.
@@ -43,10 +44,14 @@ public struct HTTPServer: Service, CustomStringConvertible {
     }
 
     /// A server for `router` on `host:port`.
-    public init<Context>(name: String, router: Router<Context>, host: String, port: Int, logger: Logger)
+    public init<Context>(
+        name: String, router: Router<Context>, host: String, port: Int, logger: Logger
+    )
     where Context: InitializableFromSource<ApplicationRequestContextSource> {
         let responder: RouterResponder<Context> = router.buildResponder()
-        self.init(name: name, responder: responder, host: host, port: port, server: .http1(), logger: logger)
+        self.init(
+            name: name, responder: responder, host: host, port: port, server: .http1(),
+            logger: logger)
     }
 
     public var description: String { "the \(name) HTTP server on \(host):\(requestedPort)" }
@@ -55,10 +60,12 @@ public struct HTTPServer: Service, CustomStringConvertible {
         do {
             try await application.run()
         } catch {
-            bound.fail(HTTPServerError.stoppedBeforeListening(server: description, reason: "\(error)"))
+            bound.fail(
+                HTTPServerError.stoppedBeforeListening(server: description, reason: "\(error)"))
             throw error
         }
-        bound.fail(HTTPServerError.stoppedBeforeListening(server: description, reason: "it stopped"))
+        bound.fail(
+            HTTPServerError.stoppedBeforeListening(server: description, reason: "it stopped"))
     }
 
     /// The port the server listens on, once it does; throws if it stopped before listening.
@@ -101,7 +108,8 @@ public enum HTTPServerError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .stoppedBeforeListening(let server, let reason): "\(server) could not listen: \(reason)"
+        case .stoppedBeforeListening(let server, let reason):
+            "\(server) could not listen: \(reason)"
         }
     }
 }
@@ -138,7 +146,8 @@ final class BoundPort: Sendable {
     }
 
     private func settle(_ result: Result<Int, HTTPServerError>) {
-        let waiters = state.withLock { state -> [CheckedContinuation<Result<Int, HTTPServerError>, Never>] in
+        let waiters = state.withLock {
+            state -> [CheckedContinuation<Result<Int, HTTPServerError>, Never>] in
             guard case .waiting(let waiters) = state else { return [] }
             state = .known(result)
             return waiters

@@ -18,20 +18,27 @@ struct BenchmarkCommand: AsyncParsableCommand {
     @Option(help: "Seconds to measure after the first offers arrive.") var seconds = 10.0
     @Option(help: "Seconds between allocation rounds.") var allocationInterval = 0.1
     @Option(help: "DECLINE calls in flight at once.") var concurrency = 16
-    @Flag(help: "Decline all offers of one OFFERS event with a single DECLINE call.") var batch = false
+    @Flag(help: "Decline all offers of one OFFERS event with a single DECLINE call.") var batch =
+        false
 
     func run() async throws {
         var logger = Logger(label: "etcd-mesos-local.benchmark")
         logger.logLevel = .warning
         let configuration = MasterConfiguration(allocationIntervalSeconds: allocationInterval)
-        let (agents, seconds, concurrency, batch) = (self.agents, self.seconds, self.concurrency, self.batch)
-        try await EmbeddedMaster.withRunning(port: port, configuration: configuration, logger: logger) { embedded in
+        let (agents, seconds, concurrency, batch) = (
+            self.agents, self.seconds, self.concurrency, self.batch
+        )
+        try await EmbeddedMaster.withRunning(
+            port: port, configuration: configuration, logger: logger
+        ) { embedded in
             for index in 0..<agents {
                 let host = "127.\(index / 250).\(index % 250 + 2).1"
                 _ = await embedded.master.addAgent(
                     AgentInfo(
                         hostname: host, port: 5051,
-                        resources: ResourceBag(cpus: 4, mem: 4096, disk: 10240, ports: [31000...32000]).resources()),
+                        resources: ResourceBag(
+                            cpus: 4, mem: 4096, disk: 10240, ports: [31000...32000]
+                        ).resources()),
                     link: nil)
             }
             let result = try await Self.measure(
@@ -59,13 +66,16 @@ struct BenchmarkCommand: AsyncParsableCommand {
     }
 
     /// Subscribes, then declines every offer for `seconds` (from the first OFFERS on).
-    static func measure(url: String, seconds: Double, concurrency: Int, batch: Bool) async throws -> Result {
+    static func measure(url: String, seconds: Double, concurrency: Int, batch: Bool) async throws
+        -> Result
+    {
         var request = HTTPClientRequest(url: url + "/api/v1/scheduler")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         let info = FrameworkInfo(
             user: "bench", name: "benchmark", capabilities: [.init(.multiRole)], roles: ["bench"])
-        request.body = .bytes(ByteBuffer(bytes: try MesosJSON.encode(SchedulerCall.subscribe(info))))
+        request.body = .bytes(
+            ByteBuffer(bytes: try MesosJSON.encode(SchedulerCall.subscribe(info))))
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         guard let streamID = response.headers.first(name: "Mesos-Stream-Id") else {
             throw ValidationError("SUBSCRIBE answered \(response.status)")
@@ -96,7 +106,8 @@ struct BenchmarkCommand: AsyncParsableCommand {
                             frameworkID: framework,
                             .decline(.init(offerIDs: offers, filters: Filters(refuseSeconds: 0))))
                         call.body = .bytes(ByteBuffer(bytes: try MesosJSON.encode(decline)))
-                        let answer = try await HTTPClient.shared.execute(call, timeout: .seconds(30))
+                        let answer = try await HTTPClient.shared.execute(
+                            call, timeout: .seconds(30))
                         _ = try await answer.body.collect(upTo: 1 << 16)
                         await counters.declined(offers.count)
                     }
@@ -109,7 +120,8 @@ struct BenchmarkCommand: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
             let endCounts = await counters.snapshot
             let result = Result(
-                offers: endCounts.offers - startCounts.offers, declines: endCounts.declines - startCounts.declines,
+                offers: endCounts.offers - startCounts.offers,
+                declines: endCounts.declines - startCounts.declines,
                 calls: endCounts.calls - startCounts.calls,
                 wallSeconds: (ContinuousClock.now - startWall).seconds,
                 cpuSeconds: Self.cpuSeconds() - startCPU)

@@ -5,7 +5,8 @@ import ArgumentParser
 struct LocalMesosCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "etcd-mesos-local",
-        abstract: "A local Mesos master and agents speaking the real v1 scheduler and executor HTTP APIs.",
+        abstract:
+            "A local Mesos master and agents speaking the real v1 scheduler and executor HTTP APIs.",
         subcommands: [RunCommand.self, BenchmarkCommand.self],
         defaultSubcommand: RunCommand.self)
 }

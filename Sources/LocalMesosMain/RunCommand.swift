@@ -16,18 +16,23 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Number of agents (127.0.0.2, 127.0.0.3, …).") var agents = 3
     @Option(help: "Port every agent listens on (each on its own address).") var agentPort = 5051
     @Option(help: "Last octet of the first agent's address.") var firstAgentAddress = 2
-    @Option(help: "Directory for the agents' sandboxes (default: a new directory under the temp dir).")
+    @Option(
+        help: "Directory for the agents' sandboxes (default: a new directory under the temp dir).")
     var workDir: String?
-    @Option(help: "Register the master in ZooKeeper, e.g. zk://127.0.0.1:2181/mesos.") var zk: String?
+    @Option(help: "Register the master in ZooKeeper, e.g. zk://127.0.0.1:2181/mesos.") var zk:
+        String?
     @Option(help: "CPUs per agent.") var cpus = 4.0
     @Option(help: "Memory per agent, MB.") var mem = 4096.0
     @Option(help: "Disk per agent, MB.") var disk = 10240.0
-    @Option(help: "Port ranges per agent, e.g. 31000-32000 or 31000-31500,32000-32100.") var ports = "31000-32000"
+    @Option(help: "Port ranges per agent, e.g. 31000-32000 or 31000-31500,32000-32100.") var ports =
+        "31000-32000"
     @Option(help: "Seconds between HEARTBEAT events.") var heartbeatInterval = 15.0
     @Option(help: "Seconds a disconnected agent has to come back before its tasks are lost.")
     var agentReregisterTimeout = 75.0
-    @Option(help: "Environment for every executor, NAME=VALUE (repeatable).") var executorEnv: [String] = []
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+    @Option(help: "Environment for every executor, NAME=VALUE (repeatable).") var executorEnv:
+        [String] = []
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel =
+        "info"
 
     func run() async throws {
         var configuredLogger = Logger(label: "etcd-mesos-local")
@@ -43,33 +48,43 @@ struct RunCommand: AsyncParsableCommand {
         }
         let environment = pairs
         let zooKeeper = try zk.map { text -> ZooKeeperMasterAddress in
-            do { return try ZooKeeperMasterAddress(parsing: text) } catch { throw ValidationError("--zk: \(error)") }
+            do { return try ZooKeeperMasterAddress(parsing: text) } catch {
+                throw ValidationError("--zk: \(error)")
+            }
         }
         let directory = workDir ?? (NSTemporaryDirectory() + "etcd-mesos-local-\(getpid())")
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true)
 
         let configuration = LocalClusterConfiguration(
             host: host, port: port, agentCount: agents,
-            agentPorts: Array(repeating: agentPort, count: agents), firstAgentAddress: firstAgentAddress,
+            agentPorts: Array(repeating: agentPort, count: agents),
+            firstAgentAddress: firstAgentAddress,
             workDirectory: directory, cpus: cpus, mem: mem, disk: disk, ports: portRanges,
             master: MasterConfiguration(
-                heartbeatIntervalSeconds: heartbeatInterval, agentReregisterTimeoutSeconds: agentReregisterTimeout),
+                heartbeatIntervalSeconds: heartbeatInterval,
+                agentReregisterTimeoutSeconds: agentReregisterTimeout),
             zooKeeper: zooKeeper,
             customizeAgent: { $0.executorEnvironment = environment })
         let cluster = LocalMesosService(configuration: configuration, logger: logger) { url in
             FileHandle.standardOutput.write(Data((url + "\n").utf8))
             logger.info(
-                "local Mesos master at \(url) with \(configuration.agentCount) agents; sandboxes under \(directory)")
+                "local Mesos master at \(url) with \(configuration.agentCount) agents; sandboxes under \(directory)"
+            )
         }
         // SIGTERM/SIGINT shut the group down gracefully: every executor (and what it started), then the master.
-        try await ServiceGroup(services: [cluster], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
+        try await ServiceGroup(
+            services: [cluster], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
+        ).run()
         logger.info("stopped every executor and the master")
     }
 
     /// `31000-32000,33000-33010` as ranges.
     static func parseRanges(_ text: String) throws -> [ClosedRange<UInt64>] {
         try text.split(separator: ",").map { part in
-            let bounds = part.split(separator: "-").map { UInt64($0.trimmingCharacters(in: .whitespaces)) }
+            let bounds = part.split(separator: "-").map {
+                UInt64($0.trimmingCharacters(in: .whitespaces))
+            }
             guard bounds.count == 2, let low = bounds[0], let high = bounds[1], low <= high else {
                 throw ValidationError("--ports wants ranges like 31000-32000, got '\(part)'")
             }

@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CSpawn
 import Foundation
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A child process started in its own process group, always reaped, and stopped as a group.
 ///
@@ -59,7 +60,8 @@ public final class ChildProcess: Sendable {
         outputPath: String? = nil
     ) throws -> ChildProcess {
         guard access(executable, X_OK) == 0 else {
-            throw ChildProcessError.notExecutable(path: executable, reason: String(cString: strerror(errno)))
+            throw ChildProcessError.notExecutable(
+                path: executable, reason: String(cString: strerror(errno)))
         }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -83,14 +85,19 @@ public final class ChildProcess: Sendable {
         // NIO and the Swift runtime ignore SIGPIPE; a child must start with default dispositions.
         var defaults = sigset_t()
         sigemptyset(&defaults)
-        for signal in [SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGQUIT] { sigaddset(&defaults, signal) }
+        for signal in [SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGQUIT] {
+            sigaddset(&defaults, signal)
+        }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setpgroup(&attributes, 0)
         posix_spawnattr_setflags(
-            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+            &attributes,
+            Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
         let argv = [executable] + arguments
-        let envp = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
+        let envp = (environment ?? ProcessInfo.processInfo.environment).map {
+            "\($0.key)=\($0.value)"
+        }
         var pid: pid_t = 0
         let result = withCStrings(argv) { argvPointer in
             withCStrings(envp) { envPointer in
@@ -99,7 +106,8 @@ public final class ChildProcess: Sendable {
         }
         let commandLine = argv.joined(separator: " ")
         guard result == 0 else {
-            throw ChildProcessError.spawnFailed(commandLine: commandLine, reason: String(cString: strerror(result)))
+            throw ChildProcessError.spawnFailed(
+                commandLine: commandLine, reason: String(cString: strerror(result)))
         }
         let child = ChildProcess(pid: pid, commandLine: commandLine)
         child.startReaper()
@@ -207,13 +215,16 @@ public enum ChildProcessError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notExecutable(let path, let reason): return "cannot execute \(path): \(reason)"
-        case .spawnFailed(let commandLine, let reason): return "cannot start `\(commandLine)`: \(reason)"
+        case .spawnFailed(let commandLine, let reason):
+            return "cannot start `\(commandLine)`: \(reason)"
         }
     }
 }
 
 /// Calls `body` with a NULL-terminated C array of the strings, valid only during the call.
-private func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
+private func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R)
+    -> R
+{
     let pointers = strings.map { strdup($0) } + [nil]
     defer { pointers.forEach { free($0) } }
     return body(pointers)

@@ -3,7 +3,9 @@
 /// Livelock is judged from every probe, apart from launching — the original only noticed it inside a launch
 /// decision, after guards that a livelocked cluster never passes, so its automatic reseed could never fire.
 extension ClusterReconciler {
-    mutating func observe(_ observation: ClusterObservation, now: ReconcilerInstant, out: inout ActionBuffer) {
+    mutating func observe(
+        _ observation: ClusterObservation, now: ReconcilerInstant, out: inout ActionBuffer
+    ) {
         for probe in observation.probes {
             guard var task = tasks[probe.taskID] else { continue }
             task.lastStatus = probe.status ?? task.lastStatus
@@ -11,7 +13,9 @@ extension ClusterReconciler {
             tasks[probe.taskID] = task
         }
         if let members = observation.members { etcdMembers = members }
-        if let revision = observation.probes.compactMap(\.status?.revision).max(), revision > lastKnownRevision {
+        if let revision = observation.probes.compactMap(\.status?.revision).max(),
+            revision > lastKnownRevision
+        {
             lastKnownRevision = revision
         }
         let assessment = HealthAssessment.assess(observation)
@@ -20,8 +24,9 @@ extension ClusterReconciler {
         trackLivelock(assessment, now: now, out: &out)
     }
 
-    private mutating func trackLivelock(_ assessment: HealthAssessment, now: ReconcilerInstant, out: inout ActionBuffer)
-    {
+    private mutating func trackLivelock(
+        _ assessment: HealthAssessment, now: ReconcilerInstant, out: inout ActionBuffer
+    ) {
         if assessment.hasQuorum {
             if let since = health.livelockSince {
                 out.log(.notice, "livelock over after \(now - since): \(assessment.summary)")
@@ -34,7 +39,8 @@ extension ClusterReconciler {
         health.consecutiveWithoutQuorum += 1
         let first = health.firstProbeWithoutQuorum ?? now
         health.firstProbeWithoutQuorum = first
-        guard health.livelockSince == nil, health.consecutiveWithoutQuorum >= configuration.livelockConfirmations
+        guard health.livelockSince == nil,
+            health.consecutiveWithoutQuorum >= configuration.livelockConfirmations
         else { return }
         health.livelockSince = first
         clusterLivelocks += 1

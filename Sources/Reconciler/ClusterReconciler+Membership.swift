@@ -5,7 +5,9 @@
 /// once etcd has accepted it. The first member of a new cluster needs no add.
 extension ClusterReconciler {
     mutating func advanceMembership(now: ReconcilerInstant, out: inout ActionBuffer) {
-        guard mode == .mutable, health.livelockSince == nil, membershipOperation == nil else { return }
+        guard mode == .mutable, health.livelockSince == nil, membershipOperation == nil else {
+            return
+        }
         if let retryAt = membershipRetryAt, now < retryAt { return }
         let hasQuorum = health.lastAssessment?.hasQuorum == true
         if hasQuorum, let view = etcdMembers, !tasks.isEmpty {
@@ -19,10 +21,13 @@ extension ClusterReconciler {
         in view: [EtcdMember], now: ReconcilerInstant, out: inout ActionBuffer
     ) -> Bool {
         for member in view.sorted(by: { $0.id < $1.id }) where member.isLearner {
-            guard let task = task(withPeerURLs: member.peerURLs), task.state == .running, task.reachable == true
+            guard let task = task(withPeerURLs: member.peerURLs), task.state == .running,
+                task.reachable == true
             else { continue }
             begin(.promote(member.id), now: now)
-            out.log(.info, "promoting learner \(task.identity.name) (\(member.id.hex)) to voting member")
+            out.log(
+                .info, "promoting learner \(task.identity.name) (\(member.id.hex)) to voting member"
+            )
             out.append(.promoteMember(member.id, via: etcdCallTargets))
             return true
         }
@@ -34,8 +39,11 @@ extension ClusterReconciler {
         from view: [EtcdMember], now: ReconcilerInstant, out: inout ActionBuffer
     ) -> Bool {
         let livePeerURLs = Set(
-            tasks.values.map(\.identity.peerURL) + [pendingMember?.identity.peerURL].compactMap { $0 })
-        let isLive = { (member: EtcdMember) in member.peerURLs.contains(where: livePeerURLs.contains) }
+            tasks.values.map(\.identity.peerURL)
+                + [pendingMember?.identity.peerURL].compactMap { $0 })
+        let isLive = { (member: EtcdMember) in
+            member.peerURLs.contains(where: livePeerURLs.contains)
+        }
         guard view.contains(where: isLive),
             let stale = view.sorted(by: { $0.id < $1.id }).first(where: { !isLive($0) })
         else { return false }
@@ -43,17 +51,22 @@ extension ClusterReconciler {
         let name = stale.name.isEmpty ? "unstarted member" : stale.name
         out.log(
             .notice,
-            "removing etcd member \(name) (\(stale.id.hex), \(stale.peerURLs.joined(separator: ","))): no task runs it")
+            "removing etcd member \(name) (\(stale.id.hex), \(stale.peerURLs.joined(separator: ","))): no task runs it"
+        )
         out.append(.removeMember(stale.id, via: etcdCallTargets))
         return true
     }
 
-    private mutating func startNextMember(hasQuorum: Bool, now: ReconcilerInstant, out: inout ActionBuffer) {
+    private mutating func startNextMember(
+        hasQuorum: Bool, now: ReconcilerInstant, out: inout ActionBuffer
+    ) {
         guard membersNeeded > 0, pendingMember == nil,
             !tasks.values.contains(where: { $0.state == .launching || $0.state == .starting })
         else { return }
         if let last = lastLaunch, now < last + configuration.chill { return }
-        guard let heldIndex = heldOffers.firstIndex(where: { offerIsUsable($0.offer) }) else { return }
+        guard let heldIndex = heldOffers.firstIndex(where: { offerIsUsable($0.offer) }) else {
+            return
+        }
 
         if tasks.isEmpty {
             if let notBefore = newClusterNotBefore, now < notBefore { return }
@@ -76,13 +89,16 @@ extension ClusterReconciler {
         out.log(.info, "adding etcd member \(identity.name) at \(identity.peerURL)")
         out.append(
             .addMember(
-                peerURL: identity.peerURL, asLearner: configuration.addMembersAsLearners, via: etcdCallTargets))
+                peerURL: identity.peerURL, asLearner: configuration.addMembersAsLearners,
+                via: etcdCallTargets))
     }
 
     /// Where an etcd call goes: the members whose task runs, the one the last probe found leading first
     /// (membership changes are served by the leader; a follower forwards them), then by member index.
     var etcdCallTargets: [MemberIdentity] {
-        let running = tasks.values.filter { $0.state == .running }.sorted { $0.identity.index < $1.identity.index }
+        let running = tasks.values.filter { $0.state == .running }.sorted {
+            $0.identity.index < $1.identity.index
+        }
         let leads = { (task: TrackedTask) -> Bool in
             guard let status = task.lastStatus, task.reachable == true else { return false }
             return status.leaderID != 0 && status.leaderID == status.memberID
@@ -99,7 +115,8 @@ extension ClusterReconciler {
         guard let ports = MemberPorts.allocate(from: offer.ports) else { return nil }
         defer { nextMemberIndex += 1 }
         return MemberIdentity(
-            index: nextMemberIndex, host: offer.hostname, peerPort: ports.peer, clientPort: ports.client,
+            index: nextMemberIndex, host: offer.hostname, peerPort: ports.peer,
+            clientPort: ports.client,
             reseedPort: ports.reseed)
     }
 
@@ -108,7 +125,8 @@ extension ClusterReconciler {
         state: InitialClusterState, now: ReconcilerInstant, out: inout ActionBuffer
     ) {
         tasks[identity.taskID] = TrackedTask(
-            identity: identity, agentID: offer.agentID, state: .launching, heardSinceSubscription: true,
+            identity: identity, agentID: offer.agentID, state: .launching,
+            heardSinceSubscription: true,
             launchedAt: now)
         launchedServers += 1
         lastLaunch = now
@@ -121,7 +139,8 @@ extension ClusterReconciler {
             .launch(
                 MemberLaunch(
                     offerID: offer.id, agentID: offer.agentID, member: identity,
-                    resources: configuration.taskResources, executorResources: configuration.executorResources,
+                    resources: configuration.taskResources,
+                    executorResources: configuration.executorResources,
                     initialCluster: cluster, initialClusterState: state, clusterEpoch: clusterEpoch,
                     restoreFromBackup: restore)))
     }
@@ -148,7 +167,8 @@ extension ClusterReconciler {
         etcdMembers = members
         operationSucceeded(.add(peerURL: peerURL))
         guard let pending = pendingMember, pending.identity.peerURL == peerURL else {
-            out.log(.warning, "etcd added \(peerURL) after its add was given up; it will be removed")
+            out.log(
+                .warning, "etcd added \(peerURL) after its add was given up; it will be removed")
             return
         }
         pendingMember = nil
@@ -156,15 +176,19 @@ extension ClusterReconciler {
         guard let offer = pending.offer else {
             out.log(
                 .warning,
-                "no offer left for \(pending.identity.name) after its member add; it will be removed and retried")
+                "no offer left for \(pending.identity.name) after its member add; it will be removed and retried"
+            )
             return
         }
-        let others = members.filter { !$0.peerURLs.contains(peerURL) }.sorted { $0.id < $1.id }.flatMap { member in
-            let name = member.name.isEmpty ? "member-\(member.id.hex)" : member.name
-            return member.peerURLs.map { InitialClusterEntry(name: name, peerURL: $0) }
-        }
+        let others = members.filter { !$0.peerURLs.contains(peerURL) }.sorted { $0.id < $1.id }
+            .flatMap { member in
+                let name = member.name.isEmpty ? "member-\(member.id.hex)" : member.name
+                return member.peerURLs.map { InitialClusterEntry(name: name, peerURL: $0) }
+            }
         let selfEntry = InitialClusterEntry(name: pending.identity.name, peerURL: peerURL)
-        launch(pending.identity, on: offer, cluster: [selfEntry] + others, state: .existing, now: now, out: &out)
+        launch(
+            pending.identity, on: offer, cluster: [selfEntry] + others, state: .existing, now: now,
+            out: &out)
     }
 
     mutating func memberRemoved(_ memberID: EtcdMemberID, out: inout ActionBuffer) {
@@ -180,7 +204,8 @@ extension ClusterReconciler {
     }
 
     mutating func membershipOperationFailed(
-        _ operation: MembershipOperation, reason: String, now: ReconcilerInstant, out: inout ActionBuffer
+        _ operation: MembershipOperation, reason: String, now: ReconcilerInstant,
+        out: inout ActionBuffer
     ) {
         guard membershipOperation?.operation == operation else { return }
         membershipOperation = nil
@@ -188,8 +213,12 @@ extension ClusterReconciler {
         let delay = configuration.retryDelay(afterFailures: membershipFailures)
         membershipRetryAt = now + delay
         out.log(.warning, "\(operation) failed (\(reason)); retrying in \(delay)")
-        if case .add(let peerURL) = operation, let pending = pendingMember, pending.identity.peerURL == peerURL {
-            if let offer = pending.offer { heldOffers.append(HeldOffer(offer: offer, receivedAt: now)) }
+        if case .add(let peerURL) = operation, let pending = pendingMember,
+            pending.identity.peerURL == peerURL
+        {
+            if let offer = pending.offer {
+                heldOffers.append(HeldOffer(offer: offer, receivedAt: now))
+            }
             pendingMember = nil
         }
     }

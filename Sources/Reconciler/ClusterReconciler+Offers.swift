@@ -10,9 +10,12 @@ extension ClusterReconciler {
         mode == .mutable && health.livelockSince == nil && membersNeeded > 0
     }
 
-    mutating func receive(_ offers: [ResourceOffer], now: ReconcilerInstant, out: inout ActionBuffer) {
+    mutating func receive(
+        _ offers: [ResourceOffer], now: ReconcilerInstant, out: inout ActionBuffer
+    ) {
         for offer in offers {
-            guard !heldOffers.contains(where: { $0.offer.id == offer.id }), pendingMember?.offer?.id != offer.id
+            guard !heldOffers.contains(where: { $0.offer.id == offer.id }),
+                pendingMember?.offer?.id != offer.id
             else { continue }
             if let reason = declineReason(for: offer) {
                 decline(offer, because: reason, out: &out)
@@ -45,7 +48,9 @@ extension ClusterReconciler {
         }
     }
 
-    private mutating func decline(_ offer: ResourceOffer, because reason: String, out: inout ActionBuffer) {
+    private mutating func decline(
+        _ offer: ResourceOffer, because reason: String, out: inout ActionBuffer
+    ) {
         out.log(.info, "declining offer \(offer.id) from \(offer.hostname): \(reason)")
         out.append(.decline(offer.id, refuseSeconds: configuration.offerRefuseSeconds))
     }
@@ -59,9 +64,13 @@ extension ClusterReconciler {
             let reason: String? =
                 if stillNeeded <= 0 {
                     wantsOffers ? "enough offers held" : "no longer needed"
-                } else if configuration.singleInstancePerAgent && isOccupied(host: held.offer.hostname) {
+                } else if configuration.singleInstancePerAgent
+                    && isOccupied(host: held.offer.hostname)
+                {
                     "host already runs a member"
-                } else if now >= held.receivedAt + configuration.offerHoldLimit { "held too long" } else { nil }
+                } else if now >= held.receivedAt + configuration.offerHoldLimit {
+                    "held too long"
+                } else { nil }
             if let reason {
                 decline(held.offer, because: reason, out: &out)
             } else {

@@ -3,28 +3,37 @@ extension ClusterReconciler {
     /// After the last member is gone, a cluster that may hold data is never silently replaced by an empty
     /// one (the original started one on its next restart): an operator restores a backup or starts empty.
     mutating func enterAwaitingOperatorIfTotallyLost(out: inout ActionBuffer) {
-        guard tasks.isEmpty, mode == .mutable || mode == .reseeding, clusterFormed || lastKnownRevision > 1 else {
+        guard tasks.isEmpty, mode == .mutable || mode == .reseeding,
+            clusterFormed || lastKnownRevision > 1
+        else {
             return
         }
         mode = .awaitingOperator
         reseed = nil
         pendingMember = nil
         health.reset()
-        let backup = lastGoodBackup.map { "the last good backup is \($0)" } ?? "no backup is recorded"
+        let backup =
+            lastGoodBackup.map { "the last good backup is \($0)" } ?? "no backup is recorded"
         let lost =
             "every member of cluster epoch \(clusterEpoch) is gone (last known revision \(lastKnownRevision)); "
             + "\(backup)"
         if let backupID = startupRestore {
             startupRestore = nil
             startNewEpoch(restoring: backupID)
-            out.log(.notice, "\(lost). -restore-from: seeding cluster epoch \(clusterEpoch) from backup \(backupID)")
+            out.log(
+                .notice,
+                "\(lost). -restore-from: seeding cluster epoch \(clusterEpoch) from backup \(backupID)"
+            )
         } else if configuration.totalLoss == .startEmpty {
             startNewEpoch(restoring: nil)
-            out.log(.warning, "\(lost). -allow-empty-cluster: starting an EMPTY cluster, epoch \(clusterEpoch)")
+            out.log(
+                .warning,
+                "\(lost). -allow-empty-cluster: starting an EMPTY cluster, epoch \(clusterEpoch)")
         } else {
             out.log(
                 .error,
-                "\(lost). Waiting for an operator: POST /restore to seed from a backup, or start an empty cluster")
+                "\(lost). Waiting for an operator: POST /restore to seed from a backup, or start an empty cluster"
+            )
         }
     }
 
@@ -38,28 +47,34 @@ extension ClusterReconciler {
         case .awaitingOperator:
             out.answer(
                 .reseed, .refused,
-                "no member is running, so there is nothing to reseed from; restore a backup or start an empty cluster")
+                "no member is running, so there is nothing to reseed from; restore a backup or start an empty cluster"
+            )
         case .reseeding:
-            out.answer(.reseed, .alreadyInProgress, "a reseed from \(reseed?.seed.rawValue ?? "?") is in progress")
+            out.answer(
+                .reseed, .alreadyInProgress,
+                "a reseed from \(reseed?.seed.rawValue ?? "?") is in progress")
         case .mutable:
             guard let assessment = health.lastAssessment else {
-                out.answer(.reseed, .refused, "no health probe has answered yet; retry in a few seconds")
+                out.answer(
+                    .reseed, .refused, "no health probe has answered yet; retry in a few seconds")
                 return
             }
             guard !assessment.hasQuorum else {
                 out.answer(
                     .reseed, .refused,
-                    "the cluster has quorum (\(assessment.summary)); a reseed would throw members away")
+                    "the cluster has quorum (\(assessment.summary)); a reseed would throw members away"
+                )
                 return
             }
             if startReseed(.operatorRequest, now: now, out: &out) {
                 out.answer(.reseed, .accepted, "reseeding from \(reseed?.seed.rawValue ?? "?")")
             } else {
-                out.answer(.reseed, .refused, "no running member answers a probe, so there is nothing to reseed from")
+                out.answer(
+                    .reseed, .refused,
+                    "no running member answers a probe, so there is nothing to reseed from")
             }
         }
     }
-
 
     mutating func operatorRequestedRestore(_ backupID: String, out: inout ActionBuffer) {
         let brandNew = mode == .mutable && tasks.isEmpty && pendingMember == nil && !clusterFormed
@@ -72,18 +87,22 @@ extension ClusterReconciler {
             return
         }
         startNewEpoch(restoring: backupID)
-        out.answer(.restore, .accepted, "seeding cluster epoch \(clusterEpoch) from backup \(backupID)")
+        out.answer(
+            .restore, .accepted, "seeding cluster epoch \(clusterEpoch) from backup \(backupID)")
     }
 
     mutating func operatorRequestedEmptyStart(out: inout ActionBuffer) {
         guard mode == .awaitingOperator else {
-            out.answer(.emptyStart, .refused, "an empty start is only for a cluster that was lost entirely")
+            out.answer(
+                .emptyStart, .refused, "an empty start is only for a cluster that was lost entirely"
+            )
             return
         }
         startNewEpoch(restoring: nil)
         out.answer(
             .emptyStart, .accepted,
-            "starting an empty cluster, epoch \(clusterEpoch); the data of epoch \(clusterEpoch - 1) is given up")
+            "starting an empty cluster, epoch \(clusterEpoch); the data of epoch \(clusterEpoch - 1) is given up"
+        )
     }
 
     mutating func startNewEpoch(restoring backupID: String?) {

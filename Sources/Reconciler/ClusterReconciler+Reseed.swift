@@ -4,12 +4,16 @@
 /// quorum it cannot succeed.
 extension ClusterReconciler {
     mutating func considerAutomaticReseed(now: ReconcilerInstant, out: inout ActionBuffer) {
-        if mode == .reseeding, let progress = reseed, now >= progress.orderedAt + configuration.reseedTimeout {
+        if mode == .reseeding, let progress = reseed,
+            now >= progress.orderedAt + configuration.reseedTimeout
+        {
             candidateFailed(
-                "it did not lead a healthy cluster within \(configuration.reseedTimeout)", now: now, out: &out)
+                "it did not lead a healthy cluster within \(configuration.reseedTimeout)", now: now,
+                out: &out)
             return
         }
-        guard mode == .mutable, reseed == nil, configuration.autoReseed, let since = health.livelockSince,
+        guard mode == .mutable, reseed == nil, configuration.autoReseed,
+            let since = health.livelockSince,
             now >= since + configuration.reseedTimeout
         else { return }
         if !startReseed(.automatic, now: now, out: &out) {
@@ -24,7 +28,8 @@ extension ClusterReconciler {
     /// Reachable voting members that run, best first: highest raft index, then revision, then lowest name.
     var reseedCandidates: [TaskID] {
         tasks.values.compactMap { task -> (TrackedTask, MemberStatus)? in
-            guard task.state == .running, task.reachable == true, let status = task.lastStatus, !status.isLearner
+            guard task.state == .running, task.reachable == true, let status = task.lastStatus,
+                !status.isLearner
             else { return nil }
             return (task, status)
         }
@@ -37,7 +42,9 @@ extension ClusterReconciler {
     }
 
     /// Starts a reseed from the best candidate; false when there is none.
-    mutating func startReseed(_ trigger: ReseedProgress.Trigger, now: ReconcilerInstant, out: inout ActionBuffer)
+    mutating func startReseed(
+        _ trigger: ReseedProgress.Trigger, now: ReconcilerInstant, out: inout ActionBuffer
+    )
         -> Bool
     {
         let candidates = reseedCandidates
@@ -46,7 +53,8 @@ extension ClusterReconciler {
         clusterEpoch += 1
         mode = .reseeding
         reseed = ReseedProgress(
-            seed: seed, remainingCandidates: Array(candidates.dropFirst()), orderedAt: now, trigger: trigger)
+            seed: seed, remainingCandidates: Array(candidates.dropFirst()), orderedAt: now,
+            trigger: trigger)
         if let pending = pendingMember {
             out.log(.warning, "dropping the planned member \(pending.identity.name) for the reseed")
             pendingMember = nil
@@ -61,12 +69,17 @@ extension ClusterReconciler {
         progress.delivered = false
         progress.orderSent = true
         reseed = progress
-        let index = task.lastStatus.map { "raft index \($0.raftIndex), revision \($0.revision)" } ?? "no status yet"
+        let index =
+            task.lastStatus.map { "raft index \($0.raftIndex), revision \($0.revision)" }
+            ?? "no status yet"
         out.log(
             .error,
             "reseeding (\(progress.trigger.rawValue)) from \(task.identity.name) on \(task.identity.host) (\(index)); epoch \(clusterEpoch)"
         )
-        out.append(.reseed(ReseedOrder(member: task.identity, agentID: task.agentID, clusterEpoch: clusterEpoch)))
+        out.append(
+            .reseed(
+                ReseedOrder(
+                    member: task.identity, agentID: task.agentID, clusterEpoch: clusterEpoch)))
     }
 
     /// After a re-subscription in the middle of a reseed: keep waiting for the seed. After a scheduler
@@ -75,7 +88,10 @@ extension ClusterReconciler {
     mutating func resumeReseed(now: ReconcilerInstant, out: inout ActionBuffer) {
         guard let progress = reseed else { return }
         guard tasks[progress.seed] != nil else {
-            out.log(.warning, "the reseed seed \(progress.seed) from before the restart is gone; reseed abandoned")
+            out.log(
+                .warning,
+                "the reseed seed \(progress.seed) from before the restart is gone; reseed abandoned"
+            )
             reseed = nil
             enterAwaitingOperatorIfTotallyLost(out: &out)
             return
@@ -87,22 +103,29 @@ extension ClusterReconciler {
     mutating func reseedDelivered(_ taskID: TaskID, out: inout ActionBuffer) {
         guard reseed?.seed == taskID else { return }
         reseed?.delivered = true
-        out.log(.notice, "\(taskID) restarted etcd with --force-new-cluster; waiting for it to lead")
+        out.log(
+            .notice, "\(taskID) restarted etcd with --force-new-cluster; waiting for it to lead")
     }
 
-    mutating func reseedFailed(_ taskID: TaskID, reason: String, now: ReconcilerInstant, out: inout ActionBuffer) {
+    mutating func reseedFailed(
+        _ taskID: TaskID, reason: String, now: ReconcilerInstant, out: inout ActionBuffer
+    ) {
         guard reseed?.seed == taskID, mode == .reseeding else { return }
         candidateFailed(reason, now: now, out: &out)
     }
 
-    mutating func reseedTaskEnded(_ taskID: TaskID, now: ReconcilerInstant, out: inout ActionBuffer) {
+    mutating func reseedTaskEnded(_ taskID: TaskID, now: ReconcilerInstant, out: inout ActionBuffer)
+    {
         reseed?.remainingCandidates.removeAll { $0 == taskID }
-        if reseed?.seed == taskID, mode == .reseeding { candidateFailed("its task ended", now: now, out: &out) }
+        if reseed?.seed == taskID, mode == .reseeding {
+            candidateFailed("its task ended", now: now, out: &out)
+        }
     }
 
     /// The seed leads itself after its forced restart: kill every other task, then grow back.
     func seedIsHealthy(_ progress: ReseedProgress) -> Bool {
-        guard progress.delivered, let task = tasks[progress.seed], task.state == .running, task.reachable == true,
+        guard progress.delivered, let task = tasks[progress.seed], task.state == .running,
+            task.reachable == true,
             let status = task.lastStatus
         else { return false }
         return status.leaderID == status.memberID && status.memberID != 0 && !status.isLearner
@@ -113,9 +136,13 @@ extension ClusterReconciler {
             let status = seed.lastStatus
         else { return }
         for id in tasks.keys.sorted() where id != progress.seed && tasks[id]?.state != .killing {
-            kill(id, because: "reseed from \(seed.identity.name): not the seed", now: now, out: &out)
+            kill(
+                id, because: "reseed from \(seed.identity.name): not the seed", now: now, out: &out)
         }
-        etcdMembers = [EtcdMember(id: status.memberID, name: seed.identity.name, peerURLs: [seed.identity.peerURL])]
+        etcdMembers = [
+            EtcdMember(
+                id: status.memberID, name: seed.identity.name, peerURLs: [seed.identity.peerURL])
+        ]
         // A call made to the old cluster can no longer matter; growing back must not wait for its timeout.
         membershipOperation = nil
         membershipFailures = 0
@@ -131,7 +158,8 @@ extension ClusterReconciler {
 
     /// The current candidate did not become a healthy seed: try the next one; with none left, give up
     /// without killing anything, so the data stays for an operator, and wait another reseed timeout.
-    mutating func candidateFailed(_ reason: String, now: ReconcilerInstant, out: inout ActionBuffer) {
+    mutating func candidateFailed(_ reason: String, now: ReconcilerInstant, out: inout ActionBuffer)
+    {
         guard var progress = reseed else { return }
         out.log(.warning, "reseed candidate \(progress.seed) failed: \(reason)")
         progress.remainingCandidates.removeAll { tasks[$0]?.state != .running }

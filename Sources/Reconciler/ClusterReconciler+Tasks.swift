@@ -2,9 +2,12 @@
 extension ClusterReconciler {
     /// Every (re)subscription starts a sync, also one without a disconnect before it (the original only
     /// cleared its maps there and could launch a fresh `new` cluster in the gap).
-    mutating func subscribed(_ newID: FrameworkID, now: ReconcilerInstant, out: inout ActionBuffer) {
+    mutating func subscribed(_ newID: FrameworkID, now: ReconcilerInstant, out: inout ActionBuffer)
+    {
         if let old = frameworkID, old != newID {
-            out.log(.warning, "subscribed as framework \(newID), not \(old): the old framework's tasks are gone")
+            out.log(
+                .warning,
+                "subscribed as framework \(newID), not \(old): the old framework's tasks are gone")
         }
         if frameworkID != nil { newClusterNotBefore = now + configuration.chill }
         frameworkID = newID
@@ -15,7 +18,8 @@ extension ClusterReconciler {
         for id in tasks.keys { tasks[id]?.heardSinceSubscription = false }
         let delay = configuration.retryDelay(afterFailures: 1)
         mode = .syncing(SyncProgress(startedAt: now, attempts: 1, nextRetryAt: now + delay))
-        out.log(.notice, "subscribed as framework \(newID); reconciling \(tasks.count) known task(s)")
+        out.log(
+            .notice, "subscribed as framework \(newID); reconciling \(tasks.count) known task(s)")
         out.append(.reconcile([]))
         if !tasks.isEmpty { out.append(.reconcile(unheardTasks)) }
         completeSyncIfAllHeard(now: now, out: &out)
@@ -32,7 +36,9 @@ extension ClusterReconciler {
 
     mutating func frameworkRemoved(now: ReconcilerInstant, out: inout ActionBuffer) {
         out.log(
-            .error, "the master removed framework \(frameworkID?.rawValue ?? "?"); its \(tasks.count) task(s) are gone")
+            .error,
+            "the master removed framework \(frameworkID?.rawValue ?? "?"); its \(tasks.count) task(s) are gone"
+        )
         for id in tasks.keys.sorted() { endedTasks.insert(id) }
         failedServers += tasks.count
         tasks = [:]
@@ -45,15 +51,21 @@ extension ClusterReconciler {
     }
 
     var unheardTasks: [TaskToReconcile] {
-        tasks.values.filter { !$0.heardSinceSubscription }.sorted { $0.identity.index < $1.identity.index }
-            .map { TaskToReconcile(taskID: $0.identity.taskID, agentID: $0.agentID) }
+        tasks.values.filter { !$0.heardSinceSubscription }.sorted {
+            $0.identity.index < $1.identity.index
+        }
+        .map { TaskToReconcile(taskID: $0.identity.taskID, agentID: $0.agentID) }
     }
 
     mutating func completeSyncIfAllHeard(now: ReconcilerInstant, out: inout ActionBuffer) {
-        guard case .syncing = mode, tasks.values.allSatisfy(\.heardSinceSubscription) else { return }
+        guard case .syncing = mode, tasks.values.allSatisfy(\.heardSinceSubscription) else {
+            return
+        }
         mode = .mutable
         lastImplicitReconcile = now
-        out.log(.notice, "in sync with the master: \(runningCount) of \(tasks.count) known task(s) running")
+        out.log(
+            .notice,
+            "in sync with the master: \(runningCount) of \(tasks.count) known task(s) running")
         if reseed != nil {
             resumeReseed(now: now, out: &out)
         } else {
@@ -61,9 +73,12 @@ extension ClusterReconciler {
         }
     }
 
-    mutating func receive(_ status: TaskStatusUpdate, now: ReconcilerInstant, out: inout ActionBuffer) {
+    mutating func receive(
+        _ status: TaskStatusUpdate, now: ReconcilerInstant, out: inout ActionBuffer
+    ) {
         if let ackID = status.acknowledgementID {
-            out.acknowledgements.append(.acknowledge(status.taskID, agentID: status.agentID, acknowledgementID: ackID))
+            out.acknowledgements.append(
+                .acknowledge(status.taskID, agentID: status.agentID, acknowledgementID: ackID))
         }
         if var task = tasks[status.taskID] {
             task.heardSinceSubscription = true
@@ -80,7 +95,9 @@ extension ClusterReconciler {
         completeSyncIfAllHeard(now: now, out: &out)
     }
 
-    private mutating func apply(_ state: TaskState, to id: TaskID, now: ReconcilerInstant, out: inout ActionBuffer) {
+    private mutating func apply(
+        _ state: TaskState, to id: TaskID, now: ReconcilerInstant, out: inout ActionBuffer
+    ) {
         guard var task = tasks[id] else { return }
         switch state {
         case .running:
@@ -105,7 +122,9 @@ extension ClusterReconciler {
     }
 
     /// A task ended: it is replaced through the normal path (its etcd member is removed before a new one is added).
-    mutating func endTask(_ status: TaskStatusUpdate, now: ReconcilerInstant, out: inout ActionBuffer) {
+    mutating func endTask(
+        _ status: TaskStatusUpdate, now: ReconcilerInstant, out: inout ActionBuffer
+    ) {
         guard let task = tasks.removeValue(forKey: status.taskID) else { return }
         endedTasks.insert(status.taskID)
         failedServers += 1
@@ -115,8 +134,12 @@ extension ClusterReconciler {
             "member \(task.identity.name) on \(task.identity.host) ended: \(status.state.rawValue)"
                 + (why.isEmpty ? "" : " (\(why))"))
         if let pending = pendingMember, tasks.isEmpty {
-            out.log(.warning, "dropping the planned member \(pending.identity.name): no member is left to join")
-            if let offer = pending.offer { heldOffers.append(HeldOffer(offer: offer, receivedAt: now)) }
+            out.log(
+                .warning,
+                "dropping the planned member \(pending.identity.name): no member is left to join")
+            if let offer = pending.offer {
+                heldOffers.append(HeldOffer(offer: offer, receivedAt: now))
+            }
             pendingMember = nil
         }
         if reseed != nil { reseedTaskEnded(status.taskID, now: now, out: &out) }
@@ -125,7 +148,9 @@ extension ClusterReconciler {
 
     /// An update about a task the reconciler does not track: adopt it (its five-field ID says everything),
     /// or kill it when it was already replaced or would exceed the cluster size.
-    private mutating func receiveUnknown(_ status: TaskStatusUpdate, now: ReconcilerInstant, out: inout ActionBuffer) {
+    private mutating func receiveUnknown(
+        _ status: TaskStatusUpdate, now: ReconcilerInstant, out: inout ActionBuffer
+    ) {
         guard !status.state.meansMemberIsGone else { return }
         guard let identity = MemberIdentity(taskID: status.taskID) else {
             out.log(.warning, "ignoring task '\(status.taskID)': not an etcd-mesos task ID")
@@ -137,22 +162,31 @@ extension ClusterReconciler {
             return
         }
         let hostTaken = configuration.singleInstancePerAgent && isOccupied(host: identity.host)
-        guard tasks.count + (pendingMember == nil ? 0 : 1) < configuration.clusterSize, !hostTaken else {
-            out.log(.warning, "killing unknown task \(status.taskID): it would exceed the cluster size or share a host")
+        guard tasks.count + (pendingMember == nil ? 0 : 1) < configuration.clusterSize, !hostTaken
+        else {
+            out.log(
+                .warning,
+                "killing unknown task \(status.taskID): it would exceed the cluster size or share a host"
+            )
             out.append(.kill(status.taskID, agentID: status.agentID))
             return
         }
         tasks[status.taskID] = TrackedTask(
-            identity: identity, agentID: status.agentID, state: .launching, heardSinceSubscription: true)
+            identity: identity, agentID: status.agentID, state: .launching,
+            heardSinceSubscription: true)
         out.log(.notice, "adopted task \(status.taskID) reported by the master")
         apply(status.state, to: status.taskID, now: now, out: &out)
         if mode == .awaitingOperator && status.state == .running {
             mode = .mutable
-            out.log(.notice, "a member of the lost cluster is running again; leaving the total-loss wait")
+            out.log(
+                .notice,
+                "a member of the lost cluster is running again; leaving the total-loss wait")
         }
     }
 
-    mutating func kill(_ id: TaskID, because reason: String, now: ReconcilerInstant, out: inout ActionBuffer) {
+    mutating func kill(
+        _ id: TaskID, because reason: String, now: ReconcilerInstant, out: inout ActionBuffer
+    ) {
         guard var task = tasks[id] else { return }
         task.state = .killing
         task.killSentAt = now

@@ -4,13 +4,17 @@ extension ClusterReconciler {
     mutating func runTimers(now: ReconcilerInstant, out: inout ActionBuffer) {
         retryReconciliation(now: now, out: &out)
         guard mode != .disconnected else { return }
-        if isInSync, let last = lastImplicitReconcile, now >= last + configuration.reconcileInterval {
+        if isInSync, let last = lastImplicitReconcile, now >= last + configuration.reconcileInterval
+        {
             lastImplicitReconcile = now
             out.append(.reconcile([]))
         }
-        if let inFlight = membershipOperation, now >= inFlight.startedAt + configuration.membershipOperationTimeout {
+        if let inFlight = membershipOperation,
+            now >= inFlight.startedAt + configuration.membershipOperationTimeout
+        {
             membershipOperationFailed(
-                inFlight.operation, reason: "no answer within \(configuration.membershipOperationTimeout)", now: now,
+                inFlight.operation,
+                reason: "no answer within \(configuration.membershipOperationTimeout)", now: now,
                 out: &out)
         }
         guard isInSync else { return }
@@ -20,7 +24,9 @@ extension ClusterReconciler {
             case .launching, .starting:
                 if let launched = task.launchedAt, now >= launched + configuration.launchTimeout {
                     kill(
-                        id, because: "no RUNNING within \(configuration.launchTimeout) of its launch", now: now,
+                        id,
+                        because: "no RUNNING within \(configuration.launchTimeout) of its launch",
+                        now: now,
                         out: &out)
                 }
             case .killing:
@@ -53,7 +59,8 @@ extension ClusterReconciler {
         if progress.attempts > configuration.retryBackoff.count {
             out.log(
                 .warning,
-                "\(unheard.count) task(s) still unanswered after \(now - progress.startedAt) of reconciliation")
+                "\(unheard.count) task(s) still unanswered after \(now - progress.startedAt) of reconciliation"
+            )
         }
         out.append(.reconcile(unheard))
     }

@@ -61,7 +61,8 @@ public struct ClusterReconciler: Sendable {
 
     /// - Parameters:
     ///   - restoredState: what a previous run persisted, or nil for a brand-new framework.
-    public init(configuration: ReconcilerConfiguration, restoredState: PersistedClusterState? = nil) {
+    public init(configuration: ReconcilerConfiguration, restoredState: PersistedClusterState? = nil)
+    {
         self.configuration = configuration
         let restored = restoredState ?? PersistedClusterState()
         frameworkID = restored.frameworkID
@@ -74,12 +75,14 @@ public struct ClusterReconciler: Sendable {
         var highestIndex = configuration.firstMemberIndex - 1
         for persisted in restored.tasks {
             guard let identity = MemberIdentity(taskID: persisted.taskID) else { continue }
-            tasks[persisted.taskID] = TrackedTask(identity: identity, agentID: persisted.agentID, state: .launching)
+            tasks[persisted.taskID] = TrackedTask(
+                identity: identity, agentID: persisted.agentID, state: .launching)
             highestIndex = max(highestIndex, identity.index)
         }
         nextMemberIndex = highestIndex + 1
         if let seed = restored.reseedSeed {
-            reseed = ReseedProgress(seed: seed, remainingCandidates: [], orderedAt: .origin, trigger: .resumed)
+            reseed = ReseedProgress(
+                seed: seed, remainingCandidates: [], orderedAt: .origin, trigger: .resumed)
         }
         if case .restore(let backupID) = configuration.totalLoss {
             if tasks.isEmpty {
@@ -111,7 +114,8 @@ public struct ClusterReconciler: Sendable {
         case .memberOperationFailed(let operation, let reason):
             membershipOperationFailed(operation, reason: reason, now: now, out: &out)
         case .reseedFinished(let taskID): reseedDelivered(taskID, out: &out)
-        case .reseedFailed(let taskID, let reason): reseedFailed(taskID, reason: reason, now: now, out: &out)
+        case .reseedFailed(let taskID, let reason):
+            reseedFailed(taskID, reason: reason, now: now, out: &out)
         case .backupCompleted(let backupID, let revision):
             lastGoodBackup = backupID
             lastKnownRevision = max(lastKnownRevision, revision)
@@ -130,11 +134,14 @@ public struct ClusterReconciler: Sendable {
     /// The `/stats` counters.
     public var stats: ClusterStats {
         ClusterStats(
-            runningServers: runningCount, launchedServers: launchedServers, failedServers: failedServers,
-            clusterLivelocks: clusterLivelocks, clusterReseeds: clusterReseeds, healthy: healthy ? 1 : 0,
+            runningServers: runningCount, launchedServers: launchedServers,
+            failedServers: failedServers,
+            clusterLivelocks: clusterLivelocks, clusterReseeds: clusterReseeds,
+            healthy: healthy ? 1 : 0,
             clusterSize: configuration.clusterSize,
             pendingServers: tasks.values.count { $0.state == .launching || $0.state == .starting },
-            phase: phase.name, awaitingOperator: mode == .awaitingOperator ? 1 : 0, clusterEpoch: clusterEpoch,
+            phase: phase.name, awaitingOperator: mode == .awaitingOperator ? 1 : 0,
+            clusterEpoch: clusterEpoch,
             lastKnownRevision: lastKnownRevision)
     }
 
@@ -145,7 +152,8 @@ public struct ClusterReconciler: Sendable {
             return ClusterMember(
                 identity: task.identity, agentID: task.agentID, state: task.state,
                 etcdMemberID: etcdMember?.id ?? task.lastStatus?.memberID,
-                isLearner: etcdMember?.isLearner ?? task.lastStatus?.isLearner ?? false, reachable: task.reachable)
+                isLearner: etcdMember?.isLearner ?? task.lastStatus?.isLearner ?? false,
+                reachable: task.reachable)
         }
     }
 
@@ -164,10 +172,14 @@ public struct ClusterReconciler: Sendable {
     public var persistedState: PersistedClusterState {
         PersistedClusterState(
             frameworkID: frameworkID,
-            tasks: tasks.values.map { PersistedTask(taskID: $0.identity.taskID, agentID: $0.agentID) }
-                .sorted { $0.taskID < $1.taskID },
-            clusterEpoch: clusterEpoch, clusterFormed: clusterFormed, lastKnownRevision: lastKnownRevision,
-            lastGoodBackup: lastGoodBackup, reseedSeed: reseed?.seed, pendingRestore: pendingRestore)
+            tasks: tasks.values.map {
+                PersistedTask(taskID: $0.identity.taskID, agentID: $0.agentID)
+            }
+            .sorted { $0.taskID < $1.taskID },
+            clusterEpoch: clusterEpoch, clusterFormed: clusterFormed,
+            lastKnownRevision: lastKnownRevision,
+            lastGoodBackup: lastGoodBackup, reseedSeed: reseed?.seed, pendingRestore: pendingRestore
+        )
     }
 
     var runningCount: Int { tasks.values.count { $0.state == .running } }
@@ -188,7 +200,8 @@ public struct ClusterReconciler: Sendable {
             revisionOnly.lastKnownRevision = state.lastKnownRevision
             // The first write (revision above 1) is stored at once: it is what marks data worth protecting.
             let throttled =
-                revisionOnly == state && (lastPersisted.lastKnownRevision > 1) == (state.lastKnownRevision > 1)
+                revisionOnly == state
+                && (lastPersisted.lastKnownRevision > 1) == (state.lastKnownRevision > 1)
                 && lastPersistTime.map { now < $0 + configuration.revisionPersistInterval } ?? false
             if !throttled {
                 result.append(.persist(state))

@@ -54,7 +54,9 @@ public struct ReconcilerConfiguration: Sendable, Equatable {
         guard offerRefuseSeconds >= 0 else { throw .negativeRefuseSeconds(offerRefuseSeconds) }
         guard reseedTimeout > .zero else { throw .nonPositiveReseedTimeout(reseedTimeout) }
         guard !retryBackoff.isEmpty else { throw .emptyRetryBackoff }
-        guard livelockConfirmations >= 1 else { throw .livelockConfirmationsTooSmall(livelockConfirmations) }
+        guard livelockConfirmations >= 1 else {
+            throw .livelockConfirmationsTooSmall(livelockConfirmations)
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 /// An ID that is an opaque string to the reconciler: built from a string or a literal, printed as itself,
 /// encoded as a plain JSON string.
-public protocol StringIdentifier: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral,
+public protocol StringIdentifier: RawRepresentable, Hashable, Sendable, Codable,
+    ExpressibleByStringLiteral,
     CustomStringConvertible
 where RawValue == String {
     init(rawValue: String)

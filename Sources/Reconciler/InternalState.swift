@@ -107,8 +107,11 @@ struct ActionBuffer {
         actions.append(.log(ReconcilerLogEntry(level: level, message: message)))
     }
 
-    mutating func answer(_ request: OperatorAnswer.Request, _ outcome: OperatorAnswer.Outcome, _ message: String) {
-        actions.append(.answer(OperatorAnswer(request: request, outcome: outcome, message: message)))
+    mutating func answer(
+        _ request: OperatorAnswer.Request, _ outcome: OperatorAnswer.Outcome, _ message: String
+    ) {
+        actions.append(
+            .answer(OperatorAnswer(request: request, outcome: outcome, message: message)))
         log(outcome == .refused ? .warning : .notice, "operator \(request.rawValue): \(message)")
     }
 }

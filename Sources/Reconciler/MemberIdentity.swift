@@ -30,7 +30,9 @@ public struct MemberIdentity: Hashable, Sendable, Codable, CustomStringConvertib
             let peer = Int(fields[2]), let client = Int(fields[3]), let reseed = Int(fields[4]),
             [peer, client, reseed].allSatisfy({ (1...65535).contains($0) })
         else { return nil }
-        self.init(index: index, host: String(fields[1]), peerPort: peer, clientPort: client, reseedPort: reseed)
+        self.init(
+            index: index, host: String(fields[1]), peerPort: peer, clientPort: client,
+            reseedPort: reseed)
     }
 
     /// The etcd member name, `etcd-<n>`.

@@ -42,7 +42,9 @@ public struct MemberProbe: Sendable, Equatable {
         self.status = status
     }
 
-    public static func unreachable(_ taskID: TaskID) -> MemberProbe { MemberProbe(taskID: taskID, status: nil) }
+    public static func unreachable(_ taskID: TaskID) -> MemberProbe {
+        MemberProbe(taskID: taskID, status: nil)
+    }
 }
 
 /// A member's answer to `Maintenance.Status`, which it gives locally, without quorum.
@@ -59,7 +61,8 @@ public struct MemberStatus: Sendable, Equatable {
     public var alarms: [String]
 
     public init(
-        memberID: EtcdMemberID, leaderID: EtcdMemberID, raftIndex: UInt64, raftTerm: UInt64, revision: Int64,
+        memberID: EtcdMemberID, leaderID: EtcdMemberID, raftIndex: UInt64, raftTerm: UInt64,
+        revision: Int64,
         isLearner: Bool = false, alarms: [String] = []
     ) {
         self.memberID = memberID
@@ -94,7 +97,8 @@ public struct HealthAssessment: Sendable, Equatable {
         let alarms = Array(Set(statuses.flatMap(\.alarms))).sorted()
         guard let members = observation.members else {
             return HealthAssessment(
-                hasQuorum: false, leaderID: nil, voters: 0, votersFollowingLeader: 0, alarms: alarms)
+                hasQuorum: false, leaderID: nil, voters: 0, votersFollowingLeader: 0, alarms: alarms
+            )
         }
         let voterIDs = Set(members.filter { !$0.isLearner }.map(\.id))
         var following: [EtcdMemberID: Set<EtcdMemberID>] = [:]
@@ -106,9 +110,11 @@ public struct HealthAssessment: Sendable, Equatable {
         }
         let agreeing = best?.value.count ?? 0
         let majority = voterIDs.count / 2 + 1
-        let quorum = !voterIDs.isEmpty && agreeing >= majority && observation.quorumConfirmed != false
+        let quorum =
+            !voterIDs.isEmpty && agreeing >= majority && observation.quorumConfirmed != false
         return HealthAssessment(
-            hasQuorum: quorum, leaderID: best?.key, voters: voterIDs.count, votersFollowingLeader: agreeing,
+            hasQuorum: quorum, leaderID: best?.key, voters: voterIDs.count,
+            votersFollowingLeader: agreeing,
             alarms: alarms)
     }
 
@@ -116,6 +122,7 @@ public struct HealthAssessment: Sendable, Equatable {
     public var summary: String {
         let leader = leaderID.map { "leader \(String($0, radix: 16))" } ?? "no leader"
         let alarmText = alarms.isEmpty ? "" : ", alarms: \(alarms.joined(separator: ", "))"
-        return "\(leader) followed by \(votersFollowingLeader) of \(voters) voting members\(alarmText)"
+        return
+            "\(leader) followed by \(votersFollowingLeader) of \(voters) voting members\(alarmText)"
     }
 }

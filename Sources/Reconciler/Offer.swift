@@ -11,7 +11,8 @@ public struct ResourceOffer: Sendable, Equatable {
     public var ports: [ClosedRange<Int>]
 
     public init(
-        id: OfferID, agentID: AgentID, hostname: String, cpus: Double, memoryMB: Double, diskMB: Double,
+        id: OfferID, agentID: AgentID, hostname: String, cpus: Double, memoryMB: Double,
+        diskMB: Double,
         ports: [ClosedRange<Int>]
     ) {
         self.id = id
@@ -49,7 +50,9 @@ public struct MemberPorts: Sendable, Equatable {
         for range in valid {
             for port in range where !picked.contains(port) {
                 picked.append(port)
-                if picked.count == 3 { return MemberPorts(peer: picked[0], client: picked[1], reseed: picked[2]) }
+                if picked.count == 3 {
+                    return MemberPorts(peer: picked[0], client: picked[1], reseed: picked[2])
+                }
             }
         }
         return nil
@@ -80,7 +83,9 @@ extension ReconcilerConfiguration {
         let memory = taskResources.memoryMB + executorResources.memoryMB
         let disk = taskResources.diskMB + executorResources.diskMB
         if offer.cpus + 1e-9 < cpus { return .cpus(offered: offer.cpus, needed: cpus) }
-        if offer.memoryMB + 1e-9 < memory { return .memory(offered: offer.memoryMB, needed: memory) }
+        if offer.memoryMB + 1e-9 < memory {
+            return .memory(offered: offer.memoryMB, needed: memory)
+        }
         if offer.diskMB + 1e-9 < disk { return .disk(offered: offer.diskMB, needed: disk) }
         if MemberPorts.allocate(from: offer.ports) == nil { return .ports }
         return nil

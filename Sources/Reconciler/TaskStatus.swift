@@ -22,7 +22,8 @@ public enum TaskState: String, Sendable, Equatable, Codable, CaseIterable {
     public var meansMemberIsGone: Bool {
         switch self {
         case .staging, .starting, .running, .killing: false
-        case .finished, .failed, .killed, .error, .lost, .dropped, .unreachable, .gone, .goneByOperator, .unknown:
+        case .finished, .failed, .killed, .error, .lost, .dropped, .unreachable, .gone,
+            .goneByOperator, .unknown:
             true
         }
     }
@@ -43,7 +44,8 @@ public struct TaskStatusUpdate: Sendable, Equatable {
     public var acknowledgementID: String?
 
     public init(
-        taskID: TaskID, state: TaskState, agentID: AgentID? = nil, reason: String? = nil, message: String? = nil,
+        taskID: TaskID, state: TaskState, agentID: AgentID? = nil, reason: String? = nil,
+        message: String? = nil,
         fromReconciliation: Bool = false, acknowledgementID: String? = nil
     ) {
         self.taskID = taskID

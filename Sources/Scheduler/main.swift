@@ -21,7 +21,8 @@ do {
         try FileLogHandler.open(directory: $0, fileName: "etcd-mesos-scheduler.log")
     }
 } catch {
-    FileHandle.standardError.write(Data("etcd-mesos-scheduler: cannot open the log file: \(error)\n".utf8))
+    FileHandle.standardError.write(
+        Data("etcd-mesos-scheduler: cannot open the log file: \(error)\n".utf8))
     exit(1)
 }
 let level = settings.logging.logLevel

@@ -48,7 +48,8 @@ public struct EtcdTaskData: Sendable, Equatable {
         public var slaveID: String
 
         public init(
-            name: String, host: String, rpcPort: Int, clientPort: Int, httpPort: Int, type: String = "",
+            name: String, host: String, rpcPort: Int, clientPort: Int, httpPort: Int,
+            type: String = "",
             slaveID: String = ""
         ) {
             self.name = name
@@ -116,7 +117,8 @@ extension EtcdTaskData {
         first.type = initialClusterState
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let head = try encoder.encode(FirstElement(member: first, clusterToken: clusterToken, restore: restore))
+        let head = try encoder.encode(
+            FirstElement(member: first, clusterToken: clusterToken, restore: restore))
         let rest = try peers.map { try encoder.encode($0) }
         var json = Data("[".utf8)
         for (index, element) in ([head] + rest).enumerated() {
@@ -137,7 +139,8 @@ extension EtcdTaskData {
         }
         guard let first = elements.first else { throw .malformed("the member array is empty") }
         guard first.member.type == "new" || first.member.type == "existing" else {
-            throw .malformed("element 0 has type \"\(first.member.type)\"; expected \"new\" or \"existing\"")
+            throw .malformed(
+                "element 0 has type \"\(first.member.type)\"; expected \"new\" or \"existing\"")
         }
         let ports = [first.member.rpcPort, first.member.clientPort, first.member.httpPort]
         guard ports.allSatisfy({ (1...65535).contains($0) }), !first.member.host.isEmpty,

@@ -22,7 +22,8 @@ enum CallbackBridge {
 
     /// `zookeeper_init2` with the global watcher bound to `monitor`.
     static func initialize(
-        connectString: String, sessionTimeoutMilliseconds: Int32, resuming: ZooKeeperSessionCredentials?,
+        connectString: String, sessionTimeoutMilliseconds: Int32,
+        resuming: ZooKeeperSessionCredentials?,
         monitor: SessionMonitor
     ) -> Result<OpaquePointer, InitFailure> {
         // Process-wide; warnings and errors only, and they go through `libraryLogged` rather than to stderr.
@@ -32,11 +33,14 @@ enum CallbackBridge {
         if let resuming {
             clientID.client_id = resuming.sessionID
             withUnsafeMutableBytes(of: &clientID.passwd) { bytes in
-                for (index, byte) in resuming.password.prefix(bytes.count).enumerated() { bytes[index] = byte }
+                for (index, byte) in resuming.password.prefix(bytes.count).enumerated() {
+                    bytes[index] = byte
+                }
             }
         }
         let handle = zookeeper_init2(
-            connectString, sessionWatcher, sessionTimeoutMilliseconds, &clientID, context, 0, libraryLogged)
+            connectString, sessionWatcher, sessionTimeoutMilliseconds, &clientID, context, 0,
+            libraryLogged)
         guard let handle else {
             let code = errno
             Unmanaged<SessionMonitor>.fromOpaque(context).release()
@@ -61,7 +65,8 @@ final class PendingRequest<Value: Sendable>: Sendable {
     let monitor: SessionMonitor
 
     init(
-        request: ZooKeeperRequest, continuation: CheckedContinuation<Value, any Error>, watch: WatchSignal?,
+        request: ZooKeeperRequest, continuation: CheckedContinuation<Value, any Error>,
+        watch: WatchSignal?,
         monitor: SessionMonitor
     ) {
         self.request = request
@@ -122,7 +127,8 @@ extension ZooKeeperHandle {
         try await perform(ZooKeeperRequest(operation: "create", path: path)) { zh, context in
             data.withUnsafeBytes { bytes in
                 zoo_acreate(
-                    zh, path, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count),
+                    zh, path, bytes.baseAddress?.assumingMemoryBound(to: CChar.self),
+                    Int32(bytes.count),
                     czk_open_acl_unsafe(), flags,
                     { code, createdPath, context in
                         PendingRequest<String>.finish(context, code: code) {
@@ -147,17 +153,22 @@ extension ZooKeeperHandle {
         return try await perform(request) { zh, context in
             data.withUnsafeBytes { bytes in
                 zoo_aset(
-                    zh, path, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count),
+                    zh, path, bytes.baseAddress?.assumingMemoryBound(to: CChar.self),
+                    Int32(bytes.count),
                     version ?? -1,
                     { code, stat, context in
-                        PendingRequest<ZooKeeperStat>.finish(context, code: code) { ZooKeeperStat(stat) }
+                        PendingRequest<ZooKeeperStat>.finish(context, code: code) {
+                            ZooKeeperStat(stat)
+                        }
                     }, context)
             }
         }
     }
 
-    func get(_ path: String, watch: WatchSignal?) async throws -> (data: Data, stat: ZooKeeperStat) {
-        try await perform(ZooKeeperRequest(operation: "get", path: path), watch: watch) { zh, context in
+    func get(_ path: String, watch: WatchSignal?) async throws -> (data: Data, stat: ZooKeeperStat)
+    {
+        try await perform(ZooKeeperRequest(operation: "get", path: path), watch: watch) {
+            zh, context in
             let completion: data_completion_t = { code, value, length, stat, context in
                 PendingRequest<(data: Data, stat: ZooKeeperStat)>.finish(context, code: code) {
                     // A node created without data reports length -1.
@@ -171,11 +182,14 @@ extension ZooKeeperHandle {
     }
 
     func exists(_ path: String, watch: WatchSignal?) async throws -> ZooKeeperStat? {
-        try await perform(ZooKeeperRequest(operation: "exists", path: path), watch: watch) { zh, context in
+        try await perform(ZooKeeperRequest(operation: "exists", path: path), watch: watch) {
+            zh, context in
             // A missing node is an answer, not an error; an exists-watch is set in that case too.
             let completion: stat_completion_t = { code, stat, context in
                 let found = code == ZOK.rawValue
-                PendingRequest<ZooKeeperStat?>.finish(context, code: code == ZNONODE.rawValue ? ZOK.rawValue : code) {
+                PendingRequest<ZooKeeperStat?>.finish(
+                    context, code: code == ZNONODE.rawValue ? ZOK.rawValue : code
+                ) {
                     found ? ZooKeeperStat(stat) : nil
                 }
             }
@@ -185,7 +199,8 @@ extension ZooKeeperHandle {
     }
 
     func children(_ path: String, watch: WatchSignal?) async throws -> [String] {
-        try await perform(ZooKeeperRequest(operation: "children", path: path), watch: watch) { zh, context in
+        try await perform(ZooKeeperRequest(operation: "children", path: path), watch: watch) {
+            zh, context in
             let completion: strings_completion_t = { code, strings, context in
                 PendingRequest<[String]>.finish(context, code: code) {
                     guard let strings, let names = strings.pointee.data else { return [] }
@@ -195,7 +210,8 @@ extension ZooKeeperHandle {
                 }
             }
             guard let watch else { return zoo_aget_children(zh, path, 0, completion, context) }
-            return zoo_awget_children(zh, path, watchFired, watchContext(watch), completion, context)
+            return zoo_awget_children(
+                zh, path, watchFired, watchContext(watch), completion, context)
         }
     }
 }
@@ -217,7 +233,8 @@ private func sessionWatcher(
     case ZOO_CONNECTED_STATE, ZOO_READONLY_STATE:
         var clientID = zoo_client_id(zh)?.pointee ?? clientid_t()
         let credentials = ZooKeeperSessionCredentials(
-            sessionID: clientID.client_id, password: withUnsafeBytes(of: &clientID.passwd) { Array($0) })
+            sessionID: clientID.client_id,
+            password: withUnsafeBytes(of: &clientID.passwd) { Array($0) })
         let server = zoo_get_current_server(zh).map { String(cString: $0) } ?? "unknown"
         monitor.connected(credentials: credentials, server: server)
     case ZOO_CONNECTING_STATE, ZOO_ASSOCIATING_STATE:
@@ -250,7 +267,8 @@ private func watchFired(
     }
     // libzookeeper has dropped this watcher before calling it, so it will not call it again.
     if let monitorContext = zoo_get_context(zh) {
-        Unmanaged<SessionMonitor>.fromOpaque(monitorContext).takeUnretainedValue().unregister(signal)
+        Unmanaged<SessionMonitor>.fromOpaque(monitorContext).takeUnretainedValue().unregister(
+            signal)
     }
     signal.fire(ZooKeeperWatchEvent(kind: kind, path: signal.path))
 }
@@ -280,8 +298,10 @@ extension ZooKeeperStat {
     init(_ stat: UnsafePointer<Stat>?) {
         let stat = stat?.pointee ?? Stat()
         self.init(
-            czxid: stat.czxid, mzxid: stat.mzxid, pzxid: stat.pzxid, ctime: stat.ctime, mtime: stat.mtime,
+            czxid: stat.czxid, mzxid: stat.mzxid, pzxid: stat.pzxid, ctime: stat.ctime,
+            mtime: stat.mtime,
             version: stat.version, cversion: stat.cversion, aversion: stat.aversion,
-            ephemeralOwner: stat.ephemeralOwner, dataLength: stat.dataLength, numChildren: stat.numChildren)
+            ephemeralOwner: stat.ephemeralOwner, dataLength: stat.dataLength,
+            numChildren: stat.numChildren)
     }
 }

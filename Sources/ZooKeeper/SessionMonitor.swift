@@ -120,7 +120,9 @@ final class SessionMonitor: Sendable {
         logger.error(
             "ZooKeeper session \(Self.hex(sessionID)) \(authFailed ? "failed authentication" : "expired")",
             metadata: ["connect-string": "\(connectString)"])
-        for watch in watches { watch.fire(ZooKeeperWatchEvent(kind: .sessionLost, path: watch.path)) }
+        for watch in watches {
+            watch.fire(ZooKeeperWatchEvent(kind: .sessionLost, path: watch.path))
+        }
         publish(.expired)
     }
 
@@ -135,7 +137,9 @@ final class SessionMonitor: Sendable {
             return (Array(state.subscribers.values), Array(state.watches.values))
         }
         resolveConnect(.cancelled)
-        for watch in watches { watch.fire(ZooKeeperWatchEvent(kind: .sessionLost, path: watch.path)) }
+        for watch in watches {
+            watch.fire(ZooKeeperWatchEvent(kind: .sessionLost, path: watch.path))
+        }
         for subscriber in subscribers {
             subscriber.yield(.closed)
             subscriber.finish()

@@ -35,7 +35,8 @@ public final class ZooKeeperClient: Sendable {
         logger: Logger = Logger(label: "zookeeper")
     ) async throws -> ZooKeeperClient {
         try await connect(
-            connectString, resuming: nil, sessionTimeout: sessionTimeout, connectTimeout: connectTimeout,
+            connectString, resuming: nil, sessionTimeout: sessionTimeout,
+            connectTimeout: connectTimeout,
             logger: logger)
     }
 
@@ -52,14 +53,19 @@ public final class ZooKeeperClient: Sendable {
         _ = try ZooKeeperConnectString(parsing: connectString)
         let monitor = SessionMonitor(connectString: connectString, logger: logger)
         let handle = try ZooKeeperHandle(
-            connectString: connectString, sessionTimeout: sessionTimeout, resuming: resuming, monitor: monitor)
+            connectString: connectString, sessionTimeout: sessionTimeout, resuming: resuming,
+            monitor: monitor)
         let outcome = await monitor.awaitFirstConnection(timeout: connectTimeout)
         guard case .connected = outcome else {
             await handle.close()
             switch outcome {
-            case .timedOut: throw ZooKeeperError.connectTimedOut(connectString: connectString, after: connectTimeout)
+            case .timedOut:
+                throw ZooKeeperError.connectTimedOut(
+                    connectString: connectString, after: connectTimeout)
             case .expired: throw ZooKeeperError.sessionExpired
-            case .authFailed: throw ZooKeeperError.other(code: ZAUTHFAILED.rawValue, operation: "connect", path: "/")
+            case .authFailed:
+                throw ZooKeeperError.other(
+                    code: ZAUTHFAILED.rawValue, operation: "connect", path: "/")
             case .cancelled, .connected: throw CancellationError()
             }
         }
@@ -101,7 +107,8 @@ public final class ZooKeeperClient: Sendable {
         try ZooKeeperPath.validate(path)
         for prefix in ZooKeeperPath.prefixes(of: path) {
             do {
-                _ = try await handle.create(prefix, data: Data(), flags: ZooKeeperCreateMode.persistent.flags)
+                _ = try await handle.create(
+                    prefix, data: Data(), flags: ZooKeeperCreateMode.persistent.flags)
             } catch ZooKeeperError.nodeExists {
                 continue
             }
@@ -111,7 +118,9 @@ public final class ZooKeeperClient: Sendable {
     /// Replaces a node's data. With `expectedVersion` this is a compare-and-set that throws `badVersion`
     /// if the node changed since that version was read.
     @discardableResult
-    public func set(_ path: String, data: Data, expectedVersion: Int32? = nil) async throws -> ZooKeeperStat {
+    public func set(_ path: String, data: Data, expectedVersion: Int32? = nil) async throws
+        -> ZooKeeperStat
+    {
         try ZooKeeperPath.validate(path)
         return try await handle.set(path, data: data, version: expectedVersion)
     }
@@ -145,7 +154,9 @@ public final class ZooKeeperClient: Sendable {
     // MARK: reads that leave a watch
 
     /// Like `get`, plus a watch that fires on the node's next data change or deletion.
-    public func getAndWatch(_ path: String) async throws -> (data: Data, stat: ZooKeeperStat, watch: ZooKeeperWatch) {
+    public func getAndWatch(_ path: String) async throws -> (
+        data: Data, stat: ZooKeeperStat, watch: ZooKeeperWatch
+    ) {
         try ZooKeeperPath.validate(path)
         let signal = WatchSignal(path: path)
         let (data, stat) = try await handle.get(path, watch: signal)
@@ -153,7 +164,9 @@ public final class ZooKeeperClient: Sendable {
     }
 
     /// Like `exists`, plus a watch that fires when the node is created, deleted or its data changes.
-    public func existsAndWatch(_ path: String) async throws -> (stat: ZooKeeperStat?, watch: ZooKeeperWatch) {
+    public func existsAndWatch(_ path: String) async throws -> (
+        stat: ZooKeeperStat?, watch: ZooKeeperWatch
+    ) {
         try ZooKeeperPath.validate(path)
         let signal = WatchSignal(path: path)
         let stat = try await handle.exists(path, watch: signal)
@@ -161,7 +174,9 @@ public final class ZooKeeperClient: Sendable {
     }
 
     /// Like `children`, plus a watch that fires when a child is added or removed, or the node is deleted.
-    public func childrenAndWatch(_ path: String) async throws -> (children: [String], watch: ZooKeeperWatch) {
+    public func childrenAndWatch(_ path: String) async throws -> (
+        children: [String], watch: ZooKeeperWatch
+    ) {
         try ZooKeeperPath.validate(path)
         let signal = WatchSignal(path: path)
         let children = try await handle.children(path, watch: signal).sorted()

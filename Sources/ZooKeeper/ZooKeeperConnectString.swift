@@ -17,7 +17,9 @@ public struct ZooKeeperConnectString: Sendable, Equatable, CustomStringConvertib
 
     /// Parses and validates `text`, e.g. `"127.0.0.1:2181"` or `"zk1:2181,zk2:2181/mesos"`.
     public init(parsing text: String) throws(ZooKeeperError) {
-        func invalid(_ reason: String) -> ZooKeeperError { .invalidConnectString("\"\(text)\": \(reason)") }
+        func invalid(_ reason: String) -> ZooKeeperError {
+            .invalidConnectString("\"\(text)\": \(reason)")
+        }
         let hostsPart: Substring
         if let slash = text.firstIndex(of: "/") {
             hostsPart = text[..<slash]
@@ -32,15 +34,20 @@ public struct ZooKeeperConnectString: Sendable, Equatable, CustomStringConvertib
             hostsPart = text[...]
             chroot = nil
         }
-        guard !hostsPart.isEmpty else { throw invalid("no servers (expected host:port[,host:port…][/chroot])") }
+        guard !hostsPart.isEmpty else {
+            throw invalid("no servers (expected host:port[,host:port…][/chroot])")
+        }
         servers = []
         for entry in hostsPart.split(separator: ",", omittingEmptySubsequences: false) {
             let entry = entry.trimmingSpaces()
-            guard let colon = entry.lastIndex(of: ":") else { throw invalid("\"\(entry)\" has no port") }
+            guard let colon = entry.lastIndex(of: ":") else {
+                throw invalid("\"\(entry)\" has no port")
+            }
             var host = entry[..<colon]
             if host.hasPrefix("[") && host.hasSuffix("]") { host = host.dropFirst().dropLast() }
             guard !host.isEmpty else { throw invalid("\"\(entry)\" has no host") }
-            guard let port = Int(entry[entry.index(after: colon)...]), (1...65535).contains(port) else {
+            guard let port = Int(entry[entry.index(after: colon)...]), (1...65535).contains(port)
+            else {
                 throw invalid("\"\(entry)\" has no valid port (1-65535)")
             }
             servers.append(Server(host: String(host), port: port))

@@ -36,18 +36,23 @@ public enum ZooKeeperError: Error, CustomStringConvertible, Equatable, Sendable 
         case .noNode(let path): return "ZooKeeper node \(path) does not exist"
         case .nodeExists(let path): return "ZooKeeper node \(path) already exists"
         case .badVersion(let path, let expected):
-            return "ZooKeeper node \(path) is no longer at version \(expected) (changed concurrently)"
+            return
+                "ZooKeeper node \(path) is no longer at version \(expected) (changed concurrently)"
         case .notEmpty(let path): return "ZooKeeper node \(path) still has children"
         case .noChildrenForEphemerals(let path):
-            return "cannot create \(path): its parent is ephemeral and ephemeral nodes cannot have children"
+            return
+                "cannot create \(path): its parent is ephemeral and ephemeral nodes cannot have children"
         case .noAuth(let path): return "not authorised for ZooKeeper node \(path)"
-        case .connectionLoss: return "lost the connection to ZooKeeper (the request may or may not have been applied)"
+        case .connectionLoss:
+            return "lost the connection to ZooKeeper (the request may or may not have been applied)"
         case .sessionExpired: return "the ZooKeeper session has expired"
         case .operationTimeout: return "ZooKeeper did not answer in time"
         case .connectTimedOut(let connectString, let after):
             return "could not connect to ZooKeeper at \(connectString) within \(after)"
-        case .invalidConnectString(let message): return "invalid ZooKeeper connect string: \(message)"
-        case .invalidPath(let path, let reason): return "invalid ZooKeeper path \"\(path)\": \(reason)"
+        case .invalidConnectString(let message):
+            return "invalid ZooKeeper connect string: \(message)"
+        case .invalidPath(let path, let reason):
+            return "invalid ZooKeeper path \"\(path)\": \(reason)"
         case .closed: return "the ZooKeeper client is closed"
         case .other(let code, let operation, let path):
             let meaning = zerror(code).map { String(cString: $0) } ?? "unknown error"

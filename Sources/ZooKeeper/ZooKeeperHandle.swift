@@ -24,7 +24,8 @@ final class ZooKeeperHandle: Sendable {
         connectString: String, sessionTimeout: Duration, resuming: ZooKeeperSessionCredentials?,
         monitor: SessionMonitor
     ) throws(ZooKeeperError) {
-        let milliseconds = sessionTimeout.components.seconds * 1000
+        let milliseconds =
+            sessionTimeout.components.seconds * 1000
             + sessionTimeout.components.attoseconds / 1_000_000_000_000_000
         let result = CallbackBridge.initialize(
             connectString: connectString, sessionTimeoutMilliseconds: Int32(clamping: milliseconds),
@@ -62,7 +63,10 @@ final class ZooKeeperHandle: Sendable {
     /// a thread of its own rather than on the cooperative pool. Pending requests fail with `closed`.
     func close() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            enum Step { case release(Pointer), wait, done }
+            enum Step {
+                case release(Pointer)
+                case wait, done
+            }
             let step = state.withLock { state -> Step in
                 switch state {
                 case .open(let pointer):

@@ -4,18 +4,24 @@ enum ZooKeeperPath {
     /// Throws `invalidPath` unless `path` is absolute and well formed. A trailing `/` is allowed only when
     /// the server appends a sequence number (`allowTrailingSlash`).
     static func validate(_ path: String, allowTrailingSlash: Bool = false) throws(ZooKeeperError) {
-        func invalid(_ reason: String) -> ZooKeeperError { .invalidPath(path: path, reason: reason) }
+        func invalid(_ reason: String) -> ZooKeeperError {
+            .invalidPath(path: path, reason: reason)
+        }
         guard path.hasPrefix("/") else { throw invalid("must be absolute (start with \"/\")") }
         if path == "/" { return }
         if path.hasSuffix("/") && !allowTrailingSlash { throw invalid("must not end with \"/\"") }
         if let bad = path.unicodeScalars.first(where: isForbidden) {
-            throw invalid("contains the forbidden character U+\(String(bad.value, radix: 16, uppercase: true))")
+            throw invalid(
+                "contains the forbidden character U+\(String(bad.value, radix: 16, uppercase: true))"
+            )
         }
         var segments = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
         if allowTrailingSlash && segments.last == "" { segments.removeLast() }
         for segment in segments {
             if segment.isEmpty { throw invalid("contains an empty segment (\"//\")") }
-            if segment == "." || segment == ".." { throw invalid("contains a relative segment \"\(segment)\"") }
+            if segment == "." || segment == ".." {
+                throw invalid("contains a relative segment \"\(segment)\"")
+            }
         }
     }
 

@@ -62,7 +62,8 @@ final class WatchSignal: Sendable {
 
     /// Delivers `event` to every waiter; later calls are ignored.
     func fire(_ event: ZooKeeperWatchEvent) {
-        let waiters = state.withLock { state -> [CheckedContinuation<ZooKeeperWatchEvent, any Error>] in
+        let waiters = state.withLock {
+            state -> [CheckedContinuation<ZooKeeperWatchEvent, any Error>] in
             guard state.event == nil else { return [] }
             state.event = event
             defer { state.waiters.removeAll() }

@@ -5,14 +5,20 @@ import Testing
 
 @Suite("Archive reader refuses what it cannot trust, with a typed error")
 struct ArchiveReaderTests {
-    @Test("empty, not an archive, truncated, corrupt, tampered, wrong cluster; nothing extracted on failure")
+    @Test(
+        "empty, not an archive, truncated, corrupt, tampered, wrong cluster; nothing extracted on failure"
+    )
     func damagedArchives() async throws {
         try await withBackupDirectory { backups, scratch in
             let manifest = try await withEtcdCluster(members: 1) { cluster in
-                try await writeKeys(count: 100, valueBytes: 3_000, prefix: "r/", to: cluster.members[0].clientURL)
-                return try await makeService(directory: backups, cluster: cluster, clusterName: "alpha").takeBackup()
+                try await writeKeys(
+                    count: 100, valueBytes: 3_000, prefix: "r/", to: cluster.members[0].clientURL)
+                return try await makeService(
+                    directory: backups, cluster: cluster, clusterName: "alpha"
+                ).takeBackup()
             }
-            let original = try Data(contentsOf: URL(fileURLWithPath: "\(backups)/\(manifest.archiveFileName)"))
+            let original = try Data(
+                contentsOf: URL(fileURLWithPath: "\(backups)/\(manifest.archiveFileName)"))
             var counter = 0
             func verify(
                 _ bytes: Data, sidecar: BackupManifest? = nil, cluster: String? = nil
@@ -26,20 +32,25 @@ struct ArchiveReaderTests {
             }
             func expectError(
                 _ bytes: Data, sidecar: BackupManifest? = nil, cluster: String? = nil,
-                _ matches: (BackupArchiveError) -> Bool, sourceLocation: SourceLocation = #_sourceLocation
+                _ matches: (BackupArchiveError) -> Bool,
+                sourceLocation: SourceLocation = #_sourceLocation
             ) {
                 do {
                     _ = try verify(bytes, sidecar: sidecar, cluster: cluster)
                     Issue.record("verification passed", sourceLocation: sourceLocation)
                 } catch let error as BackupArchiveError {
-                    #expect(matches(error), "unexpected error: \(error)", sourceLocation: sourceLocation)
+                    #expect(
+                        matches(error), "unexpected error: \(error)", sourceLocation: sourceLocation
+                    )
                     #expect(!"\(error)".isEmpty)
                 } catch {
                     Issue.record("untyped error \(error)", sourceLocation: sourceLocation)
                 }
                 // Nothing is left where the database would have been extracted.
                 let destination = "\(scratch)/case\(counter).db"
-                #expect(!FileManager.default.fileExists(atPath: destination), sourceLocation: sourceLocation)
+                #expect(
+                    !FileManager.default.fileExists(atPath: destination),
+                    sourceLocation: sourceLocation)
                 let partials = (try? filesIn(scratch))?.filter { $0.hasSuffix(".partial") }
                 #expect(partials == [], sourceLocation: sourceLocation)
             }
@@ -52,7 +63,11 @@ struct ArchiveReaderTests {
                 if case .truncated = $0 { return true } else { return false }
             }
             expectError(original.prefix(original.count / 2), sidecar: manifest) {
-                if case .truncated(_, let reason) = $0 { return reason.contains("manifest says") } else { return false }
+                if case .truncated(_, let reason) = $0 {
+                    return reason.contains("manifest says")
+                } else {
+                    return false
+                }
             }
             expectError(original.prefix(original.count - 3)) {
                 if case .truncated = $0 { return true } else { return false }
@@ -73,10 +88,16 @@ struct ArchiveReaderTests {
             var otherRevision = manifest
             otherRevision.revision += 1
             expectError(original, sidecar: otherRevision) {
-                if case .manifestMismatch(_, let field, _, _) = $0 { return field == "revision" } else { return false }
+                if case .manifestMismatch(_, let field, _, _) = $0 {
+                    return field == "revision"
+                } else {
+                    return false
+                }
             }
             expectError(original, sidecar: manifest, cluster: "beta") {
-                if case .wrongCluster(_, let expected, let found) = $0 { return expected == "beta" && found == "alpha" }
+                if case .wrongCluster(_, let expected, let found) = $0 {
+                    return expected == "beta" && found == "alpha"
+                }
                 return false
             }
 

@@ -7,7 +7,9 @@ import Testing
 
 @Suite("Admin API: /backups")
 struct BackupRoutesTests {
-    static func application(_ service: BackupService, adminToken: String? = nil) throws -> some ApplicationProtocol {
+    static func application(_ service: BackupService, adminToken: String? = nil) throws
+        -> some ApplicationProtocol
+    {
         let router = Router()
         BackupRoutes(service: service, adminToken: adminToken).add(to: router)
         // Routes that clash would stop a debug build of the scheduler when it starts.
@@ -23,17 +25,22 @@ struct BackupRoutesTests {
         (try? json(buffer) as? [String: Any])?["error"] as? String
     }
 
-    @Test("POST takes a backup; GET lists it, downloads it and its manifest; bad IDs get 400 and 404 JSON")
+    @Test(
+        "POST takes a backup; GET lists it, downloads it and its manifest; bad IDs get 400 and 404 JSON"
+    )
     func endpoints() async throws {
         try await withBackupDirectory { backups, _ in
             try await withEtcdCluster(members: 1) { cluster in
-                try await writeKeys(count: 40, valueBytes: 2_000, prefix: "http/", to: cluster.members[0].clientURL)
+                try await writeKeys(
+                    count: 40, valueBytes: 2_000, prefix: "http/", to: cluster.members[0].clientURL)
                 let service = try makeService(directory: backups, cluster: cluster)
                 try await Self.application(service).test(.router) { client in
-                    let manifest = try await client.execute(uri: "/backups", method: .post) { response in
+                    let manifest = try await client.execute(uri: "/backups", method: .post) {
+                        response in
                         #expect(response.status == .created)
                         #expect(response.headers[.contentType] == "application/json")
-                        let manifest = try BackupManifest.decode(Data(response.body.readableBytesView))
+                        let manifest = try BackupManifest.decode(
+                            Data(response.body.readableBytesView))
                         #expect(response.headers[.location] == "/backups/\(manifest.id)")
                         return manifest
                     }
@@ -43,17 +50,24 @@ struct BackupRoutesTests {
                         #expect(list.map { $0["id"] as? String } == [manifest.id])
                         #expect(list.first?["archive_sha256"] as? String == manifest.archiveSHA256)
                     }
-                    try await client.execute(uri: "/backups/\(manifest.id)", method: .get) { response in
+                    try await client.execute(uri: "/backups/\(manifest.id)", method: .get) {
+                        response in
                         #expect(response.status == .ok)
                         #expect(response.headers[.contentType] == "application/zstd")
                         #expect(response.headers[.contentLength] == "\(manifest.archiveSize!)")
-                        #expect(response.headers[.contentDisposition]?.contains(manifest.archiveFileName) == true)
-                        let file = try Data(contentsOf: URL(fileURLWithPath: "\(backups)/\(manifest.archiveFileName)"))
+                        #expect(
+                            response.headers[.contentDisposition]?.contains(
+                                manifest.archiveFileName) == true)
+                        let file = try Data(
+                            contentsOf: URL(
+                                fileURLWithPath: "\(backups)/\(manifest.archiveFileName)"))
                         #expect(Data(response.body.readableBytesView) == file)
                     }
-                    try await client.execute(uri: "/backups/\(manifest.id)/manifest", method: .get) { response in
+                    try await client.execute(uri: "/backups/\(manifest.id)/manifest", method: .get)
+                    { response in
                         #expect(response.status == .ok)
-                        let decoded = try BackupManifest.decode(Data(response.body.readableBytesView))
+                        let decoded = try BackupManifest.decode(
+                            Data(response.body.readableBytesView))
                         #expect(decoded == manifest)
                     }
                     let unknown = "/backups/test-cluster-20200101T000000Z-r1"
@@ -66,7 +80,8 @@ struct BackupRoutesTests {
                         #expect(Self.errorMessage($0.body) != nil)
                     }
                     for trick in [
-                        "/backups/..%2F..%2Fetc%2Fpasswd", "/backups/../../etc/passwd", "/backups/.hidden",
+                        "/backups/..%2F..%2Fetc%2Fpasswd", "/backups/../../etc/passwd",
+                        "/backups/.hidden",
                         "/backups/..", "/backups/%2e%2e/manifest", "/backups/a%5Cb",
                     ] {
                         try await client.execute(uri: trick, method: .get) { response in
@@ -79,14 +94,18 @@ struct BackupRoutesTests {
         }
     }
 
-    @Test("concurrent POST /backups: the second gets 409 naming the running backup; the first completes")
+    @Test(
+        "concurrent POST /backups: the second gets 409 naming the running backup; the first completes"
+    )
     func concurrentPosts() async throws {
         try await withBackupDirectory { backups, _ in
             try await withEtcdCluster(members: 1) { cluster in
-                try await writeKeys(count: 40, valueBytes: 2_000, prefix: "http/", to: cluster.members[0].clientURL)
+                try await writeKeys(
+                    count: 40, valueBytes: 2_000, prefix: "http/", to: cluster.members[0].clientURL)
                 let gate = FirstChunkGate()
                 defer { gate.open() }
-                let service = try makeService(directory: backups, cluster: cluster, progress: gate.observer)
+                let service = try makeService(
+                    directory: backups, cluster: cluster, progress: gate.observer)
                 try await Self.application(service).test(.router) { client in
                     async let first = client.execute(uri: "/backups", method: .post) { $0 }
                     let runningID = try await gate.firstChunkReached()
@@ -99,7 +118,9 @@ struct BackupRoutesTests {
                     gate.open()
                     let response = try await first
                     #expect(response.status == .created)
-                    #expect(try BackupManifest.decode(Data(response.body.readableBytesView)).id == runningID)
+                    #expect(
+                        try BackupManifest.decode(Data(response.body.readableBytesView)).id
+                            == runningID)
                     try await client.execute(uri: "/backups", method: .get) { response in
                         let list = try Self.json(response.body) as? [Any]
                         #expect(list?.count == 1)

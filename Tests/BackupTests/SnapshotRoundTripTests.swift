@@ -13,18 +13,25 @@ struct SnapshotRoundTripTests {
         try await withBackupDirectory { backups, scratch in
             try await withEtcdCluster(members: 1, binaries: binaries) { cluster in
                 let endpoint = cluster.members[0].clientURL
-                let written = try await writeKeys(count: 120, valueBytes: 4_000, prefix: "round-trip/", to: endpoint)
-                let service = try makeService(directory: backups, cluster: cluster, clusterName: "alpha", epoch: 7)
+                let written = try await writeKeys(
+                    count: 120, valueBytes: 4_000, prefix: "round-trip/", to: endpoint)
+                let service = try makeService(
+                    directory: backups, cluster: cluster, clusterName: "alpha", epoch: 7)
                 let manifest = try await service.takeBackup()
 
                 #expect(manifest.clusterName == "alpha")
                 #expect(manifest.clusterEpoch == 7)
-                #expect(manifest.id.hasPrefix("alpha-") && manifest.id.hasSuffix("-r\(manifest.revision)"))
+                #expect(
+                    manifest.id.hasPrefix("alpha-")
+                        && manifest.id.hasSuffix("-r\(manifest.revision)"))
                 #expect(manifest.etcdVersion == (try await binaries.version()))
                 #expect(manifest.sourceMember.endpoint == endpoint)
                 #expect(manifest.sourceMember.name == "m1")
                 #expect(manifest.compression == "zstd")
-                #expect(try filesIn(backups) == [manifest.archiveFileName, manifest.archiveFileName + ".json"])
+                #expect(
+                    try filesIn(backups) == [
+                        manifest.archiveFileName, manifest.archiveFileName + ".json",
+                    ])
                 let archive = backups + "/" + manifest.archiveFileName
                 #expect(manifest.archiveSize == (try fileSize(archive)))
                 #expect(manifest.archiveSHA256 == (try sha256(ofFile: archive)))
@@ -44,7 +51,8 @@ struct SnapshotRoundTripTests {
                 #expect(status.revision == manifest.revision)
                 #expect(status.totalKey >= written.count)
 
-                try await withRestoredMember(from: database, binaries: binaries, in: scratch) { restored in
+                try await withRestoredMember(from: database, binaries: binaries, in: scratch) {
+                    restored in
                     try await EtcdClient.withClient(endpoint: restored) { client in
                         let range = try await client.range(prefix: "round-trip/")
                         #expect(range.count == Int64(written.count))

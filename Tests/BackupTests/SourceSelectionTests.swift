@@ -6,14 +6,20 @@ import Testing
 
 @Suite("Choosing the member to snapshot")
 struct SourceSelectionTests {
-    static func status(member: UInt64, leader: UInt64, raftIndex: UInt64, learner: Bool = false, errors: [String] = [])
+    static func status(
+        member: UInt64, leader: UInt64, raftIndex: UInt64, learner: Bool = false,
+        errors: [String] = []
+    )
         -> SnapshotSource
     {
         SnapshotSource(
-            candidate: BackupSourceCandidate(endpoint: "http://127.0.0.1:\(member)", name: "m\(member)"),
+            candidate: BackupSourceCandidate(
+                endpoint: "http://127.0.0.1:\(member)", name: "m\(member)"),
             status: EtcdStatus(
-                memberID: member, clusterID: 1, version: "3.4.23", dbSize: 1, dbSizeInUse: 1, leader: leader,
-                raftIndex: raftIndex, raftTerm: 2, raftAppliedIndex: raftIndex, revision: 10, isLearner: learner,
+                memberID: member, clusterID: 1, version: "3.4.23", dbSize: 1, dbSizeInUse: 1,
+                leader: leader,
+                raftIndex: raftIndex, raftTerm: 2, raftAppliedIndex: raftIndex, revision: 10,
+                isLearner: learner,
                 errors: errors))
     }
 
@@ -34,16 +40,22 @@ struct SourceSelectionTests {
         #expect(BackupSourceSelection.choose(from: [alarmed]) == alarmed)
     }
 
-    @Test("in a real three-member cluster the snapshot comes from a follower, unless only the leader is offered")
+    @Test(
+        "in a real three-member cluster the snapshot comes from a follower, unless only the leader is offered"
+    )
     func followerInRealCluster() async throws {
         try await withBackupDirectory { backups, _ in
             try await withEtcdCluster(members: 3) { cluster in
-                let statuses = try await withThrowingTaskGroup(of: (String, EtcdStatus).self) { group in
+                let statuses = try await withThrowingTaskGroup(of: (String, EtcdStatus).self) {
+                    group in
                     for member in cluster.members {
                         group.addTask {
-                            (member.clientURL, try await EtcdClient.withClient(endpoint: member.clientURL) {
-                                try await $0.status()
-                            })
+                            (
+                                member.clientURL,
+                                try await EtcdClient.withClient(endpoint: member.clientURL) {
+                                    try await $0.status()
+                                }
+                            )
                         }
                     }
                     return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
@@ -55,12 +67,14 @@ struct SourceSelectionTests {
                 #expect(!manifest.sourceMember.wasLeader)
 
                 let backup = EtcdSnapshotBackup(
-                    archiver: SnapshotArchiver(directory: backups, toolVersion: "tests"), logger: .init(label: "t"))
+                    archiver: SnapshotArchiver(directory: backups, toolVersion: "tests"),
+                    logger: .init(label: "t"))
                 let onlyLeader = try await backup.take(
                     of: BackupTarget(
                         clusterName: "test-cluster", clusterEpoch: 3,
                         members: [
-                            BackupSourceCandidate(endpoint: leaderURL), BackupSourceCandidate(endpoint: "127.0.0.1:1"),
+                            BackupSourceCandidate(endpoint: leaderURL),
+                            BackupSourceCandidate(endpoint: "127.0.0.1:1"),
                         ]))
                 #expect(onlyLeader.sourceMember.endpoint == leaderURL)
                 #expect(onlyLeader.sourceMember.wasLeader)

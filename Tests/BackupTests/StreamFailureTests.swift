@@ -12,10 +12,13 @@ struct StreamFailureTests {
             try await withEtcdCluster(members: 1) { cluster in
                 let member = cluster.members[0]
                 // Larger than every buffer between etcd and us, so the kill cuts the stream for sure.
-                try await writeKeys(count: 48, valueBytes: 1_000_000, prefix: "big/", to: member.clientURL, parallel: 4)
+                try await writeKeys(
+                    count: 48, valueBytes: 1_000_000, prefix: "big/", to: member.clientURL,
+                    parallel: 4)
                 let gate = FirstChunkGate()
                 defer { gate.open() }
-                let service = try makeService(directory: backups, cluster: cluster, progress: gate.observer)
+                let service = try makeService(
+                    directory: backups, cluster: cluster, progress: gate.observer)
                 let attempt = Task { try await service.takeBackup() }
                 _ = try await gate.firstChunkReached()
                 #expect(try filesIn(backups).count == 1, "the temp file exists while streaming")
@@ -49,15 +52,21 @@ struct StreamFailureTests {
                 let endpoint = cluster.members[0].clientURL
                 try await writeKeys(count: 200, valueBytes: 5_000, prefix: "hash/", to: endpoint)
                 let file = scratch + "/etcdctl.db"
-                _ = try await cluster.binaries.etcdctl(["--endpoints=\(endpoint)", "snapshot", "save", file])
-                let status = try await EtcdClient.withClient(endpoint: endpoint) { try await $0.status() }
+                _ = try await cluster.binaries.etcdctl([
+                    "--endpoints=\(endpoint)", "snapshot", "save", file,
+                ])
+                let status = try await EtcdClient.withClient(endpoint: endpoint) {
+                    try await $0.status()
+                }
                 return (try Data(contentsOf: URL(fileURLWithPath: file)), status)
             }
-            let source = SnapshotSource(candidate: BackupSourceCandidate(endpoint: "etcd-under-test"), status: status)
+            let source = SnapshotSource(
+                candidate: BackupSourceCandidate(endpoint: "etcd-under-test"), status: status)
             let archiver = SnapshotArchiver(directory: backups, toolVersion: "tests")
             func archive(_ bytes: Data, announcing size: Int) async throws -> BackupManifest {
                 try await archiver.archive(
-                    chunks(of: bytes), announcedSize: UInt64(size), from: source, clusterName: "c", clusterEpoch: 1)
+                    chunks(of: bytes), announcedSize: UInt64(size), from: source, clusterName: "c",
+                    clusterEpoch: 1)
             }
 
             // Cut short, and announced as that short: only the hash can tell.
@@ -65,7 +74,10 @@ struct StreamFailureTests {
             await #expect {
                 try await archive(Data(truncated), announcing: truncated.count)
             } throws: { error in
-                guard case BackupError.snapshotHashMismatch(let endpoint, let trailer, let computed) = error else {
+                guard
+                    case BackupError.snapshotHashMismatch(let endpoint, let trailer, let computed) =
+                        error
+                else {
                     return false
                 }
                 return endpoint == "etcd-under-test" && trailer != computed
@@ -73,8 +85,10 @@ struct StreamFailureTests {
             #expect(try filesIn(backups) == [])
 
             // Ending before the announced size.
-            await #expect(throws: BackupError.snapshotSizeMismatch(
-                endpoint: "etcd-under-test", announced: UInt64(snapshot.count), received: UInt64(truncated.count))
+            await #expect(
+                throws: BackupError.snapshotSizeMismatch(
+                    endpoint: "etcd-under-test", announced: UInt64(snapshot.count),
+                    received: UInt64(truncated.count))
             ) {
                 try await archive(Data(truncated), announcing: snapshot.count)
             }
@@ -93,8 +107,13 @@ struct StreamFailureTests {
 
             // The intact stream passes, and the manifest's hash is etcd's trailer.
             let manifest = try await archive(snapshot, announcing: snapshot.count)
-            #expect(manifest.dbSHA256 == snapshot.suffix(32).map { String(format: "%02x", $0) }.joined())
-            #expect(try filesIn(backups) == [manifest.archiveFileName, manifest.archiveFileName + ".json"])
+            #expect(
+                manifest.dbSHA256 == snapshot.suffix(32).map { String(format: "%02x", $0) }.joined()
+            )
+            #expect(
+                try filesIn(backups) == [
+                    manifest.archiveFileName, manifest.archiveFileName + ".json",
+                ])
         }
     }
 }

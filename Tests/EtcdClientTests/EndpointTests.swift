@@ -4,7 +4,8 @@ import Testing
 @Suite("Endpoints")
 struct EndpointTests {
     @Test(arguments: [
-        "127.0.0.1:2379", "http://127.0.0.1:2379", "http://127.0.0.1:2379/", "localhost:2379", "[::1]:2379",
+        "127.0.0.1:2379", "http://127.0.0.1:2379", "http://127.0.0.1:2379/", "localhost:2379",
+        "[::1]:2379",
     ])
     func acceptsTheFormsEtcdPrints(endpoint: String) throws {
         let client = try EtcdClient(endpoint: endpoint)
@@ -12,14 +13,17 @@ struct EndpointTests {
     }
 
     @Test(arguments: [
-        ("https://127.0.0.1:2379", "scheme"), ("127.0.0.1", "missing :port"), ("127.0.0.1:0", "port"),
+        ("https://127.0.0.1:2379", "scheme"), ("127.0.0.1", "missing :port"),
+        ("127.0.0.1:0", "port"),
         ("127.0.0.1:http", "port"), (":2379", "missing host"), ("http://127.0.0.1:2379/v3", "path"),
     ])
     func rejectsWhatItCannotReach(endpoint: String, reasonMentions: String) {
         #expect {
             _ = try EtcdClient(endpoint: endpoint)
         } throws: { error in
-            guard case .invalidEndpoint(let given, let reason) = error as? EtcdClientError else { return false }
+            guard case .invalidEndpoint(let given, let reason) = error as? EtcdClientError else {
+                return false
+            }
             return given == endpoint && reason.contains(reasonMentions)
                 && "\(error)".contains(endpoint)
         }

@@ -15,7 +15,9 @@ extension RealClusterTests {
         func killAndRestart(binaries: EtcdBinaries) async throws {
             try await withEtcdCluster(members: 1, binaries: binaries) { cluster in
                 let member = try #require(cluster.members.first)
-                try await EtcdClient.withClient(endpoint: member.clientURL, callTimeout: .seconds(60)) { client in
+                try await EtcdClient.withClient(
+                    endpoint: member.clientURL, callTimeout: .seconds(60)
+                ) { client in
                     try await client.put("kept", value: "yes")
                     await cluster.kill(member)
                     #expect(member.process?.exitStatus == .signalled(SIGKILL))
@@ -26,7 +28,9 @@ extension RealClusterTests {
                     await #expect {
                         _ = try await client.status()
                     } throws: { error in
-                        guard case .unavailable(let endpoint, "status", _) = error as? EtcdClientError else {
+                        guard
+                            case .unavailable(let endpoint, "status", _) = error as? EtcdClientError
+                        else {
                             return false
                         }
                         return endpoint == member.clientURL
@@ -36,7 +40,9 @@ extension RealClusterTests {
 
                     try await cluster.restart(member)
                     #expect(cluster.endpoints == [member.clientURL])
-                    try await eventually(timeout: .seconds(30), "the same client to reach the restarted member") {
+                    try await eventually(
+                        timeout: .seconds(30), "the same client to reach the restarted member"
+                    ) {
                         try await client.range("kept").kvs.first?.valueString == "yes"
                     }
                 }

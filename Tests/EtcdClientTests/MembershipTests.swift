@@ -6,14 +6,18 @@ extension RealClusterTests {
     /// Membership changes, on a cluster of their own so the shared ones keep three members.
     @Suite("Membership")
     struct Membership {
-        @Test("member add, promote and remove show in member list and status", arguments: EtcdBinaries.supported)
+        @Test(
+            "member add, promote and remove show in member list and status",
+            arguments: EtcdBinaries.supported)
         func memberAddPromoteRemove(binaries: EtcdBinaries) async throws {
             try await withEtcdCluster(members: 3, binaries: binaries) { cluster in
                 try await EtcdClient.withClient(endpoint: cluster.members[0].clientURL) { client in
-                    let voter = try await addAndStart(name: "voter", isLearner: false, in: cluster, via: client)
+                    let voter = try await addAndStart(
+                        name: "voter", isLearner: false, in: cluster, via: client)
                     try await remove(voter, via: client)
 
-                    let learner = try await addAndStart(name: "learner", isLearner: true, in: cluster, via: client)
+                    let learner = try await addAndStart(
+                        name: "learner", isLearner: true, in: cluster, via: client)
                     // etcd promotes a learner only once its log has caught up with the leader's.
                     var promoted: [EtcdMember] = []
                     try await eventually("the learner to be promoted") {
@@ -35,7 +39,8 @@ extension RealClusterTests {
                         Issue.record("expected a server error, got \(String(describing: error))")
                         return
                     }
-                    #expect(code == "notFound" && message.contains("member not found"), "\(message)")
+                    #expect(
+                        code == "notFound" && message.contains("member not found"), "\(message)")
                     #expect(operation.contains(String(learner.id, radix: 16)))
                 }
             }
@@ -47,7 +52,8 @@ extension RealClusterTests {
             name: String, isLearner: Bool, in cluster: EtcdCluster, via client: EtcdClient
         ) async throws -> (id: UInt64, member: EtcdCluster.Member) {
             let member = try cluster.prepareMember(name: name)
-            let (added, members) = try await addMember(peerURL: member.peerURL, isLearner: isLearner, via: client)
+            let (added, members) = try await addMember(
+                peerURL: member.peerURL, isLearner: isLearner, via: client)
             #expect(added.peerURLs == [member.peerURL])
             #expect(added.name.isEmpty && added.clientURLs.isEmpty)
             #expect(added.isLearner == isLearner)
@@ -58,7 +64,9 @@ extension RealClusterTests {
                 let listed = try await client.memberList().first { $0.id == added.id }
                 return listed?.name == name && listed?.clientURLs == [member.clientURL]
             }
-            let status = try await EtcdClient.withClient(endpoint: member.clientURL) { try await $0.status() }
+            let status = try await EtcdClient.withClient(endpoint: member.clientURL) {
+                try await $0.status()
+            }
             #expect(status.memberID == added.id)
             #expect(status.leader != 0)
             #expect(status.isLearner == isLearner)
@@ -84,7 +92,9 @@ extension RealClusterTests {
         }
 
         /// Removes the member and checks that it is gone from the member list.
-        private func remove(_ added: (id: UInt64, member: EtcdCluster.Member), via client: EtcdClient) async throws {
+        private func remove(
+            _ added: (id: UInt64, member: EtcdCluster.Member), via client: EtcdClient
+        ) async throws {
             let remaining = try await client.memberRemove(id: added.id)
             #expect(remaining.count == 3 && !remaining.contains { $0.id == added.id })
             let listed = try await client.memberList()

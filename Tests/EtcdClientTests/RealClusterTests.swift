@@ -30,12 +30,15 @@ struct SharedClusters: SuiteTrait, TestScoping {
         guard let next = binaries.first else { return try await body(started) }
         try await withEtcdCluster(members: 3, binaries: next) { cluster in
             try await withClusters(
-                for: binaries.dropFirst(), started: started.merging([next.label: cluster]) { $1 }, body)
+                for: binaries.dropFirst(), started: started.merging([next.label: cluster]) { $1 },
+                body)
         }
     }
 
     static func cluster(for binaries: EtcdBinaries) throws -> EtcdCluster {
-        try #require(byLabel[binaries.label], "no shared cluster for \(binaries): is the suite marked .sharedClusters?")
+        try #require(
+            byLabel[binaries.label],
+            "no shared cluster for \(binaries): is the suite marked .sharedClusters?")
     }
 }
 

@@ -8,13 +8,16 @@ extension RealClusterTests {
     /// Reads and writes that leave the membership alone, so they share one cluster per etcd version.
     @Suite("On a shared cluster", .sharedClusters)
     struct OnSharedCluster {
-        @Test("every member runs the version its binaries report", arguments: EtcdBinaries.supported)
+        @Test(
+            "every member runs the version its binaries report", arguments: EtcdBinaries.supported)
         func versionMatchesBinaries(binaries: EtcdBinaries) async throws {
             let cluster = try SharedClusters.cluster(for: binaries)
             let expected = try await binaries.version()
             var leaders = Set<UInt64>()
             for member in cluster.members {
-                let status = try await EtcdClient.withClient(endpoint: member.clientURL) { try await $0.status() }
+                let status = try await EtcdClient.withClient(endpoint: member.clientURL) {
+                    try await $0.status()
+                }
                 #expect(status.version == expected)
                 #expect(status.errors.isEmpty && !status.isLearner)
                 leaders.insert(status.leader)
@@ -33,7 +36,8 @@ extension RealClusterTests {
 
                 let all = try await client.range(prefix: "app/")
                 #expect(all.kvs.map(\.keyString) == ["app/a", "app/b", "app/c"])
-                #expect(all.kvs.map(\.value) == [Array("1".utf8), Array("2".utf8), [0, 0xff, 0x10]])
+                #expect(
+                    all.kvs.map(\.value) == [Array("1".utf8), Array("2".utf8), [0, 0xff, 0x10]])
                 #expect(all.count == 3)
                 #expect(all.revision == second + 1)
                 #expect(all.kvs[1].modRevision == second && all.kvs[1].version == 1)
@@ -45,7 +49,9 @@ extension RealClusterTests {
                 #expect(try await client.range("app/missing").kvs.isEmpty)
                 #expect(try await client.delete("app/a") == 1)
                 #expect(try await client.delete("app/missing") == 0)
-                #expect(try await client.delete(Array("app/".utf8), end: EtcdClient.rangeEnd(forPrefix: "app/")) == 2)
+                #expect(
+                    try await client.delete(
+                        Array("app/".utf8), end: EtcdClient.rangeEnd(forPrefix: "app/")) == 2)
                 #expect(try await client.range(prefix: "app/").count == 0)
             }
             // Another member sees the same store: reads are linearizable.
@@ -79,10 +85,13 @@ extension RealClusterTests {
                     #expect(ctl.raftTerm == before.raftTerm && before.raftTerm == after.raftTerm)
                     #expect((before.revision...after.revision).contains(ctl.header.revision))
                     #expect((before.raftIndex...after.raftIndex).contains(ctl.raftIndex))
-                    #expect((before.raftAppliedIndex...after.raftAppliedIndex).contains(ctl.raftAppliedIndex ?? 0))
+                    #expect(
+                        (before.raftAppliedIndex...after.raftAppliedIndex).contains(
+                            ctl.raftAppliedIndex ?? 0))
                     #expect((before.dbSize...after.dbSize).contains(ctl.dbSize))
                     // On an idle cluster nothing moves: heartbeats append no entries.
-                    #expect(before.raftIndex == after.raftIndex && before.revision == after.revision)
+                    #expect(
+                        before.raftIndex == after.raftIndex && before.revision == after.revision)
 
                     let listedSelf = listed.first { $0.id == before.memberID }
                     #expect(listedSelf?.name == member.name)
@@ -92,12 +101,15 @@ extension RealClusterTests {
             }
         }
 
-        @Test("snapshot bytes equal etcdctl snapshot save of the same member", arguments: EtcdBinaries.supported)
+        @Test(
+            "snapshot bytes equal etcdctl snapshot save of the same member",
+            arguments: EtcdBinaries.supported)
         func snapshotMatchesEtcdctl(binaries: EtcdBinaries) async throws {
             let cluster = try SharedClusters.cluster(for: binaries)
             let member = cluster.members[1]
             try await EtcdClient.withClient(endpoint: member.clientURL) { client in
-                try await writeKeys(count: 200, valueBytes: 10_000, prefix: "snapshot/", via: client)
+                try await writeKeys(
+                    count: 200, valueBytes: 10_000, prefix: "snapshot/", via: client)
                 // Both snapshots must see the same database: wait until every member has applied the writes.
                 let revision = try await client.status().revision
                 try await eventually("every member at revision \(revision)") {
@@ -123,12 +135,15 @@ extension RealClusterTests {
                 #expect(received.count > 2_000_000 && chunks > 1)
 
                 let file = cluster.directory + "/etcdctl-\(binaries.label).snapshot"
-                _ = try await binaries.etcdctl(["snapshot", "save", file, "--endpoints=\(member.clientURL)"])
+                _ = try await binaries.etcdctl([
+                    "snapshot", "save", file, "--endpoints=\(member.clientURL)",
+                ])
                 let saved = try Data(contentsOf: URL(fileURLWithPath: file))
                 #expect(saved.count == received.count)
                 #expect(
                     saved == received,
-                    "sha256 etcdctl \(SHA256.hash(data: saved)), client \(SHA256.hash(data: received))")
+                    "sha256 etcdctl \(SHA256.hash(data: saved)), client \(SHA256.hash(data: received))"
+                )
 
                 let trailerSize = Int(EtcdClient.snapshotHashSize)
                 let database = received.prefix(received.count - trailerSize)
@@ -159,7 +174,8 @@ func writeKeys(count: Int, valueBytes: Int, prefix: String, via client: EtcdClie
         for worker in 0..<4 {
             group.addTask {
                 for index in stride(from: worker, to: count, by: 4) {
-                    let value = [UInt8]((0..<valueBytes).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ index) })
+                    let value = [UInt8](
+                        (0..<valueBytes).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ index) })
                     try await client.put(Array("\(prefix)\(index)".utf8), value: value)
                 }
             }

@@ -33,5 +33,7 @@ func withSilentListener<T>(
 struct SilentListenerError: Error, CustomStringConvertible {
     let step: String
     let errno: Int32
-    var description: String { "silent listener: \(step) failed: \(String(cString: strerror(errno)))" }
+    var description: String {
+        "silent listener: \(step) failed: \(String(cString: strerror(errno)))"
+    }
 }

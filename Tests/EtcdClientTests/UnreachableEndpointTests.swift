@@ -30,7 +30,8 @@ struct UnreachableEndpointTests {
         let clock = ContinuousClock()
         let start = clock.now
         let error = try await #require(throws: EtcdClientError.self) {
-            try await EtcdClient.withClient(endpoint: endpoint, callTimeout: callTimeout) { client in
+            try await EtcdClient.withClient(endpoint: endpoint, callTimeout: callTimeout) {
+                client in
                 try await call.run(on: client)
             }
         }
@@ -44,7 +45,8 @@ struct UnreachableEndpointTests {
         // A refused connection must fail the call without waiting out its deadline: a long deadline
         // shows that it does not (a short one could expire first on a loaded machine).
         let patientTimeout = Duration.seconds(60)
-        let (error, elapsed) = try await failure(of: call, at: endpoint, callTimeout: patientTimeout)
+        let (error, elapsed) = try await failure(
+            of: call, at: endpoint, callTimeout: patientTimeout)
         #expect(elapsed < patientTimeout / 2, "took \(elapsed)")
         let description = "\(error)"
         #expect(description.contains(endpoint), "\(description)")
@@ -60,11 +62,13 @@ struct UnreachableEndpointTests {
             let endpoint = "127.0.0.1:\(port)"
             let (error, elapsed) = try await failure(of: call, at: endpoint)
             #expect(elapsed < Self.callTimeout + Self.margin, "took \(elapsed)")
-            #expect(elapsed >= Self.callTimeout - .milliseconds(100), "gave up early after \(elapsed)")
+            #expect(
+                elapsed >= Self.callTimeout - .milliseconds(100), "gave up early after \(elapsed)")
             let description = "\(error)"
             #expect(description.contains(endpoint), "\(description)")
             guard case .deadlineExceeded(_, _, let after) = error, after == Self.callTimeout else {
-                Issue.record("expected deadline exceeded after \(Self.callTimeout), got: \(description)")
+                Issue.record(
+                    "expected deadline exceeded after \(Self.callTimeout), got: \(description)")
                 return
             }
         }

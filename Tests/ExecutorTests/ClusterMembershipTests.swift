@@ -13,12 +13,16 @@ import Testing
             try await TestFramework.withSubscribed(to: cluster.masterURL) { framework in
                 let offers = try await framework.offers(fromAgents: 2)
                 let hosts = cluster.agentHosts
-                let (offer1, offer2) = (try #require(offers[hosts[0]]), try #require(offers[hosts[1]]))
+                let (offer1, offer2) = (
+                    try #require(offers[hosts[0]]), try #require(offers[hosts[1]])
+                )
                 let token = "t-\(memberName("join"))"
                 let first = cluster.member(memberName("first"), on: hosts[0])
                 let second = cluster.member(memberName("second"), on: hosts[1])
                 let firstTask = try cluster.task(
-                    EtcdTaskData(member: first, peers: [], initialClusterState: "new", clusterToken: token), on: offer1)
+                    EtcdTaskData(
+                        member: first, peers: [], initialClusterState: "new", clusterToken: token),
+                    on: offer1)
                 try await framework.launch([firstTask], on: offer1)
                 try await framework.update(of: firstTask.taskID, .running)
 
@@ -30,13 +34,17 @@ import Testing
                     _ = try await client.memberAdd(peerURLs: [second.peerURL])
                 }
                 let secondTask = try cluster.task(
-                    EtcdTaskData(member: second, peers: [first], initialClusterState: "existing", clusterToken: token),
+                    EtcdTaskData(
+                        member: second, peers: [first], initialClusterState: "existing",
+                        clusterToken: token),
                     on: offer2)
                 try await framework.launch([secondTask], on: offer2)
                 try await framework.update(of: secondTask.taskID, .running)
 
                 try await EtcdClient.withClient(endpoint: second.clientURL) { client in
-                    try await eventually(timeout: .seconds(15), "both members started and the key replicated") {
+                    try await eventually(
+                        timeout: .seconds(15), "both members started and the key replicated"
+                    ) {
                         let members = try await client.memberList()
                         let read = try await client.range("before-join")
                         return Set(members.map(\.name)) == [first.name, second.name]
@@ -58,7 +66,8 @@ import Testing
                 for member in members {
                     let offer = try #require(offers[member.host])
                     let data = EtcdTaskData(
-                        member: member, peers: members.filter { $0.name != member.name }, initialClusterState: "new",
+                        member: member, peers: members.filter { $0.name != member.name },
+                        initialClusterState: "new",
                         clusterToken: token)
                     let task = try cluster.task(data, on: offer)
                     tasks.append(task)
@@ -67,7 +76,9 @@ import Testing
                 for task in tasks { try await framework.update(of: task.taskID, .running) }
                 let survivor = members[0]
                 try await EtcdClient.withClient(endpoint: survivor.clientURL) { client in
-                    try await eventually(timeout: .seconds(15), "writes to the three-member cluster") {
+                    try await eventually(
+                        timeout: .seconds(15), "writes to the three-member cluster"
+                    ) {
                         try await client.put("kept-1", value: "a") > 0
                     }
                     try await client.put("kept-2", value: "b")
@@ -79,7 +90,8 @@ import Testing
                 #expect(get.body.contains("\"error\""), "\(get.body)")
 
                 for (index, task) in tasks.enumerated().dropFirst() {
-                    try await framework.kill(task.taskID, on: try #require(offers[members[index].host]).agentID)
+                    try await framework.kill(
+                        task.taskID, on: try #require(offers[members[index].host]).agentID)
                     try await framework.update(of: task.taskID, .killed)
                 }
 
@@ -94,10 +106,16 @@ import Testing
                     let memberList = try await client.memberList()
                     #expect(memberList.map(\.name) == [survivor.name])
                     #expect(try await client.status().isLeader)
-                    #expect(try await client.range(prefix: "kept-").kvs.map(\.valueString) == ["a", "b"])
+                    #expect(
+                        try await client.range(prefix: "kept-").kvs.map(\.valueString) == [
+                            "a", "b",
+                        ])
                     try await client.put("after-reseed", value: "c")
                 }
-                #expect(await framework.updates(of: tasks[0].taskID).map(\.state) == [.starting, .running])
+                #expect(
+                    await framework.updates(of: tasks[0].taskID).map(\.state) == [
+                        .starting, .running,
+                    ])
             }
         }
     }

@@ -1,6 +1,6 @@
-import Support
 import Foundation
 import MesosAPI
+import Support
 import TaskContract
 import Testing
 
@@ -9,7 +9,8 @@ import Testing
 /// Flags, the agent's environment, and the etcd command line.
 @Suite struct ExecutorConfigurationTests {
     private let agentEnvironment = [
-        "MESOS_AGENT_ENDPOINT": "127.0.0.2:5051", "MESOS_FRAMEWORK_ID": "fw-0000", "MESOS_EXECUTOR_ID": "etcd-1",
+        "MESOS_AGENT_ENDPOINT": "127.0.0.2:5051", "MESOS_FRAMEWORK_ID": "fw-0000",
+        "MESOS_EXECUTOR_ID": "etcd-1",
         "MESOS_DIRECTORY": "/work/sandbox", "MESOS_SANDBOX": "/sandbox", "MESOS_CHECKPOINT": "1",
         "MESOS_RECOVERY_TIMEOUT": "15mins", "MESOS_SUBSCRIPTION_BACKOFF_MAX": "2secs",
         "MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD": "1500ms",
@@ -17,23 +18,32 @@ import Testing
 
     @Test func goStyleAndDoubleDashFlagsParse() throws {
         let command = try EtcdExecutorCommand.parse([
-            "-log_dir=./", "-etcd-bin=./etcd-3.4", "--launch-timeout", "1m30s", "-driver-port=31003",
+            "-log_dir=./", "-etcd-bin=./etcd-3.4", "--launch-timeout", "1m30s",
+            "-driver-port=31003",
         ])
         #expect(command.etcdBinary == "./etcd-3.4")
         #expect(GoDuration.parse(command.launchTimeout) == .seconds(90))
         #expect(command.logDirectory == "./")
         let defaults = try EtcdExecutorCommand.parse([])
         #expect(defaults.etcdBinary == "./etcd" && defaults.launchTimeout == "240s")
-        #expect(throws: (any Error).self) { try EtcdExecutorCommand.parse(["-launch-timeout=soon"]) }
+        #expect(throws: (any Error).self) {
+            try EtcdExecutorCommand.parse(["-launch-timeout=soon"])
+        }
         #expect(defaults.restoreFetchTimeout == "10m")
-        #expect(try EtcdExecutorCommand.parse(["-restore-fetch-timeout=90s"]).restoreFetchTimeout == "90s")
-        #expect(throws: (any Error).self) { try EtcdExecutorCommand.parse(["-restore-fetch-timeout=0"]) }
+        #expect(
+            try EtcdExecutorCommand.parse(["-restore-fetch-timeout=90s"]).restoreFetchTimeout
+                == "90s")
+        #expect(throws: (any Error).self) {
+            try EtcdExecutorCommand.parse(["-restore-fetch-timeout=0"])
+        }
     }
 
     @Test func goDurations() {
         let cases: [(String, Duration?)] = [
-            ("240s", .seconds(240)), ("4m", .seconds(240)), ("1m30s", .seconds(90)), ("1.5h", .seconds(5400)),
-            ("500ms", .milliseconds(500)), ("90", .seconds(90)), ("0", .zero), ("soon", nil), ("-1s", nil), ("", nil),
+            ("240s", .seconds(240)), ("4m", .seconds(240)), ("1m30s", .seconds(90)),
+            ("1.5h", .seconds(5400)),
+            ("500ms", .milliseconds(500)), ("90", .seconds(90)), ("0", .zero), ("soon", nil),
+            ("-1s", nil), ("", nil),
             ("5 s", nil),
         ]
         for (text, expected) in cases { #expect(GoDuration.parse(text) == expected, "\(text)") }
@@ -42,7 +52,8 @@ import Testing
     @Test func stoutDurations() {
         let cases: [(String, Duration?)] = [
             ("5secs", .seconds(5)), ("15mins", .seconds(900)), ("1500ms", .milliseconds(1500)),
-            ("2.5secs", .milliseconds(2500)), ("1hrs", .seconds(3600)), ("1weeks", .seconds(604_800)),
+            ("2.5secs", .milliseconds(2500)), ("1hrs", .seconds(3600)),
+            ("1weeks", .seconds(604_800)),
             ("10us", .microseconds(10)), ("5", nil), ("secs", nil), ("5seconds", nil),
         ]
         for (text, expected) in cases { #expect(StoutDuration.parse(text) == expected, "\(text)") }
@@ -54,7 +65,9 @@ import Testing
         #expect(environment.frameworkID == "fw-0000" && environment.executorID == "etcd-1")
         #expect(environment.sandbox == "/sandbox")
         #expect(environment.checkpoint)
-        #expect(environment.recoveryTimeout == .seconds(900) && environment.subscriptionBackoffMax == .seconds(2))
+        #expect(
+            environment.recoveryTimeout == .seconds(900)
+                && environment.subscriptionBackoffMax == .seconds(2))
         #expect(environment.shutdownGracePeriod == .milliseconds(1500))
 
         var partial = agentEnvironment
@@ -83,20 +96,30 @@ import Testing
         #expect(settings.etcdBinary == "/sandbox/etcd")
         #expect(settings.dataDirectory == "/sandbox/etcd_data")
         #expect(settings.etcdLogPath == "/sandbox/etcd.log")
-        #expect(EtcdExecutorSettings(mesos: mesos, etcdBinary: "/usr/bin/etcd").etcdBinary == "/usr/bin/etcd")
+        #expect(
+            EtcdExecutorSettings(mesos: mesos, etcdBinary: "/usr/bin/etcd").etcdBinary
+                == "/usr/bin/etcd")
     }
 
     @Test func etcdCommandLineNamesTheMemberItsPeersAndTheToken() {
         let data = EtcdTaskData(
-            member: .init(name: "etcd-2", host: "127.0.0.3", rpcPort: 31000, clientPort: 31001, httpPort: 31002),
-            peers: [.init(name: "etcd-1", host: "127.0.0.2", rpcPort: 31000, clientPort: 31001, httpPort: 31002)],
+            member: .init(
+                name: "etcd-2", host: "127.0.0.3", rpcPort: 31000, clientPort: 31001,
+                httpPort: 31002),
+            peers: [
+                .init(
+                    name: "etcd-1", host: "127.0.0.2", rpcPort: 31000, clientPort: 31001,
+                    httpPort: 31002)
+            ],
             initialClusterState: "existing", clusterToken: "etcd-mesos-epoch-3")
         let commandLine = EtcdCommandLine(task: data, dataDirectory: "/sandbox/etcd_data")
         #expect(
             commandLine.arguments() == [
                 "--name=etcd-2", "--data-dir=/sandbox/etcd_data",
-                "--listen-peer-urls=http://127.0.0.3:31000", "--initial-advertise-peer-urls=http://127.0.0.3:31000",
-                "--listen-client-urls=http://127.0.0.3:31001", "--advertise-client-urls=http://127.0.0.3:31001",
+                "--listen-peer-urls=http://127.0.0.3:31000",
+                "--initial-advertise-peer-urls=http://127.0.0.3:31000",
+                "--listen-client-urls=http://127.0.0.3:31001",
+                "--advertise-client-urls=http://127.0.0.3:31001",
                 "--initial-cluster=etcd-2=http://127.0.0.3:31000,etcd-1=http://127.0.0.2:31000",
                 "--initial-cluster-state=existing", "--initial-cluster-token=etcd-mesos-epoch-3",
             ])
@@ -108,9 +131,12 @@ import Testing
         #expect(ListenAddress.resolve("::1") == "::1")
         #expect(ListenAddress.resolve("localhost") == "127.0.0.1")
         let data = EtcdTaskData(
-            member: .init(name: "etcd-1", host: "localhost", rpcPort: 31000, clientPort: 31001, httpPort: 31002),
+            member: .init(
+                name: "etcd-1", host: "localhost", rpcPort: 31000, clientPort: 31001,
+                httpPort: 31002),
             peers: [], initialClusterState: "new", clusterToken: "t")
-        let arguments = EtcdCommandLine(task: data, dataDirectory: "d", listenHost: "127.0.0.1").arguments()
+        let arguments = EtcdCommandLine(task: data, dataDirectory: "d", listenHost: "127.0.0.1")
+            .arguments()
         #expect(arguments.contains("--listen-peer-urls=http://127.0.0.1:31000"))
         #expect(arguments.contains("--advertise-client-urls=http://localhost:31001"))
         let v6 = EtcdCommandLine(task: data, dataDirectory: "d", listenHost: "::1").arguments()

@@ -7,9 +7,12 @@ import Testing
 
 /// One etcd member under the real executor binary, launched through a local Mesos over HTTP.
 @Suite struct MemberLifecycleTests {
-    private func soloData(_ cluster: ExecutorTestCluster, _ name: String, on host: String) -> EtcdTaskData {
+    private func soloData(_ cluster: ExecutorTestCluster, _ name: String, on host: String)
+        -> EtcdTaskData
+    {
         EtcdTaskData(
-            member: cluster.member(name, on: host), peers: [], initialClusterState: "new", clusterToken: "t-\(name)")
+            member: cluster.member(name, on: host), peers: [], initialClusterState: "new",
+            clusterToken: "t-\(name)")
     }
 
     @Test func oneMemberIsRunningOnceEtcdAnswersAndServesKeys() async throws {
@@ -23,9 +26,12 @@ import Testing
 
                 let running = try await framework.update(of: task.taskID, .running)
                 // RUNNING is reported only once etcd answers, so it answers now without waiting.
-                let status = try await EtcdClient.withClient(endpoint: data.member.clientURL) { try await $0.status() }
+                let status = try await EtcdClient.withClient(endpoint: data.member.clientURL) {
+                    try await $0.status()
+                }
                 #expect(status.version.hasPrefix("3."))
-                #expect(await framework.updates(of: task.taskID).map(\.state) == [.starting, .running])
+                #expect(
+                    await framework.updates(of: task.taskID).map(\.state) == [.starting, .running])
                 #expect(running.source == .executor)
                 #expect(running.message?.contains(data.member.clientURL) == true)
 
@@ -51,11 +57,38 @@ import Testing
                 try #require(pids.count == 1, "one etcd for \(name), found \(pids)")
 
                 try await framework.kill(task.taskID, on: offer.agentID)
-                let killed = try await framework.update(of: task.taskID, .killed, timeout: .seconds(20))
+                let killed = try await framework.update(
+                    of: task.taskID, .killed, timeout: .seconds(20))
                 #expect(killed.source == .executor)
                 // The executor reports KILLED only after etcd has exited.
                 #expect(!ProcessProbe.isAlive(pids[0]))
                 #expect(ProcessProbe.etcdPIDs(member: name).isEmpty)
+                try await eventually(timeout: .seconds(15), "the executor to exit") {
+                    await cluster.cluster.agents[0].runningExecutors.isEmpty
+                }
+            }
+        }
+    }
+
+    @Test func sigtermStopsEtcdBeforeTheExecutorExits() async throws {
+        try await ExecutorTestCluster.withCluster(agents: 1) { cluster in
+            try await TestFramework.withSubscribed(to: cluster.masterURL) { framework in
+                let offer = try #require(try await framework.offers(fromAgents: 1).values.first)
+                let name = memberName("sigterm")
+                let task = try cluster.task(soloData(cluster, name, on: offer.hostname), on: offer)
+                try await framework.launch([task], on: offer)
+                try await framework.update(of: task.taskID, .running)
+                let etcd = ProcessProbe.etcdPIDs(member: name)
+                try #require(etcd.count == 1, "one etcd for \(name), found \(etcd)")
+                let executors = await cluster.cluster.agents[0].runningExecutors
+                let executor = try #require(executors.first?.pid)
+
+                #expect(kill(executor, SIGTERM) == 0)
+                let killed = try await framework.update(
+                    of: task.taskID, .killed, timeout: .seconds(20))
+                #expect(killed.message?.contains("SIGTERM") == true, "\(killed)")
+                // TASK_KILLED goes out only once etcd has exited.
+                #expect(!ProcessProbe.isAlive(etcd[0]))
                 try await eventually(timeout: .seconds(15), "the executor to exit") {
                     await cluster.cluster.agents[0].runningExecutors.isEmpty
                 }
@@ -92,13 +125,15 @@ import Testing
                     soloData(cluster, name, on: offer.hostname), on: offer, launchTimeout: "2s")
                 let failed = try await withPortHeld(host: offer.hostname, port: cluster.peerPort) {
                     try await framework.launch([task], on: offer)
-                    return try await framework.update(of: task.taskID, .failed, timeout: .seconds(30))
+                    return try await framework.update(
+                        of: task.taskID, .failed, timeout: .seconds(30))
                 }
                 let message = failed.message ?? ""
                 #expect(message.contains("launch timeout of 2s"), "\(message)")
                 #expect(message.contains("address already in use"), "\(message)")
                 #expect(message.contains("etcd.log"), "\(message)")
-                #expect(await framework.updates(of: task.taskID).map(\.state) == [.starting, .failed])
+                #expect(
+                    await framework.updates(of: task.taskID).map(\.state) == [.starting, .failed])
                 #expect(ProcessProbe.etcdPIDs(member: name).isEmpty)
             }
         }
@@ -110,12 +145,14 @@ import Testing
                 let offer = try #require(try await framework.offers(fromAgents: 1).values.first)
                 let name = memberName("no-reseed")
                 let task = try cluster.task(soloData(cluster, name, on: offer.hostname), on: offer)
-                let failed = try await withPortHeld(host: offer.hostname, port: cluster.reseedPort) {
+                let failed = try await withPortHeld(host: offer.hostname, port: cluster.reseedPort)
+                {
                     try await framework.launch([task], on: offer)
                     return try await framework.update(of: task.taskID, .failed)
                 }
                 #expect(
-                    failed.message?.contains("reseed listener cannot listen on \(offer.hostname):\(cluster.reseedPort)")
+                    failed.message?.contains(
+                        "reseed listener cannot listen on \(offer.hostname):\(cluster.reseedPort)")
                         == true, "\(failed)")
                 #expect(ProcessProbe.etcdPIDs(member: name).isEmpty)
             }
@@ -138,12 +175,16 @@ import Testing
                 try await framework.launch([broken, restoring], on: offer)
 
                 let brokenFailed = try await framework.update(of: broken.taskID, .failed)
-                #expect(brokenFailed.message?.contains("not an etcd member list") == true, "\(brokenFailed)")
+                #expect(
+                    brokenFailed.message?.contains("not an etcd member list") == true,
+                    "\(brokenFailed)")
                 let restoreFailed = try await framework.update(of: restoring.taskID, .failed)
                 #expect(
-                    restoreFailed.message?.contains("the backup's archiveSHA256 \"00\" is not 64 hex digits") == true,
+                    restoreFailed.message?.contains(
+                        "the backup's archiveSHA256 \"00\" is not 64 hex digits") == true,
                     "\(restoreFailed)")
-                #expect(await framework.updates(of: broken.taskID).map(\.state) == [.starting, .failed])
+                #expect(
+                    await framework.updates(of: broken.taskID).map(\.state) == [.starting, .failed])
                 try await eventually(timeout: .seconds(15), "both executors to exit") {
                     await cluster.cluster.agents[0].runningExecutors.isEmpty
                 }
@@ -153,7 +194,8 @@ import Testing
 
     @Test func executorResubscribesAfterAnAgentRestartAndKeepsEtcd() async throws {
         try await ExecutorTestCluster.withCluster(agents: 1) { cluster in
-            try await TestFramework.withSubscribed(to: cluster.masterURL, checkpoint: true) { framework in
+            try await TestFramework.withSubscribed(to: cluster.masterURL, checkpoint: true) {
+                framework in
                 let offer = try #require(try await framework.offers(fromAgents: 1).values.first)
                 let name = memberName("survivor")
                 let data = soloData(cluster, name, on: offer.hostname)
@@ -163,12 +205,17 @@ import Testing
                 let pids = ProcessProbe.etcdPIDs(member: name)
 
                 try await cluster.cluster.agents[0].restart()
-                #expect(ProcessProbe.etcdPIDs(member: name) == pids, "etcd keeps running while the agent restarts")
+                #expect(
+                    ProcessProbe.etcdPIDs(member: name) == pids,
+                    "etcd keeps running while the agent restarts")
                 // The KILL reaches the executor only through its new subscription.
                 try await framework.kill(task.taskID, on: offer.agentID)
                 try await framework.update(of: task.taskID, .killed, timeout: .seconds(20))
                 #expect(pids.count == 1)
-                #expect(await framework.updates(of: task.taskID).map(\.state) == [.starting, .running, .killed])
+                #expect(
+                    await framework.updates(of: task.taskID).map(\.state) == [
+                        .starting, .running, .killed,
+                    ])
                 #expect(ProcessProbe.etcdPIDs(member: name).isEmpty)
             }
         }

@@ -8,7 +8,10 @@ import Testing
         let cases: [(ReseedOutcome, UInt16, String)] = [
             (.reseeded, 200, #"{"status":"reseeded"}"#),
             (.busy, 409, #"{"error":"a reseed is already under way"}"#),
-            (.unavailable("etcd has not been started yet"), 503, #"{"error":"etcd has not been started yet"}"#),
+            (
+                .unavailable("etcd has not been started yet"), 503,
+                #"{"error":"etcd has not been started yet"}"#
+            ),
             (.failed("etcd exited with code 1"), 500, #"{"error":"etcd exited with code 1"}"#),
         ]
         for (outcome, status, body) in cases {

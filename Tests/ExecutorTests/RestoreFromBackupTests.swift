@@ -14,16 +14,20 @@ import Testing
         try await withBackupFixture(binaries: .debian) { fixture in
             try await withArchiveServer(files: [fixture.manifest.id: fixture.archivePath]) { base in
                 try await restoreAndCheck(
-                    fixture, url: "\(base)/backups/\(fixture.manifest.id)", binaries: .debian, tool: "etcdctl")
+                    fixture, url: "\(base)/backups/\(fixture.manifest.id)", binaries: .debian,
+                    tool: "etcdctl")
             }
         }
     }
 
     @Test func restoresABackupFromALocalPathWithEtcd35() async throws {
         let binaries = EtcdBinaries.distro35
-        try #require(binaries.isInstalled, "etcd 3.5 is not installed in \(binaries.directory) (scripts/setup.sh)")
+        try #require(
+            binaries.isInstalled,
+            "etcd 3.5 is not installed in \(binaries.directory) (scripts/setup.sh)")
         try await withBackupFixture(binaries: binaries) { fixture in
-            try await restoreAndCheck(fixture, url: fixture.archivePath, binaries: binaries, tool: "etcdutl")
+            try await restoreAndCheck(
+                fixture, url: fixture.archivePath, binaries: binaries, tool: "etcdutl")
         }
     }
 
@@ -36,25 +40,36 @@ import Testing
                 let offer = try #require(try await framework.offers(fromAgents: 1).values.first)
                 let name = memberName("restored")
                 var data = EtcdTaskData(
-                    member: cluster.member(name, on: offer.hostname), peers: [], initialClusterState: "new",
+                    member: cluster.member(name, on: offer.hostname), peers: [],
+                    initialClusterState: "new",
                     clusterToken: "t-\(name)")
-                data.restore = .init(url: url, archiveSHA256: try #require(fixture.manifest.archiveSHA256))
+                data.restore = .init(
+                    url: url, archiveSHA256: try #require(fixture.manifest.archiveSHA256))
                 let task = try cluster.task(data, on: offer, etcdBinary: binaries.etcd)
                 try await framework.launch([task], on: offer)
 
-                let running = try await framework.update(of: task.taskID, .running, timeout: .seconds(60))
+                let running = try await framework.update(
+                    of: task.taskID, .running, timeout: .seconds(60))
                 let updates = await framework.updates(of: task.taskID)
-                #expect(updates.map(\.state) == [.starting, .running], "\(cluster.diagnostics(name))")
+                #expect(
+                    updates.map(\.state) == [.starting, .running], "\(cluster.diagnostics(name))")
                 let starting = updates.first?.message ?? ""
-                #expect(starting.contains("restoring the member's data dir from the backup \(url)"), "\(starting)")
-                #expect(running.message?.contains("restored from backup \(fixture.manifest.id)") == true, "\(running)")
+                #expect(
+                    starting.contains("restoring the member's data dir from the backup \(url)"),
+                    "\(starting)")
+                #expect(
+                    running.message?.contains("restored from backup \(fixture.manifest.id)")
+                        == true, "\(running)")
 
                 try await EtcdClient.withClient(endpoint: data.member.clientURL) { client in
                     #expect(try await client.memberList().map(\.name) == [name])
                     let all = try await client.range([0], end: [0])
                     let restored = Dictionary(
                         uniqueKeysWithValues: all.kvs.map {
-                            (String(decoding: $0.key, as: UTF8.self), String(decoding: $0.value, as: UTF8.self))
+                            (
+                                String(decoding: $0.key, as: UTF8.self),
+                                String(decoding: $0.value, as: UTF8.self)
+                            )
                         })
                     #expect(restored == fixture.keys)
                     #expect(restored[fixture.keyAfterSnapshot] == nil)
@@ -65,8 +80,13 @@ import Testing
                 let log = (try? String(contentsOfFile: sandbox + "/stderr", encoding: .utf8)) ?? ""
                 #expect(log.contains("\(tool) snapshot restore"), "the restore used \(tool)")
                 #expect(FileManager.default.fileExists(atPath: sandbox + "/etcd_data/member"))
-                for leftover in ["restore.tar.zst", "restore.tar.zst.partial", "snapshot.db", "etcd_data.restoring"] {
-                    #expect(!FileManager.default.fileExists(atPath: sandbox + "/" + leftover), "\(leftover) is left")
+                for leftover in [
+                    "restore.tar.zst", "restore.tar.zst.partial", "snapshot.db",
+                    "etcd_data.restoring",
+                ] {
+                    #expect(
+                        !FileManager.default.fileExists(atPath: sandbox + "/" + leftover),
+                        "\(leftover) is left")
                 }
             }
         }
@@ -87,26 +107,36 @@ import Testing
                 try await withPortHeld(host: "127.0.0.1", port: silentPort) {
                     try await ExecutorTestCluster.withCluster(agents: 1) { cluster in
                         try await TestFramework.withSubscribed(to: cluster.masterURL) { framework in
-                            let offer = try #require(try await framework.offers(fromAgents: 1).values.first)
+                            let offer = try #require(
+                                try await framework.offers(fromAgents: 1).values.first)
                             let cases = [
                                 BadBackup(
                                     "wrong-sha", "\(base)/backups/\(id)", sha256: wrongHash,
-                                    expected: ["sha256 mismatch", wrongHash, fixture.manifest.archiveSHA256 ?? "?"]),
+                                    expected: [
+                                        "sha256 mismatch", wrongHash,
+                                        fixture.manifest.archiveSHA256 ?? "?",
+                                    ]),
                                 BadBackup(
                                     "corrupt", "\(base)/backups/corrupt",
                                     expected: ["failed verification", "is corrupt"]),
-                                BadBackup("empty", "\(base)/backups/empty", expected: ["is empty (0 bytes)"]),
-                                BadBackup("missing", "\(base)/backups/no-such-backup", expected: ["HTTP 404"]),
+                                BadBackup(
+                                    "empty", "\(base)/backups/empty",
+                                    expected: ["is empty (0 bytes)"]),
+                                BadBackup(
+                                    "missing", "\(base)/backups/no-such-backup",
+                                    expected: ["HTTP 404"]),
                                 BadBackup("refused", refused, expected: ["connection was refused"]),
                                 BadBackup("silent", silent, flags: ["-restore-fetch-timeout=3s"]),
                             ]
                             var tasks: [TaskInfo] = []
                             for item in cases {
                                 var data = EtcdTaskData(
-                                    member: cluster.member(item.name, on: offer.hostname), peers: [],
+                                    member: cluster.member(item.name, on: offer.hostname),
+                                    peers: [],
                                     initialClusterState: "new", clusterToken: "t-\(item.name)")
                                 data.restore = .init(url: item.url, archiveSHA256: item.sha256)
-                                var task = try cluster.task(data, on: offer, executorFlags: item.flags)
+                                var task = try cluster.task(
+                                    data, on: offer, executorFlags: item.flags)
                                 // Nothing binds a port before the restore succeeded, so all fit in one offer.
                                 task.resources = [.scalar("cpus", 0.2), .scalar("mem", 64)]
                                 tasks.append(task)
@@ -115,24 +145,39 @@ import Testing
                             try await framework.launch(tasks, on: offer)
 
                             for (item, task) in zip(cases, tasks) {
-                                let failed = try await framework.update(of: task.taskID, .failed, timeout: .seconds(30))
+                                let failed = try await framework.update(
+                                    of: task.taskID, .failed, timeout: .seconds(30))
                                 let message = failed.message ?? ""
-                                #expect(message.contains("cannot restore etcd member \(item.name)"), "\(message)")
+                                #expect(
+                                    message.contains("cannot restore etcd member \(item.name)"),
+                                    "\(message)")
                                 #expect(message.contains(item.url), "\(message)")
-                                for text in item.expected { #expect(message.contains(text), "\(message)") }
-                                #expect(await framework.updates(of: task.taskID).map(\.state) == [.starting, .failed])
+                                for text in item.expected {
+                                    #expect(message.contains(text), "\(message)")
+                                }
+                                #expect(
+                                    await framework.updates(of: task.taskID).map(\.state) == [
+                                        .starting, .failed,
+                                    ])
                                 #expect(ProcessProbe.etcdPIDs(member: item.name).isEmpty)
                                 let sandbox = try #require(cluster.sandboxes(of: item.name).first)
-                                let left = (try? FileManager.default.contentsOfDirectory(atPath: sandbox)) ?? []
+                                let left =
+                                    (try? FileManager.default.contentsOfDirectory(atPath: sandbox))
+                                    ?? []
                                 #expect(
-                                    left.allSatisfy { !$0.hasPrefix("etcd_data") && !$0.hasPrefix("restore.tar.zst")
-                                        && !$0.hasPrefix("snapshot.db") && $0 != "etcd.log" },
+                                    left.allSatisfy {
+                                        !$0.hasPrefix("etcd_data")
+                                            && !$0.hasPrefix("restore.tar.zst")
+                                            && !$0.hasPrefix("snapshot.db") && $0 != "etcd.log"
+                                    },
                                     "\(item.name) left \(left)")
                             }
-                            let silentFailure = try await framework.update(of: tasks[5].taskID, .failed)
+                            let silentFailure = try await framework.update(
+                                of: tasks[5].taskID, .failed)
                             #expect(
                                 silentFailure.message?.contains("within 3s") == true
-                                    || silentFailure.message?.contains("read timeout") == true, "\(silentFailure)")
+                                    || silentFailure.message?.contains("read timeout") == true,
+                                "\(silentFailure)")
                             #expect(ContinuousClock.now - launched < .seconds(60))  // a hang guard; CI is loaded
                         }
                     }
@@ -149,7 +194,10 @@ import Testing
         var flags: [String]
         var expected: [String]
 
-        init(_ prefix: String, _ url: String, sha256: String = "", flags: [String] = [], expected: [String] = []) {
+        init(
+            _ prefix: String, _ url: String, sha256: String = "", flags: [String] = [],
+            expected: [String] = []
+        ) {
             name = memberName(prefix)
             self.url = url
             self.sha256 = sha256
@@ -166,22 +214,27 @@ import Testing
                     let offer = try #require(try await framework.offers(fromAgents: 1).values.first)
                     let name = memberName("stopped")
                     var data = EtcdTaskData(
-                        member: cluster.member(name, on: offer.hostname), peers: [], initialClusterState: "new",
+                        member: cluster.member(name, on: offer.hostname), peers: [],
+                        initialClusterState: "new",
                         clusterToken: "t-\(name)")
-                    data.restore = .init(url: "http://127.0.0.1:\(silentPort)/backups/b1", archiveSHA256: "")
+                    data.restore = .init(
+                        url: "http://127.0.0.1:\(silentPort)/backups/b1", archiveSHA256: "")
                     let task = try cluster.task(data, on: offer)
                     try await framework.launch([task], on: offer)
                     try await framework.update(of: task.taskID, .starting)
 
                     let asked = ContinuousClock.now
                     try await framework.kill(task.taskID, on: offer.agentID)
-                    let killed = try await framework.update(of: task.taskID, .killed, timeout: .seconds(30))
+                    let killed = try await framework.update(
+                        of: task.taskID, .killed, timeout: .seconds(30))
                     #expect(ContinuousClock.now - asked < .seconds(30))  // a hang guard; CI is loaded
                     #expect(killed.message?.contains("etcd never ran") == true, "\(killed)")
                     #expect(ProcessProbe.etcdPIDs(member: name).isEmpty)
                     let sandbox = try #require(cluster.sandboxes(of: name).first)
                     #expect(!FileManager.default.fileExists(atPath: sandbox + "/etcd_data"))
-                    #expect(!FileManager.default.fileExists(atPath: sandbox + "/restore.tar.zst.partial"))
+                    #expect(
+                        !FileManager.default.fileExists(
+                            atPath: sandbox + "/restore.tar.zst.partial"))
                 }
             }
         }
@@ -194,7 +247,8 @@ import Testing
         #expect(MemberRestore.isNeeded(dataDirectory: dataDir))
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
         #expect(MemberRestore.isNeeded(dataDirectory: dataDir))
-        try FileManager.default.createDirectory(atPath: dataDir + "/member", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: dataDir + "/member", withIntermediateDirectories: true)
         #expect(!MemberRestore.isNeeded(dataDirectory: dataDir))
     }
 
@@ -207,10 +261,13 @@ import Testing
         // Neither etcdctl 3.4 nor etcdutl 3.5.1 has the flags; newer etcdutl releases do.
         #expect(await tool.supportsRevisionBump(scratch: scratch.path) == false)
         let member = SnapshotRestoreTool.Member(
-            name: "m1", initialCluster: "m1=http://h:2380", clusterToken: "t", peerURL: "http://h:2380")
+            name: "m1", initialCluster: "m1=http://h:2380", clusterToken: "t",
+            peerURL: "http://h:2380")
         #expect(
-            !tool.restoreArguments(snapshot: "s.db", member: member, dataDirectory: "d", bumpRevision: false)
-                .contains("--bump-revision"))
+            !tool.restoreArguments(
+                snapshot: "s.db", member: member, dataDirectory: "d", bumpRevision: false
+            )
+            .contains("--bump-revision"))
 
         let newerHelp = """
                   --bump-revision uint    How much to increase the latest revision after restore
@@ -218,7 +275,8 @@ import Testing
             """
         #expect(SnapshotRestoreCommand.canBumpRevision(help: newerHelp))
         #expect(!SnapshotRestoreCommand.canBumpRevision(help: "      --bump-revision uint"))
-        let bumped = tool.restoreArguments(snapshot: "s.db", member: member, dataDirectory: "d", bumpRevision: true)
+        let bumped = tool.restoreArguments(
+            snapshot: "s.db", member: member, dataDirectory: "d", bumpRevision: true)
         #expect(bumped.suffix(3) == ["--bump-revision", "1000000000", "--mark-compacted"])
     }
 }

@@ -10,14 +10,17 @@ import Testing
     /// A task whose executor process only sleeps, so the test can speak the executor API in its place.
     private func silentExecutorTask(_ id: String, on offer: Offer) -> TaskInfo {
         TaskInfo(
-            name: id, taskID: TaskID(id), agentID: offer.agentID, resources: [.scalar("cpus", 0.5), .scalar("mem", 64)],
+            name: id, taskID: TaskID(id), agentID: offer.agentID,
+            resources: [.scalar("cpus", 0.5), .scalar("mem", 64)],
             executor: ExecutorInfo(
-                type: .custom, executorID: ExecutorID("\(id).exec"), command: CommandInfo(value: "exec sleep 300"),
+                type: .custom, executorID: ExecutorID("\(id).exec"),
+                command: CommandInfo(value: "exec sleep 300"),
                 resources: [.scalar("cpus", 0.1), .scalar("mem", 32)]))
     }
 
     private func post(_ url: String, _ call: ExecutorCall) async throws -> HTTPAnswer {
-        try await httpRequest(url, headers: [("Content-Type", "application/json")], body: try MesosJSON.encode(call))
+        try await httpRequest(
+            url, headers: [("Content-Type", "application/json")], body: try MesosJSON.encode(call))
     }
 
     @Test func executorCallsGetTheAgentsStatusCodesAndUpdatesAreAcknowledged() async throws {
@@ -28,17 +31,30 @@ import Testing
                 let offer = try #require(try await scheduler.nextOffers().first)
                 try await scheduler.launch([silentExecutorTask("t1", on: offer)], on: offer)
                 let framework = scheduler.frameworkID
-                let running = TaskStatus(taskID: "t1", state: .running, source: .executor, uuid: TaskStatus.uuidBytes())
+                let running = TaskStatus(
+                    taskID: "t1", state: .running, source: .executor, uuid: TaskStatus.uuidBytes())
 
                 #expect(try await httpRequest(url, method: .GET).status == 405)
-                let stranger = try await post(url, ExecutorCall(frameworkID: "nobody", executorID: "t1.exec", .update(.init(status: running))))
+                let stranger = try await post(
+                    url,
+                    ExecutorCall(
+                        frameworkID: "nobody", executorID: "t1.exec",
+                        .update(.init(status: running))))
                 #expect(stranger.status == 400)
                 #expect(stranger.body == "Framework cannot be found")
-                let unknown = try await post(url, ExecutorCall(frameworkID: framework, executorID: "other", .update(.init(status: running))))
+                let unknown = try await post(
+                    url,
+                    ExecutorCall(
+                        frameworkID: framework, executorID: "other", .update(.init(status: running))
+                    ))
                 #expect(unknown.body == "Executor cannot be found")
                 var notSubscribed = HTTPAnswer(status: 0, headers: [], body: "")
                 try await eventually("the agent to know the executor") {
-                    notSubscribed = try await post(url, ExecutorCall(frameworkID: framework, executorID: "t1.exec", .update(.init(status: running))))
+                    notSubscribed = try await post(
+                        url,
+                        ExecutorCall(
+                            frameworkID: framework, executorID: "t1.exec",
+                            .update(.init(status: running))))
                     return notSubscribed.status == 403
                 }
                 #expect(notSubscribed.body == "Executor is not subscribed")
@@ -47,7 +63,12 @@ import Testing
                 var request = HTTPClientRequest(url: url)
                 request.method = .POST
                 request.headers.add(name: "Content-Type", value: "application/json")
-                request.body = .bytes(ByteBuffer(bytes: try MesosJSON.encode(ExecutorCall(frameworkID: framework, executorID: "t1.exec", .subscribe(.init())))))
+                request.body = .bytes(
+                    ByteBuffer(
+                        bytes: try MesosJSON.encode(
+                            ExecutorCall(
+                                frameworkID: framework, executorID: "t1.exec", .subscribe(.init())))
+                    ))
                 let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
                 #expect(response.status.code == 200)
                 var events = response.body.mesosRecords(of: ExecutorEvent.self).makeAsyncIterator()
@@ -66,23 +87,51 @@ import Testing
 
                 var staging = running
                 staging.state = .staging
-                let refused = try await post(url, ExecutorCall(frameworkID: framework, executorID: "t1.exec", .update(.init(status: staging))))
+                let refused = try await post(
+                    url,
+                    ExecutorCall(
+                        frameworkID: framework, executorID: "t1.exec",
+                        .update(.init(status: staging))))
                 #expect(refused.status == 400)
-                #expect(refused.body == "Failed to validate Executor::Call: Received TASK_STAGING from executor t1.exec of framework \(framework) which is not allowed")
+                #expect(
+                    refused.body
+                        == "Failed to validate Executor::Call: Received TASK_STAGING from executor t1.exec of framework \(framework) which is not allowed"
+                )
                 var noSource = running
                 noSource.source = nil
-                #expect(try await post(url, ExecutorCall(frameworkID: framework, executorID: "t1.exec", .update(.init(status: noSource)))).status == 400)
+                #expect(
+                    try await post(
+                        url,
+                        ExecutorCall(
+                            frameworkID: framework, executorID: "t1.exec",
+                            .update(.init(status: noSource)))
+                    ).status == 400)
                 var badUUID = running
                 badUUID.uuid = Data([1, 2])
-                let bad = try await post(url, ExecutorCall(frameworkID: framework, executorID: "t1.exec", .update(.init(status: badUUID))))
+                let bad = try await post(
+                    url,
+                    ExecutorCall(
+                        frameworkID: framework, executorID: "t1.exec",
+                        .update(.init(status: badUUID))))
                 #expect(bad.body == "Failed to validate Executor::Call: Not a valid UUID")
 
-                #expect(try await post(url, ExecutorCall(frameworkID: framework, executorID: "t1.exec", .update(.init(status: running)))).status == 202)
-                #expect(try await events.next() == .acknowledged(.init(taskID: "t1", uuid: running.uuid!)))
+                #expect(
+                    try await post(
+                        url,
+                        ExecutorCall(
+                            frameworkID: framework, executorID: "t1.exec",
+                            .update(.init(status: running)))
+                    ).status == 202)
+                #expect(
+                    try await events.next()
+                        == .acknowledged(.init(taskID: "t1", uuid: running.uuid!)))
                 let forwarded = try await scheduler.expectUpdate("t1", .running)
                 #expect(forwarded.uuid == running.uuid)
                 #expect(forwarded.executorID == "t1.exec")
-                #expect(try await post(url, ExecutorCall(frameworkID: framework, executorID: "t1.exec", .heartbeat)).status == 202)
+                #expect(
+                    try await post(
+                        url, ExecutorCall(frameworkID: framework, executorID: "t1.exec", .heartbeat)
+                    ).status == 202)
 
                 _ = try await scheduler.call(.kill(.init(taskID: "t1")))
                 #expect(try await events.next() == .kill(.init(taskID: "t1")))
@@ -91,7 +140,9 @@ import Testing
     }
 
     @Test func executorThatNeverSubscribesIsDestroyed() async throws {
-        try await ClusterHarness.withCluster(customizeAgent: { $0.executorRegistrationTimeout = .milliseconds(500) }) { harness in
+        try await ClusterHarness.withCluster(customizeAgent: {
+            $0.executorRegistrationTimeout = .milliseconds(500)
+        }) { harness in
             try await TestScheduler.withSubscribed(to: harness.url, .test()) { scheduler in
                 let offer = try #require(try await scheduler.nextOffers().first)
                 try await scheduler.launch([silentExecutorTask("t1", on: offer)], on: offer)

@@ -7,7 +7,8 @@ import Testing
 @Suite struct AgentFaultTests {
     @Test func checkpointingExecutorSurvivesAnAgentRestart() async throws {
         try await ClusterHarness.withCluster { harness in
-            try await TestScheduler.withSubscribed(to: harness.url, .test(checkpoint: true)) { scheduler in
+            try await TestScheduler.withSubscribed(to: harness.url, .test(checkpoint: true)) {
+                scheduler in
                 let offer = try #require(try await scheduler.nextOffers().first)
                 try await scheduler.launch([harness.executorTask("t1", on: offer)], on: offer)
                 try await scheduler.expectUpdate("t1", .running)
@@ -20,22 +21,26 @@ import Testing
                 try await eventually("the KILL to be answered") {
                     _ = try await scheduler.call(.kill(.init(taskID: "t1")))
                     return await scheduler.received.contains { event in
-                        if case .update(let update) = event { return update.status.state == .killed }
+                        if case .update(let update) = event {
+                            return update.status.state == .killed
+                        }
                         return false
                     }
                 }
                 let events = await scheduler.received
-                #expect(!events.contains { event in
-                    if case .update(let update) = event { return update.status.state == .lost }
-                    return false
-                })
+                #expect(
+                    !events.contains { event in
+                        if case .update(let update) = event { return update.status.state == .lost }
+                        return false
+                    })
             }
         }
     }
 
     @Test func nonCheckpointingTasksAreLostWhenTheAgentDisconnects() async throws {
         try await ClusterHarness.withCluster { harness in
-            try await TestScheduler.withSubscribed(to: harness.url, .test(checkpoint: false)) { scheduler in
+            try await TestScheduler.withSubscribed(to: harness.url, .test(checkpoint: false)) {
+                scheduler in
                 let offer = try #require(try await scheduler.nextOffers().first)
                 try await scheduler.launch([harness.executorTask("t1", on: offer)], on: offer)
                 try await scheduler.expectUpdate("t1", .running)
@@ -54,12 +59,15 @@ import Testing
     @Test func agentThatNeverComesBackIsUnreachableForPartitionAwareFrameworks() async throws {
         let master = MasterConfiguration(agentReregisterTimeoutSeconds: 0.5)
         try await ClusterHarness.withCluster(master: master) { harness in
-            try await TestScheduler.withSubscribed(to: harness.url, .test(partitionAware: true)) { scheduler in
+            try await TestScheduler.withSubscribed(to: harness.url, .test(partitionAware: true)) {
+                scheduler in
                 let offer = try #require(try await scheduler.nextOffers().first)
                 try await scheduler.launch([harness.executorTask("t1", on: offer)], on: offer)
                 try await scheduler.expectUpdate("t1", .running)
                 await harness.cluster.agents[0].kill(waitForTimeout: true)
-                let unreachable = try await scheduler.nextUpdate("TASK_UNREACHABLE") { $0.taskID == "t1" }
+                let unreachable = try await scheduler.nextUpdate("TASK_UNREACHABLE") {
+                    $0.taskID == "t1"
+                }
                 #expect(unreachable.state == .unreachable)
                 #expect(unreachable.reason == .agentRemoved)
                 #expect(unreachable.message == "health check timed out")
@@ -80,10 +88,12 @@ import Testing
 
     @Test func masterRegistersInZooKeeperForDetection() async throws {
         try await withZooKeeperServer { zooKeeper in
-            let address = try ZooKeeperMasterAddress(parsing: "zk://\(zooKeeper.connectString)/mesos")
+            let address = try ZooKeeperMasterAddress(
+                parsing: "zk://\(zooKeeper.connectString)/mesos")
             let port = try FreePort.allocate()
             try await EmbeddedMaster.withRunning(port: port, zooKeeper: address) { embedded in
-                let leader = try await MasterDetector(address: address).currentLeader(timeout: .seconds(10))
+                let leader = try await MasterDetector(address: address).currentLeader(
+                    timeout: .seconds(10))
                 #expect(leader.id == embedded.master.masterInfo.id)
                 #expect(leader.endpoint().description.contains("127.0.0.1:\(port)"))
             }

@@ -25,9 +25,12 @@ struct ClusterHarness: Sendable {
         let configuration = LocalClusterConfiguration(
             port: try FreePort.allocate(), agentCount: agents,
             agentPorts: try (0..<agents).map { try FreePort.allocate(host: "127.0.0.\($0 + 2)") },
-            workDirectory: directory.appending("work"), master: master, customizeAgent: customizeAgent)
+            workDirectory: directory.appending("work"), master: master,
+            customizeAgent: customizeAgent)
         return try await LocalCluster.withRunning(configuration) { cluster in
-            try await body(ClusterHarness(cluster: cluster, workDirectory: directory.path, executorPath: executorPath))
+            try await body(
+                ClusterHarness(
+                    cluster: cluster, workDirectory: directory.path, executorPath: executorPath))
         }
     }
 
@@ -35,7 +38,9 @@ struct ClusterHarness: Sendable {
     func executorTask(_ id: String, on offer: Offer, data: String? = nil) -> TaskInfo {
         TaskInfo(
             name: id, taskID: TaskID(id), agentID: offer.agentID,
-            resources: [.scalar("cpus", 0.5), .scalar("mem", 128), .ranges("ports", [31000...31001])],
+            resources: [
+                .scalar("cpus", 0.5), .scalar("mem", 128), .ranges("ports", [31000...31001]),
+            ],
             executor: ExecutorInfo(
                 type: .custom, executorID: ExecutorID("\(id).exec"),
                 command: CommandInfo(
@@ -45,16 +50,24 @@ struct ClusterHarness: Sendable {
             data: data.map { Data($0.utf8) })
     }
 
-    func commandTask(_ id: String, on offer: Offer, _ command: String, uris: [CommandInfo.URI] = []) -> TaskInfo {
+    func commandTask(_ id: String, on offer: Offer, _ command: String, uris: [CommandInfo.URI] = [])
+        -> TaskInfo
+    {
         TaskInfo(
-            name: id, taskID: TaskID(id), agentID: offer.agentID, resources: [.scalar("cpus", 0.1), .scalar("mem", 32)],
+            name: id, taskID: TaskID(id), agentID: offer.agentID,
+            resources: [.scalar("cpus", 0.1), .scalar("mem", 32)],
             command: CommandInfo(value: command, uris: uris))
     }
 
     /// The executor's recorded environment, once it has written it.
-    func executorEnvironment(sandboxUnder agent: AgentID, framework: FrameworkID, executor: String) async throws -> [String: Any] {
-        let runs = [workDirectory, "work", "slaves", agent.value, "frameworks", framework.value, "executors", executor, "runs"]
-            .joined(separator: "/")
+    func executorEnvironment(sandboxUnder agent: AgentID, framework: FrameworkID, executor: String)
+        async throws -> [String: Any]
+    {
+        let runs = [
+            workDirectory, "work", "slaves", agent.value, "frameworks", framework.value,
+            "executors", executor, "runs",
+        ]
+        .joined(separator: "/")
         var found: [String: Any]?
         try await eventually("the executor to write env.json") {
             guard let run = try? FileManager.default.contentsOfDirectory(atPath: runs).first,
@@ -70,7 +83,9 @@ struct ClusterHarness: Sendable {
 
 /// True while a process with `pid` exists (and is not a zombie).
 func processExists(_ pid: Int32) -> Bool {
-    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else {
+        return false
+    }
     guard let close = stat.lastIndex(of: ")") else { return false }
     return !stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
 }

@@ -17,7 +17,8 @@ import Testing
                 #expect(running.uuid?.count == 16)
 
                 let recorded = try await harness.executorEnvironment(
-                    sandboxUnder: offer.agentID, framework: scheduler.frameworkID, executor: "t1.exec")
+                    sandboxUnder: offer.agentID, framework: scheduler.frameworkID,
+                    executor: "t1.exec")
                 let env = try #require(recorded["env"] as? [String: String])
                 let agentConfiguration = await harness.cluster.agents[0].configuration
                 #expect(env["MESOS_AGENT_ENDPOINT"] == "127.0.0.2:\(agentConfiguration.port)")
@@ -31,16 +32,22 @@ import Testing
                 #expect(env["MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD"] == "5secs")
                 #expect(env["MESOS_HTTP_COMMAND_EXECUTOR"] == "0")
                 #expect(env["ETCD_CLUSTER"] == "test")
-                #expect(env["PATH"] == "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+                #expect(
+                    env["PATH"] == "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
                 #expect(env["HOME"] == nil)
                 let sandbox = try #require(env["MESOS_DIRECTORY"])
                 #expect(env["MESOS_SANDBOX"] == sandbox)
                 #expect(recorded["cwd"] as? String == sandbox)
-                #expect(sandbox.contains("/slaves/\(offer.agentID)/frameworks/\(scheduler.frameworkID)/executors/t1.exec/runs/"))
+                #expect(
+                    sandbox.contains(
+                        "/slaves/\(offer.agentID)/frameworks/\(scheduler.frameworkID)/executors/t1.exec/runs/"
+                    ))
                 #expect(FileManager.default.fileExists(atPath: sandbox + "/stdout"))
                 #expect(FileManager.default.fileExists(atPath: sandbox + "/stderr"))
 
-                #expect(try await scheduler.call(.kill(.init(taskID: "t1", agentID: offer.agentID))).status == 202)
+                #expect(
+                    try await scheduler.call(.kill(.init(taskID: "t1", agentID: offer.agentID)))
+                        .status == 202)
                 let killed = try await scheduler.expectUpdate("t1", .killed)
                 #expect(killed.message == "killed")
             }
@@ -67,12 +74,20 @@ import Testing
                 _ = try await scheduler.call(.kill(.init(taskID: "long")))
                 try await scheduler.expectUpdate("long", .killed)
 
-                let sandboxes = harness.workDirectory + "/work/slaves/\(offer.agentID)/frameworks/\(scheduler.frameworkID)/executors"
-                let okRun = try #require(try FileManager.default.contentsOfDirectory(atPath: "\(sandboxes)/ok/runs").first)
-                let stdout = try String(contentsOfFile: "\(sandboxes)/ok/runs/\(okRun)/stdout", encoding: .utf8)
+                let sandboxes =
+                    harness.workDirectory
+                    + "/work/slaves/\(offer.agentID)/frameworks/\(scheduler.frameworkID)/executors"
+                let okRun = try #require(
+                    try FileManager.default.contentsOfDirectory(atPath: "\(sandboxes)/ok/runs")
+                        .first)
+                let stdout = try String(
+                    contentsOfFile: "\(sandboxes)/ok/runs/\(okRun)/stdout", encoding: .utf8)
                 #expect(stdout.contains("hello from the task"))
-                let badRun = try #require(try FileManager.default.contentsOfDirectory(atPath: "\(sandboxes)/bad/runs").first)
-                let stderr = try String(contentsOfFile: "\(sandboxes)/bad/runs/\(badRun)/stderr", encoding: .utf8)
+                let badRun = try #require(
+                    try FileManager.default.contentsOfDirectory(atPath: "\(sandboxes)/bad/runs")
+                        .first)
+                let stderr = try String(
+                    contentsOfFile: "\(sandboxes)/bad/runs/\(badRun)/stderr", encoding: .utf8)
                 #expect(stderr.contains("oops"))
             }
         }
@@ -81,7 +96,8 @@ import Testing
     @Test func fetcherBringsURIsIntoTheSandboxAndAFailedFetchFailsTheTask() async throws {
         try await ClusterHarness.withCluster { harness in
             let script = harness.workDirectory + "/hello.sh"
-            try "#!/bin/sh\necho fetched-and-run\n".write(toFile: script, atomically: true, encoding: .utf8)
+            try "#!/bin/sh\necho fetched-and-run\n".write(
+                toFile: script, atomically: true, encoding: .utf8)
             let missing = harness.url + "/missing.tar.gz"
             let served = harness.url + "/version"
             try await TestScheduler.withSubscribed(to: harness.url, .test()) { scheduler in
@@ -94,7 +110,9 @@ import Testing
                         harness.commandTask(
                             "downloaded", on: offer, "grep -q 1.11.0 version.json",
                             uris: [CommandInfo.URI(value: served, outputFile: "version.json")]),
-                        harness.commandTask("unfetchable", on: offer, "true", uris: [CommandInfo.URI(value: missing)]),
+                        harness.commandTask(
+                            "unfetchable", on: offer, "true",
+                            uris: [CommandInfo.URI(value: missing)]),
                     ], on: offer)
                 try await scheduler.expectUpdate("fetched", .running)
                 try await scheduler.expectUpdate("fetched", .finished)
@@ -103,7 +121,9 @@ import Testing
                 let failed = try await scheduler.expectUpdate("unfetchable", .failed)
                 #expect(failed.reason == .containerLaunchFailed)
                 #expect(failed.source == .agent)
-                #expect(failed.message == "Failed to launch container: Failed to fetch '\(missing)': HTTP 404")
+                #expect(
+                    failed.message
+                        == "Failed to launch container: Failed to fetch '\(missing)': HTTP 404")
             }
         }
     }
@@ -112,12 +132,14 @@ import Testing
         try await ClusterHarness.withCluster { harness in
             try await TestScheduler.withSubscribed(to: harness.url, .test()) { scheduler in
                 let offer = try #require(try await scheduler.nextOffers().first)
-                try await scheduler.launch([harness.executorTask("crash", on: offer, data: "exit3")], on: offer)
+                try await scheduler.launch(
+                    [harness.executorTask("crash", on: offer, data: "exit3")], on: offer)
                 try await scheduler.expectUpdate("crash", .running)
                 let failed = try await scheduler.expectUpdate("crash", .failed)
                 #expect(failed.reason == .executorTerminated)
                 #expect(failed.source == .agent)
-                let failure = try await scheduler.next("FAILURE") { event -> SchedulerEvent.Failure? in
+                let failure = try await scheduler.next("FAILURE") {
+                    event -> SchedulerEvent.Failure? in
                     if case .failure(let failure) = event { return failure }
                     return nil
                 }
@@ -132,12 +154,15 @@ import Testing
         try await ClusterHarness.withCluster { harness in
             try await TestScheduler.withSubscribed(to: harness.url, .test()) { scheduler in
                 let offer = try #require(try await scheduler.nextOffers().first)
-                try await scheduler.launch([harness.executorTask("f", on: offer, data: "finish")], on: offer)
+                try await scheduler.launch(
+                    [harness.executorTask("f", on: offer, data: "finish")], on: offer)
                 try await scheduler.expectUpdate("f", .running)
                 try await scheduler.expectUpdate("f", .finished)
-                let message = SchedulerCall.Message(agentID: offer.agentID, executorID: "f.exec", data: Data("ping".utf8))
+                let message = SchedulerCall.Message(
+                    agentID: offer.agentID, executorID: "f.exec", data: Data("ping".utf8))
                 #expect(try await scheduler.call(.message(message)).status == 202)
-                let echoed = try await scheduler.next("MESSAGE") { event -> SchedulerEvent.Message? in
+                let echoed = try await scheduler.next("MESSAGE") {
+                    event -> SchedulerEvent.Message? in
                     if case .message(let message) = event { return message }
                     return nil
                 }
@@ -164,22 +189,30 @@ import Testing
                 #expect(lost.reason == .agentRemoved)
                 #expect(lost.source == .master)
                 #expect(lost.uuid == nil)
-                let failure = try await scheduler.next("FAILURE for the agent") { event -> SchedulerEvent.Failure? in
-                    if case .failure(let failure) = event, failure.executorID == nil { return failure }
+                let failure = try await scheduler.next("FAILURE for the agent") {
+                    event -> SchedulerEvent.Failure? in
+                    if case .failure(let failure) = event, failure.executorID == nil {
+                        return failure
+                    }
                     return nil
                 }
                 #expect(failure.agentID == offer.agentID)
                 for pid in pids { #expect(!processExists(pid)) }
-                let reconciled = try await scheduler.call(.reconcile(.init(tasks: [.init(taskID: "t1", agentID: offer.agentID)])))
+                let reconciled = try await scheduler.call(
+                    .reconcile(.init(tasks: [.init(taskID: "t1", agentID: offer.agentID)])))
                 #expect(reconciled.status == 202)
-                #expect(try await scheduler.nextUpdate("reconciliation") { $0.reason == .reconciliation }.state == .lost)
+                #expect(
+                    try await scheduler.nextUpdate("reconciliation") {
+                        $0.reason == .reconciliation
+                    }.state == .lost)
             }
         }
     }
 
     @Test func failoverWithinTheTimeoutKeepsTheTaskAndPastItKillsIt() async throws {
         try await ClusterHarness.withCluster { harness in
-            let first = try await TestScheduler.subscribe(to: harness.url, .test(failoverTimeout: 2))
+            let first = try await TestScheduler.subscribe(
+                to: harness.url, .test(failoverTimeout: 2))
             let offer = try #require(try await first.nextOffers().first)
             try await first.launch([harness.executorTask("t1", on: offer)], on: offer)
             let running = try await first.nextUpdate("TASK_RUNNING") { $0.state == .running }
@@ -193,7 +226,9 @@ import Testing
             #expect(again.uuid == running.uuid)
             try await second.acknowledge(again)
             #expect(try await second.call(.reconcile(.init())).status == 202)
-            #expect(try await second.nextUpdate("reconciliation") { $0.reason == .reconciliation }.state == .running)
+            #expect(
+                try await second.nextUpdate("reconciliation") { $0.reason == .reconciliation }.state
+                    == .running)
             let pids = await harness.cluster.agents[0].runningExecutors.compactMap(\.pid)
             #expect(pids.count == 1)
 
@@ -215,7 +250,10 @@ import Testing
             try await TestScheduler.withSubscribed(to: harness.url, .test()) { scheduler in
                 let offer = try #require(try await scheduler.nextOffers().first)
                 try await scheduler.launch(
-                    [harness.executorTask("t1", on: offer), harness.commandTask("c1", on: offer, "sleep 300")], on: offer)
+                    [
+                        harness.executorTask("t1", on: offer),
+                        harness.commandTask("c1", on: offer, "sleep 300"),
+                    ], on: offer)
                 try await scheduler.expectUpdate("t1", .running)
                 try await scheduler.expectUpdate("c1", .running)
                 return await harness.cluster.agents[0].runningExecutors.compactMap(\.pid)

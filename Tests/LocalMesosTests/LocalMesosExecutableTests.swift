@@ -9,9 +9,17 @@ import Testing
     /// The `etcd-mesos-local` binary built beside the test bundle.
     static func binary() throws -> String {
         let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [bundle, bundle.deletingLastPathComponent()].map { $0.appendingPathComponent("etcd-mesos-local").path }
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw HarnessError(what: "etcd-mesos-local is not built next to the tests (looked at \(candidates)); run swift build --build-tests")
+        let candidates = [bundle, bundle.deletingLastPathComponent()].map {
+            $0.appendingPathComponent("etcd-mesos-local").path
+        }
+        guard
+            let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }
+            )
+        else {
+            throw HarnessError(
+                what:
+                    "etcd-mesos-local is not built next to the tests (looked at \(candidates)); run swift build --build-tests"
+            )
         }
         return found
     }
@@ -27,14 +35,16 @@ import Testing
         let process = try ChildProcess.launch(
             executable: try Self.binary(),
             arguments: [
-                "--port", String(port), "--agents", "1", "--agent-port", String(agentPort), "--work-dir",
+                "--port", String(port), "--agents", "1", "--agent-port", String(agentPort),
+                "--work-dir",
                 directory.appending("work"), "--log-level", "warning",
             ],
             outputPath: directory.appending("output"))
         do {
             let url = "http://127.0.0.1:\(port)"
             try await eventually("etcd-mesos-local to print its URL") {
-                (try? String(contentsOfFile: directory.appending("output"), encoding: .utf8))?.contains(url) == true
+                (try? String(contentsOfFile: directory.appending("output"), encoding: .utf8))?
+                    .contains(url) == true
             }
             let scheduler = try await TestScheduler.subscribe(to: url, .test())
             defer { scheduler.disconnect() }
@@ -53,20 +63,32 @@ import Testing
             try await scheduler.expectUpdate("t1", .running)
             try await scheduler.expectUpdate("c1", .running)
 
-            let sandboxes = directory.appending("work/slaves/\(offer.agentID)/frameworks/\(scheduler.frameworkID)/executors")
+            let sandboxes = directory.appending(
+                "work/slaves/\(offer.agentID)/frameworks/\(scheduler.frameworkID)/executors")
             var pids: [Int32] = []
             try await eventually("both tasks to record their pids") {
                 pids = []
                 for (executor, file, key) in [("t1.exec", "env.json", "pid"), ("c1", "pid", "")] {
-                    guard let run = try? FileManager.default.contentsOfDirectory(atPath: "\(sandboxes)/\(executor)/runs").first,
-                        let data = FileManager.default.contents(atPath: "\(sandboxes)/\(executor)/runs/\(run)/\(file)")
+                    guard
+                        let run = try? FileManager.default.contentsOfDirectory(
+                            atPath: "\(sandboxes)/\(executor)/runs"
+                        ).first,
+                        let data = FileManager.default.contents(
+                            atPath: "\(sandboxes)/\(executor)/runs/\(run)/\(file)")
                     else { return false }
                     if key.isEmpty {
-                        guard let pid = Int32(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else { return false }
+                        guard
+                            let pid = Int32(
+                                String(decoding: data, as: UTF8.self).trimmingCharacters(
+                                    in: .whitespacesAndNewlines))
+                        else { return false }
                         pids.append(pid)
                     } else {
-                        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-                            let pid = object[key] as? Int else { return false }
+                        guard
+                            let object = try JSONSerialization.jsonObject(with: data)
+                                as? [String: Any],
+                            let pid = object[key] as? Int
+                        else { return false }
                         pids.append(Int32(pid))
                     }
                 }

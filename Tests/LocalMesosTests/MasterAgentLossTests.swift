@@ -6,14 +6,30 @@ import Testing
 @Suite struct MasterAgentLossTests {
     /// Two frameworks (one PARTITION_AWARE, one not) each running a task on the only agent; both hold a new
     /// offer for the agent's remaining resources.
-    private func running(checkpoint: Bool = true) throws -> (MasterHarness, FrameworkID, FrameworkID, AgentID) {
+    private func running(checkpoint: Bool = true) throws -> (
+        MasterHarness, FrameworkID, FrameworkID, AgentID
+    ) {
         var master = MasterHarness(agents: 1)
         let plain = try master.subscribeNew(.test(checkpoint: checkpoint), stream: "plain")
         var offer = try #require(master.state.offers.values.first?.offer)
-        _ = try master.call(plain, .accept(.init(offerIDs: [offer.id], operations: [.launch([.withExecutor("a", on: offer, cpus: 1)])], filters: Filters(refuseSeconds: 0))), stream: "plain")
-        let aware = try master.subscribeNew(.test(checkpoint: checkpoint, partitionAware: true), stream: "aware")
-        offer = try #require(master.state.offers.values.first { $0.offer.frameworkID == aware }?.offer)
-        _ = try master.call(aware, .accept(.init(offerIDs: [offer.id], operations: [.launch([.withExecutor("b", on: offer, cpus: 1)])], filters: Filters(refuseSeconds: 0))), stream: "aware")
+        _ = try master.call(
+            plain,
+            .accept(
+                .init(
+                    offerIDs: [offer.id],
+                    operations: [.launch([.withExecutor("a", on: offer, cpus: 1)])],
+                    filters: Filters(refuseSeconds: 0))), stream: "plain")
+        let aware = try master.subscribeNew(
+            .test(checkpoint: checkpoint, partitionAware: true), stream: "aware")
+        offer = try #require(
+            master.state.offers.values.first { $0.offer.frameworkID == aware }?.offer)
+        _ = try master.call(
+            aware,
+            .accept(
+                .init(
+                    offerIDs: [offer.id],
+                    operations: [.launch([.withExecutor("b", on: offer, cpus: 1)])],
+                    filters: Filters(refuseSeconds: 0))), stream: "aware")
         _ = master.advance(1)
         #expect(master.state.offers.count == 1)
         return (master, plain, aware, offer.agentID)
@@ -45,7 +61,8 @@ import Testing
         #expect(master.state.framework(aware)?.unreachableTasks["b"]?.state == .unreachable)
 
         // Reconciling against the unreachable agent, and reusing the task ID, behave as on Mesos.
-        let answer = try master.call(aware, .reconcile(.init(tasks: [.init(taskID: "x", agentID: agent)])), stream: "aware")
+        let answer = try master.call(
+            aware, .reconcile(.init(tasks: [.init(taskID: "x", agentID: agent)])), stream: "aware")
         #expect(answer.updates(to: "aware").map(\.state) == [.unreachable])
         _ = plain
     }
@@ -88,18 +105,34 @@ import Testing
         var master = MasterHarness(agents: 1)
         _ = try master.subscribeNew(stream: "s")
         let offer = try #require(master.state.offers.values.first?.offer)
-        let effects = master.state.removeAgent(offer.agentID, unreachable: true, message: "health check timed out", now: master.now)
-        #expect(effects.events(to: "s") == [.rescind(.init(offerID: offer.id)), .failure(.init(agentID: offer.agentID))])
+        let effects = master.state.removeAgent(
+            offer.agentID, unreachable: true, message: "health check timed out", now: master.now)
+        #expect(
+            effects.events(to: "s") == [
+                .rescind(.init(offerID: offer.id)), .failure(.init(agentID: offer.agentID)),
+            ])
     }
 
     @Test func anUnreachableTasksIDCannotBeReused() throws {
         var master = MasterHarness(agents: 2)
         let id = try master.subscribeNew(.test(partitionAware: true), stream: "s")
-        let offer = try #require(master.state.offers.values.first { $0.offer.agentID == "m-S0" }?.offer)
-        _ = try master.call(id, .accept(.init(offerIDs: [offer.id], operations: [.launch([.withExecutor("t", on: offer)])])), stream: "s")
-        _ = master.state.removeAgent("m-S0", unreachable: true, message: "health check timed out", now: master.now)
+        let offer = try #require(
+            master.state.offers.values.first { $0.offer.agentID == "m-S0" }?.offer)
+        _ = try master.call(
+            id,
+            .accept(
+                .init(offerIDs: [offer.id], operations: [.launch([.withExecutor("t", on: offer)])])),
+            stream: "s")
+        _ = master.state.removeAgent(
+            "m-S0", unreachable: true, message: "health check timed out", now: master.now)
         let other = try #require(master.state.offers.values.first?.offer)
-        let effects = try master.call(id, .accept(.init(offerIDs: [other.id], operations: [.launch([.withExecutor("t", on: other)])])), stream: "s")
-        #expect(effects.updates(to: "s").first?.message == "Task reuses the ID of an unreachable task: t")
+        let effects = try master.call(
+            id,
+            .accept(
+                .init(offerIDs: [other.id], operations: [.launch([.withExecutor("t", on: other)])])),
+            stream: "s")
+        #expect(
+            effects.updates(to: "s").first?.message
+                == "Task reuses the ID of an unreachable task: t")
     }
 }

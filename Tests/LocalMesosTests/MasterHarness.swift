@@ -9,9 +9,13 @@ struct MasterHarness {
 
     static let masterID = "m"
 
-    init(agents: Int = 1, configuration: MasterConfiguration = MasterConfiguration(masterID: MasterHarness.masterID)) {
+    init(
+        agents: Int = 1,
+        configuration: MasterConfiguration = MasterConfiguration(masterID: MasterHarness.masterID)
+    ) {
         now = Date(timeIntervalSince1970: 1_700_000_000)
-        let info = MasterInfo(id: configuration.masterID, ipv4: "127.0.0.1", port: 5050, version: "1.11.0")!
+        let info = MasterInfo(
+            id: configuration.masterID, ipv4: "127.0.0.1", port: 5050, version: "1.11.0")!
         state = MasterState(configuration: configuration, masterInfo: info, now: now)
         for index in 0..<agents { _ = addAgent(hostname: "127.0.0.\(index + 2)") }
     }
@@ -19,11 +23,13 @@ struct MasterHarness {
     static func agentInfo(hostname: String, cpus: Double = 4, mem: Double = 4096) -> AgentInfo {
         AgentInfo(
             hostname: hostname, port: 5051,
-            resources: ResourceBag(cpus: cpus, mem: mem, disk: 10240, ports: [31000...32000]).resources())
+            resources: ResourceBag(cpus: cpus, mem: mem, disk: 10240, ports: [31000...32000])
+                .resources())
     }
 
     @discardableResult
-    mutating func addAgent(hostname: String, cpus: Double = 4, mem: Double = 4096) -> [MasterEffect] {
+    mutating func addAgent(hostname: String, cpus: Double = 4, mem: Double = 4096) -> [MasterEffect]
+    {
         state.addAgent(Self.agentInfo(hostname: hostname, cpus: cpus, mem: mem), now: now).1
     }
 
@@ -32,12 +38,17 @@ struct MasterHarness {
         return state.tick(now: now)
     }
 
-    mutating func subscribe(_ info: FrameworkInfo, stream: StreamID, suppressed: [String] = []) -> [MasterEffect] {
-        state.subscribe(.init(frameworkInfo: info, suppressedRoles: suppressed), stream: stream, now: now)
+    mutating func subscribe(_ info: FrameworkInfo, stream: StreamID, suppressed: [String] = [])
+        -> [MasterEffect]
+    {
+        state.subscribe(
+            .init(frameworkInfo: info, suppressedRoles: suppressed), stream: stream, now: now)
     }
 
     /// Subscribes and returns the framework ID it got.
-    mutating func subscribeNew(_ info: FrameworkInfo = .test(), stream: StreamID) throws -> FrameworkID {
+    mutating func subscribeNew(_ info: FrameworkInfo = .test(), stream: StreamID) throws
+        -> FrameworkID
+    {
         let effects = subscribe(info, stream: stream)
         guard case .subscribed(let subscribed) = effects.events(to: stream).first else {
             throw HarnessError(what: "no SUBSCRIBED in \(effects)")
@@ -52,10 +63,12 @@ struct MasterHarness {
     }
 
     mutating func update(
-        _ task: TaskID, _ state: TaskState, framework: FrameworkID, agent: AgentID, uuid: Data? = TaskStatus.uuidBytes()
+        _ task: TaskID, _ state: TaskState, framework: FrameworkID, agent: AgentID,
+        uuid: Data? = TaskStatus.uuidBytes()
     ) -> [MasterEffect] {
         self.state.statusUpdate(
-            TaskStatus(taskID: task, state: state, source: .executor, uuid: uuid), framework: framework, agent: agent,
+            TaskStatus(taskID: task, state: state, source: .executor, uuid: uuid),
+            framework: framework, agent: agent,
             now: now)
     }
 }
@@ -67,13 +80,15 @@ struct HarnessError: Error, CustomStringConvertible {
 
 extension FrameworkInfo {
     static func test(
-        failoverTimeout: Double = 60, checkpoint: Bool = true, partitionAware: Bool = false, multiRole: Bool = true
+        failoverTimeout: Double = 60, checkpoint: Bool = true, partitionAware: Bool = false,
+        multiRole: Bool = true
     ) -> FrameworkInfo {
         var capabilities: [Capability] = []
         if multiRole { capabilities.append(Capability(.multiRole)) }
         if partitionAware { capabilities.append(Capability(.partitionAware)) }
         return FrameworkInfo(
-            user: "etcd", name: "etcd-test", failoverTimeout: failoverTimeout, checkpoint: checkpoint,
+            user: "etcd", name: "etcd-test", failoverTimeout: failoverTimeout,
+            checkpoint: checkpoint,
             capabilities: capabilities, roles: multiRole ? ["etcd"] : [])
     }
 }
@@ -113,7 +128,8 @@ extension Array where Element == MasterEffect {
 extension TaskInfo {
     /// A task with a custom executor using `cpus`/`mem` and `ports`.
     static func withExecutor(
-        _ id: String, on offer: Offer, cpus: Double = 1, mem: Double = 512, ports: [ClosedRange<UInt64>] = []
+        _ id: String, on offer: Offer, cpus: Double = 1, mem: Double = 512,
+        ports: [ClosedRange<UInt64>] = []
     ) -> TaskInfo {
         var resources: [Resource] = [.scalar("cpus", cpus), .scalar("mem", mem)]
         if !ports.isEmpty { resources.append(.ranges("ports", ports)) }

@@ -16,7 +16,9 @@ import Testing
         _ master: inout MasterHarness, _ id: FrameworkID, _ offers: [OfferID], _ tasks: [TaskInfo],
         filters: Filters? = nil
     ) throws -> [MasterEffect] {
-        try master.call(id, .accept(.init(offerIDs: offers, operations: [.launch(tasks)], filters: filters)), stream: "s")
+        try master.call(
+            id, .accept(.init(offerIDs: offers, operations: [.launch(tasks)], filters: filters)),
+            stream: "s")
     }
 
     @Test func validLaunchGoesToTheAgentAndLeavesTheRestForLater() throws {
@@ -44,27 +46,34 @@ import Testing
         var (master, id, offer) = try setUp()
         var second = TaskInfo.withExecutor("t1", on: offer)
         second.taskID = "t2"
-        _ = try accept(&master, id, [offer.id], [.withExecutor("t1", on: offer), second], filters: Filters(refuseSeconds: 0))
+        _ = try accept(
+            &master, id, [offer.id], [.withExecutor("t1", on: offer), second],
+            filters: Filters(refuseSeconds: 0))
         let again = try #require(master.advance(1).offers(to: "s").first)
         #expect(ResourceBag(again.resources).scalar("cpus") == 4 - 2 - 0.1)
     }
 
     @Test func launchExceedingItsOfferIsTaskError() throws {
         var (master, id, offer) = try setUp()
-        let effects = try accept(&master, id, [offer.id], [.withExecutor("big", on: offer, cpus: 8)])
+        let effects = try accept(
+            &master, id, [offer.id], [.withExecutor("big", on: offer, cpus: 8)])
         #expect(effects.launches.isEmpty)
         let status = try #require(effects.updates(to: "s").first)
         #expect(status.state == .error)
         #expect(status.reason == .taskInvalid)
         #expect(status.source == .master)
         #expect(status.uuid == nil)
-        #expect(status.message?.hasPrefix("Total resources cpus:8.1; mem:544 required by task and its executor is more than available") == true)
+        #expect(
+            status.message?.hasPrefix(
+                "Total resources cpus:8.1; mem:544 required by task and its executor is more than available"
+            ) == true)
         #expect(master.state.task("big", of: id) == nil)
     }
 
     @Test func portsOutsideTheOfferAreTaskError() throws {
         var (master, id, offer) = try setUp()
-        let effects = try accept(&master, id, [offer.id], [.withExecutor("p", on: offer, ports: [30999...31000])])
+        let effects = try accept(
+            &master, id, [offer.id], [.withExecutor("p", on: offer, ports: [30999...31000])])
         #expect(effects.updates(to: "s").map(\.state) == [.error])
     }
 
@@ -72,14 +81,17 @@ import Testing
         var (master, id, offer) = try setUp()
         var second = TaskInfo.withExecutor("t2", on: offer, cpus: 2)
         second.executor?.executorID = "other"
-        let effects = try accept(&master, id, [offer.id], [.withExecutor("t1", on: offer, cpus: 2), second])
+        let effects = try accept(
+            &master, id, [offer.id], [.withExecutor("t1", on: offer, cpus: 2), second])
         #expect(effects.launches.map(\.task.taskID) == ["t1"])
         #expect(effects.updates(to: "s").map(\.taskID) == ["t2"])
     }
 
     @Test func duplicateTaskIDsAreTaskError() throws {
         var (master, id, offer) = try setUp()
-        let effects = try accept(&master, id, [offer.id], [.withExecutor("t1", on: offer), .withExecutor("t1", on: offer)])
+        let effects = try accept(
+            &master, id, [offer.id],
+            [.withExecutor("t1", on: offer), .withExecutor("t1", on: offer)])
         #expect(effects.launches.count == 1)
         #expect(effects.updates(to: "s").first?.message == "Task has duplicate ID: t1")
     }
@@ -89,7 +101,9 @@ import Testing
         var task = TaskInfo.withExecutor("t1", on: offer)
         task.agentID = "elsewhere"
         let effects = try accept(&master, id, [offer.id], [task])
-        #expect(effects.updates(to: "s").first?.message == "Task uses invalid agent elsewhere while agent \(offer.agentID) is expected")
+        #expect(
+            effects.updates(to: "s").first?.message
+                == "Task uses invalid agent elsewhere while agent \(offer.agentID) is expected")
     }
 
     @Test func taskNeedsExactlyOneOfExecutorAndCommand() throws {
@@ -97,8 +111,10 @@ import Testing
         var task = TaskInfo.withExecutor("t1", on: offer)
         task.command = CommandInfo(value: "sleep 1")
         let effects = try accept(&master, id, [offer.id], [task])
-        #expect(effects.updates(to: "s").first?.message
-            == "Task should have at least one (but not both) of CommandInfo or ExecutorInfo present")
+        #expect(
+            effects.updates(to: "s").first?.message
+                == "Task should have at least one (but not both) of CommandInfo or ExecutorInfo present"
+        )
     }
 
     @Test func commandTaskLaunchesWithoutExecutor() throws {
@@ -116,7 +132,8 @@ import Testing
             .init(
                 executor: ExecutorInfo(type: .default, executorID: "g"),
                 taskGroup: TaskGroupInfo(tasks: [.withExecutor("g1", on: offer)])))
-        let effects = try master.call(id, .accept(.init(offerIDs: [offer.id], operations: [group])), stream: "s")
+        let effects = try master.call(
+            id, .accept(.init(offerIDs: [offer.id], operations: [group])), stream: "s")
         let status = try #require(effects.updates(to: "s").first)
         #expect(status.state == .error)
         #expect(status.reason == .taskGroupInvalid)
@@ -130,7 +147,9 @@ import Testing
         let status = try #require(effects.updates(to: "s").first)
         #expect(status.state == .lost)
         #expect(status.reason == .invalidOffers)
-        #expect(status.message == "Task launched with invalid offers: Offer \(offer.id) is no longer valid")
+        #expect(
+            status.message
+                == "Task launched with invalid offers: Offer \(offer.id) is no longer valid")
     }
 
     @Test func invalidOffersAreTaskDroppedForPartitionAwareFrameworks() throws {
@@ -145,7 +164,9 @@ import Testing
         let ids = master.state.offers.keys.sorted()
         let offer = try #require(master.state.offers[ids[0]]?.offer)
         let effects = try accept(&master, id, ids, [.withExecutor("t1", on: offer)])
-        #expect(effects.updates(to: "s").first?.message?.contains("Aggregated offers must belong to one single agent") == true)
+        #expect(
+            effects.updates(to: "s").first?.message?.contains(
+                "Aggregated offers must belong to one single agent") == true)
         // Both offers are gone; their resources come back in the next round.
         #expect(master.state.offers.isEmpty)
         #expect(master.advance(1).offers(to: "s").count == 2)

@@ -13,7 +13,8 @@ import Testing
         let resources = ResourceBag(offers[0].resources)
         #expect(resources == ResourceBag(cpus: 4, mem: 4096, disk: 10240, ports: [31000...32000]))
         #expect(offers[0].allocationInfo?.role == "etcd")
-        #expect(offers[0].resources.allSatisfy { $0.allocationInfo?.role == "etcd" && $0.role == "*" })
+        #expect(
+            offers[0].resources.allSatisfy { $0.allocationInfo?.role == "etcd" && $0.role == "*" })
         #expect(offers[0].url?.address.port == 5051)
         // Outstanding offers are not made again.
         #expect(master.advance(1).offers(to: "s").isEmpty)
@@ -23,7 +24,9 @@ import Testing
         var master = MasterHarness(agents: 1)
         let offers = master.subscribe(.test(multiRole: false), stream: "s").offers(to: "s")
         #expect(offers.first?.allocationInfo == nil)
-        #expect(offers.first?.resources.allSatisfy { $0.allocationInfo == nil && $0.role == "*" } == true)
+        #expect(
+            offers.first?.resources.allSatisfy { $0.allocationInfo == nil && $0.role == "*" }
+                == true)
     }
 
     @Test func declinedResourcesStayAwayForTheDefaultFiveSeconds() throws {
@@ -38,8 +41,11 @@ import Testing
     @Test func declineHonoursRefuseSeconds() throws {
         var master = MasterHarness(agents: 2)
         let id = try master.subscribeNew(stream: "s")
-        let offer = try #require(master.state.offers.values.first { $0.offer.agentID == "m-S0" }?.offer)
-        _ = try master.call(id, .decline(.init(offerIDs: [offer.id], filters: Filters(refuseSeconds: 30))), stream: "s")
+        let offer = try #require(
+            master.state.offers.values.first { $0.offer.agentID == "m-S0" }?.offer)
+        _ = try master.call(
+            id, .decline(.init(offerIDs: [offer.id], filters: Filters(refuseSeconds: 30))),
+            stream: "s")
         for _ in 0..<29 { #expect(master.advance(1).offers(to: "s").isEmpty) }
         #expect(master.advance(1.5).offers(to: "s").map(\.agentID) == ["m-S0"])
     }
@@ -48,7 +54,9 @@ import Testing
         var master = MasterHarness(agents: 1)
         let id = try master.subscribeNew(stream: "s")
         let offer = try #require(master.state.offers.values.first?.offer)
-        _ = try master.call(id, .decline(.init(offerIDs: [offer.id], filters: Filters(refuseSeconds: 0))), stream: "s")
+        _ = try master.call(
+            id, .decline(.init(offerIDs: [offer.id], filters: Filters(refuseSeconds: 0))),
+            stream: "s")
         #expect(master.advance(1).offers(to: "s").count == 1)
     }
 
@@ -56,14 +64,20 @@ import Testing
         var master = MasterHarness(agents: 1)
         let id = try master.subscribeNew(stream: "s")
         let offer = try #require(master.state.offers.values.first?.offer)
-        _ = try master.call(id, .decline(.init(offerIDs: [offer.id], filters: Filters(refuseSeconds: 3600))), stream: "s")
+        _ = try master.call(
+            id, .decline(.init(offerIDs: [offer.id], filters: Filters(refuseSeconds: 3600))),
+            stream: "s")
         #expect(try master.call(id, .revive(.init()), stream: "s").offers(to: "s").count == 1)
 
         _ = try master.call(id, .suppress(.init()), stream: "s")
         let second = try #require(master.state.offers.values.first?.offer)
-        _ = try master.call(id, .decline(.init(offerIDs: [second.id], filters: Filters(refuseSeconds: 0))), stream: "s")
+        _ = try master.call(
+            id, .decline(.init(offerIDs: [second.id], filters: Filters(refuseSeconds: 0))),
+            stream: "s")
         #expect(master.advance(10).offers(to: "s").isEmpty)
-        #expect(try master.call(id, .revive(.init(roles: ["etcd"])), stream: "s").offers(to: "s").count == 1)
+        #expect(
+            try master.call(id, .revive(.init(roles: ["etcd"])), stream: "s").offers(to: "s").count
+                == 1)
     }
 
     @Test func suppressedRolesAtSubscribeGetNoOffers() throws {
@@ -79,7 +93,9 @@ import Testing
         let paused = master.state.setOfferingPaused(offer.agentID, true, now: master.now)
         #expect(paused.events(to: "s") == [.rescind(.init(offerID: offer.id))])
         #expect(master.advance(10).offers(to: "s").isEmpty)
-        #expect(master.state.setOfferingPaused(offer.agentID, false, now: master.now).offers(to: "s").count == 1)
+        #expect(
+            master.state.setOfferingPaused(offer.agentID, false, now: master.now).offers(to: "s")
+                .count == 1)
     }
 
     @Test func aNewAgentIsOfferedAtOnce() throws {

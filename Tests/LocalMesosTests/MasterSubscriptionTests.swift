@@ -35,7 +35,13 @@ import Testing
         let effects = master.subscribe(info, stream: "s")
         #expect(
             effects.events(to: "s")
-                == [.error(.init(message: "'FrameworkInfo.roles' must not be set when the framework is not MULTI_ROLE capable"))])
+                == [
+                    .error(
+                        .init(
+                            message:
+                                "'FrameworkInfo.roles' must not be set when the framework is not MULTI_ROLE capable"
+                        ))
+                ])
         #expect(effects.closes("s"))
         #expect(master.state.frameworks.isEmpty)
     }
@@ -44,7 +50,11 @@ import Testing
         var master = MasterHarness(agents: 1)
         let id = try master.subscribeNew(.test(failoverTimeout: 60), stream: "old")
         let offer = try #require(master.state.offers.values.first?.offer)
-        _ = try master.call(id, .accept(.init(offerIDs: [offer.id], operations: [.launch([.withExecutor("t1", on: offer)])])), stream: "old")
+        _ = try master.call(
+            id,
+            .accept(
+                .init(offerIDs: [offer.id], operations: [.launch([.withExecutor("t1", on: offer)])])
+            ), stream: "old")
         _ = master.update("t1", .running, framework: id, agent: offer.agentID)
 
         var info = FrameworkInfo.test(failoverTimeout: 60)
@@ -52,20 +62,31 @@ import Testing
         let effects = master.subscribe(info, stream: "new")
         #expect(effects.events(to: "old") == [.error(.init(message: "Framework failed over"))])
         #expect(effects.closes("old"))
-        #expect(effects.events(to: "new").first == .subscribed(.init(frameworkID: id, heartbeatIntervalSeconds: 15, masterInfo: master.state.masterInfo)))
+        #expect(
+            effects.events(to: "new").first
+                == .subscribed(
+                    .init(
+                        frameworkID: id, heartbeatIntervalSeconds: 15,
+                        masterInfo: master.state.masterInfo)))
         // The unacknowledged RUNNING update is delivered again on the new stream.
         #expect(effects.updates(to: "new").map(\.state) == [.running])
         #expect(master.state.task("t1", of: id)?.state == .running)
-        #expect(throws: SchedulerCallRejection.badRequest(
-            "The stream ID 'old' included in this request didn't match the stream ID currently associated with framework ID m-0000"
-        )) { try master.call(id, .reconcile(.init()), stream: "old") }
+        #expect(
+            throws: SchedulerCallRejection.badRequest(
+                "The stream ID 'old' included in this request didn't match the stream ID currently associated with framework ID m-0000"
+            )
+        ) { try master.call(id, .reconcile(.init()), stream: "old") }
     }
 
     @Test func disconnectedFrameworkIsRemovedAfterItsFailoverTimeout() throws {
         var master = MasterHarness(agents: 1)
         let id = try master.subscribeNew(.test(failoverTimeout: 30), stream: "s")
         let offer = try #require(master.state.offers.values.first?.offer)
-        _ = try master.call(id, .accept(.init(offerIDs: [offer.id], operations: [.launch([.withExecutor("t1", on: offer)])])), stream: "s")
+        _ = try master.call(
+            id,
+            .accept(
+                .init(offerIDs: [offer.id], operations: [.launch([.withExecutor("t1", on: offer)])])
+            ), stream: "s")
         _ = master.state.streamClosed("s", now: master.now)
         #expect(master.state.offers.isEmpty)
         #expect(throws: SchedulerCallRejection.forbidden("Framework is not subscribed")) {
@@ -111,7 +132,12 @@ import Testing
         var info = FrameworkInfo.test()
         info.id = "older-master-0007"
         let effects = master.subscribe(info, stream: "s")
-        #expect(effects.events(to: "s").first == .subscribed(.init(frameworkID: "older-master-0007", heartbeatIntervalSeconds: 15, masterInfo: master.state.masterInfo)))
+        #expect(
+            effects.events(to: "s").first
+                == .subscribed(
+                    .init(
+                        frameworkID: "older-master-0007", heartbeatIntervalSeconds: 15,
+                        masterInfo: master.state.masterInfo)))
     }
 
     @Test func principalCannotChangeOnResubscribe() throws {
@@ -122,7 +148,10 @@ import Testing
         info.id = id
         info.principal = "b"
         let effects = master.subscribe(info, stream: "t")
-        #expect(effects.events(to: "t") == [.error(.init(message: "Changing framework's principal is not allowed."))])
+        #expect(
+            effects.events(to: "t") == [
+                .error(.init(message: "Changing framework's principal is not allowed."))
+            ])
         #expect(master.state.framework(id)?.streamID == "s")
     }
 }

@@ -12,7 +12,9 @@ struct HTTPAnswer: Sendable {
     var headers: [(String, String)]
     var body: String
 
-    func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
+    func header(_ name: String) -> String? {
+        headers.first { $0.0.lowercased() == name.lowercased() }?.1
+    }
 }
 
 /// One HTTP request with AsyncHTTPClient; the whole body is read.
@@ -41,7 +43,8 @@ final class TestScheduler: Sendable {
     private let reader: Task<Void, Never>
 
     private init(
-        baseURL: String, streamID: String, frameworkID: FrameworkID, answer: HTTPAnswer, inbox: EventInbox,
+        baseURL: String, streamID: String, frameworkID: FrameworkID, answer: HTTPAnswer,
+        inbox: EventInbox,
         reader: Task<Void, Never>
     ) {
         self.baseURL = baseURL
@@ -67,10 +70,12 @@ final class TestScheduler: Sendable {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "Accept", value: "application/json")
-        request.body = .bytes(ByteBuffer(bytes: try MesosJSON.encode(SchedulerCall.subscribe(info))))
+        request.body = .bytes(
+            ByteBuffer(bytes: try MesosJSON.encode(SchedulerCall.subscribe(info))))
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let answer = HTTPAnswer(
-            status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: "")
+            status: Int(response.status.code),
+            headers: response.headers.map { ($0.name, $0.value) }, body: "")
         guard answer.status == 200, let streamID = answer.header("Mesos-Stream-Id") else {
             let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
             throw HarnessError(what: "SUBSCRIBE answered \(answer.status): \(text)")
@@ -88,13 +93,16 @@ final class TestScheduler: Sendable {
             }
         }
         let scheduler = TestScheduler(
-            baseURL: baseURL, streamID: streamID, frameworkID: "", answer: answer, inbox: inbox, reader: reader)
-        let subscribed = try await scheduler.next("SUBSCRIBED") { event -> SchedulerEvent.Subscribed? in
+            baseURL: baseURL, streamID: streamID, frameworkID: "", answer: answer, inbox: inbox,
+            reader: reader)
+        let subscribed = try await scheduler.next("SUBSCRIBED") {
+            event -> SchedulerEvent.Subscribed? in
             if case .subscribed(let subscribed) = event { return subscribed }
             return nil
         }
         return TestScheduler(
-            baseURL: baseURL, streamID: streamID, frameworkID: subscribed.frameworkID, answer: answer, inbox: inbox,
+            baseURL: baseURL, streamID: streamID, frameworkID: subscribed.frameworkID,
+            answer: answer, inbox: inbox,
             reader: reader)
     }
 
@@ -103,16 +111,19 @@ final class TestScheduler: Sendable {
 
     /// Takes the first event not yet taken that `match` accepts, waiting up to `timeout`.
     func next<T: Sendable>(
-        _ what: String, timeout: Duration = .seconds(10), _ match: @escaping @Sendable (SchedulerEvent) -> T?
+        _ what: String, timeout: Duration = .seconds(10),
+        _ match: @escaping @Sendable (SchedulerEvent) -> T?
     ) async throws -> T {
         let deadline = ContinuousClock.now + timeout
         while true {
             if let value = await inbox.take(match) { return value }
             if await inbox.ended {
-                throw HarnessError(what: "the event stream ended before \(what): \(await inbox.all)")
+                throw HarnessError(
+                    what: "the event stream ended before \(what): \(await inbox.all)")
             }
             if ContinuousClock.now >= deadline {
-                throw HarnessError(what: "no \(what) within \(timeout); received \(await inbox.all)")
+                throw HarnessError(
+                    what: "no \(what) within \(timeout); received \(await inbox.all)")
             }
             try await Task.sleep(for: .milliseconds(10))
         }
@@ -125,7 +136,10 @@ final class TestScheduler: Sendable {
         }
     }
 
-    func nextUpdate(_ what: String = "UPDATE", timeout: Duration = .seconds(10), where condition: @escaping @Sendable (TaskStatus) -> Bool = { _ in true }) async throws -> TaskStatus {
+    func nextUpdate(
+        _ what: String = "UPDATE", timeout: Duration = .seconds(10),
+        where condition: @escaping @Sendable (TaskStatus) -> Bool = { _ in true }
+    ) async throws -> TaskStatus {
         try await next(what, timeout: timeout) { event in
             if case .update(let update) = event, condition(update.status) { return update.status }
             return nil
@@ -145,11 +159,13 @@ final class TestScheduler: Sendable {
 
     /// POSTs a call for this framework with its stream ID.
     @discardableResult
-    func call(_ payload: SchedulerCall.Payload, streamID: String? = nil) async throws -> HTTPAnswer {
+    func call(_ payload: SchedulerCall.Payload, streamID: String? = nil) async throws -> HTTPAnswer
+    {
         try await httpRequest(
             baseURL + "/api/v1/scheduler",
             headers: [
-                ("Content-Type", "application/json"), ("Mesos-Stream-Id", streamID ?? self.streamID),
+                ("Content-Type", "application/json"),
+                ("Mesos-Stream-Id", streamID ?? self.streamID),
             ],
             body: try MesosJSON.encode(SchedulerCall(frameworkID: frameworkID, payload)))
     }
@@ -192,7 +208,8 @@ func withMaster<T: Sendable>(
     agents: Int = 1, configuration: MasterConfiguration = MasterConfiguration(),
     _ body: @Sendable (EmbeddedMaster) async throws -> T
 ) async throws -> T {
-    try await EmbeddedMaster.withRunning(port: try FreePort.any(), configuration: configuration) { embedded in
+    try await EmbeddedMaster.withRunning(port: try FreePort.any(), configuration: configuration) {
+        embedded in
         for index in 0..<agents {
             _ = await embedded.master.addAgent(
                 MasterHarness.agentInfo(hostname: "127.0.0.\(index + 2)"), link: nil)
@@ -206,20 +223,31 @@ extension TestScheduler {
     func acknowledge(_ status: TaskStatus) async throws {
         guard let ack = SchedulerCall.Acknowledge(status) else { return }
         let answer = try await call(.acknowledge(ack))
-        guard answer.status == 202 else { throw HarnessError(what: "ACKNOWLEDGE answered \(answer.status): \(answer.body)") }
+        guard answer.status == 202 else {
+            throw HarnessError(what: "ACKNOWLEDGE answered \(answer.status): \(answer.body)")
+        }
     }
 
     /// Accepts `offer` with `tasks`; fails unless the master answers 202.
     func launch(_ tasks: [TaskInfo], on offer: Offer, refuseSeconds: Double? = nil) async throws {
         let answer = try await call(
-            .accept(.init(offerIDs: [offer.id], operations: [.launch(tasks)], filters: refuseSeconds.map { Filters(refuseSeconds: $0) })))
-        guard answer.status == 202 else { throw HarnessError(what: "ACCEPT answered \(answer.status): \(answer.body)") }
+            .accept(
+                .init(
+                    offerIDs: [offer.id], operations: [.launch(tasks)],
+                    filters: refuseSeconds.map { Filters(refuseSeconds: $0) })))
+        guard answer.status == 202 else {
+            throw HarnessError(what: "ACCEPT answered \(answer.status): \(answer.body)")
+        }
     }
 
     /// The next update of `task` in `state`, acknowledged.
     @discardableResult
-    func expectUpdate(_ task: TaskID, _ state: TaskState, timeout: Duration = .seconds(15)) async throws -> TaskStatus {
-        let status = try await nextUpdate("\(state) for \(task)", timeout: timeout) { $0.taskID == task && $0.state == state }
+    func expectUpdate(_ task: TaskID, _ state: TaskState, timeout: Duration = .seconds(15))
+        async throws -> TaskStatus
+    {
+        let status = try await nextUpdate("\(state) for \(task)", timeout: timeout) {
+            $0.taskID == task && $0.state == state
+        }
         try await acknowledge(status)
         return status
     }

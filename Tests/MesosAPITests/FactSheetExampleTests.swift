@@ -33,8 +33,10 @@ struct FactSheetExampleTests {
 
     @Test func subscribeBuiltInCodeEncodesLikeTheExample() throws {
         let info = FrameworkInfo(
-            user: "etcd", name: "etcd-mesos", failoverTimeout: 604800, checkpoint: true, principal: "etcd-mesos",
-            capabilities: [.init(.multiRole), .init(.taskKillingState)], labels: Labels(["cluster": "etcd-a"]),
+            user: "etcd", name: "etcd-mesos", failoverTimeout: 604800, checkpoint: true,
+            principal: "etcd-mesos",
+            capabilities: [.init(.multiRole), .init(.taskKillingState)],
+            labels: Labels(["cluster": "etcd-a"]),
             roles: ["etcd"])
         let built = try encodedTree(SchedulerCall.subscribe(info)).withoutEmptyArrays
         #expect(built == (try JSONValue(parsing: FactSheetExamples.subscribeCall)))
@@ -44,7 +46,8 @@ struct FactSheetExampleTests {
         let info = FrameworkInfo(user: "etcd", name: "etcd-mesos", id: "fw-0000")
         let tree = try encodedTree(SchedulerCall.subscribe(info))
         #expect(tree["framework_id"] == .object(["value": .string("fw-0000")]))
-        #expect(tree["subscribe"]?["framework_info"]?["id"] == .object(["value": .string("fw-0000")]))
+        #expect(
+            tree["subscribe"]?["framework_info"]?["id"] == .object(["value": .string("fw-0000")]))
     }
 
     @Test func offersEvent() throws {
@@ -64,7 +67,8 @@ struct FactSheetExampleTests {
 
     @Test func acceptCallWithLaunch() throws {
         let call = try roundTrip(SchedulerCall.self, FactSheetExamples.acceptCall)
-        guard case .accept(let accept) = call.payload, case .launch(let launch) = accept.operations.first,
+        guard case .accept(let accept) = call.payload,
+            case .launch(let launch) = accept.operations.first,
             let task = launch.taskInfos.first, let executor = task.executor
         else {
             Issue.record("expected ACCEPT with one LAUNCH, got \(call)")
@@ -76,7 +80,8 @@ struct FactSheetExampleTests {
         #expect(task.killPolicy?.gracePeriod?.duration == .seconds(5))
         #expect(task.discovery?.ports?.ports.map(\.number) == [31000, 31001])
         #expect(task.discovery?.ports?.ports.first?.protocol == "tcp")
-        #expect(executor.type == .custom && executor.shutdownGracePeriod?.nanoseconds == 10_000_000_000)
+        #expect(
+            executor.type == .custom && executor.shutdownGracePeriod?.nanoseconds == 10_000_000_000)
         #expect(executor.command?.runsInShell == false)
         #expect(executor.command?.arguments == ["etcd-mesos-executor", "--log-level=info"])
         #expect(executor.command?.environment?["ETCD_CLUSTER"] == "etcd-a")
@@ -85,7 +90,8 @@ struct FactSheetExampleTests {
     @Test func acceptCallBuiltInCodeEncodesLikeTheExample() throws {
         let resources: [Resource] = [
             .scalar("cpus", 0.5, allocatedTo: "etcd"), .scalar("mem", 512, allocatedTo: "etcd"),
-            .scalar("disk", 1024, allocatedTo: "etcd"), .ranges("ports", [31000...31001], allocatedTo: "etcd"),
+            .scalar("disk", 1024, allocatedTo: "etcd"),
+            .ranges("ports", [31000...31001], allocatedTo: "etcd"),
         ]
         let executor = ExecutorInfo(
             type: .custom, executorID: "etcd-a.member-1.7.exec",
@@ -93,11 +99,15 @@ struct FactSheetExampleTests {
                 value: "/opt/etcd-mesos/bin/etcd-mesos-executor",
                 arguments: ["etcd-mesos-executor", "--log-level=info"], shell: false,
                 environment: Environment(["ETCD_CLUSTER": "etcd-a"])),
-            resources: [.scalar("cpus", 0.1, allocatedTo: "etcd"), .scalar("mem", 64, allocatedTo: "etcd")],
+            resources: [
+                .scalar("cpus", 0.1, allocatedTo: "etcd"), .scalar("mem", 64, allocatedTo: "etcd"),
+            ],
             name: "etcd-mesos-executor", shutdownGracePeriod: DurationInfo(.seconds(10)))
         let task = TaskInfo(
-            name: "etcd-a-member-1", taskID: "etcd-a.member-1.7", agentID: "a6f0e5b2-1d2c-4e8f-9a3b-7c6d5e4f3a21-S0",
-            resources: resources, executor: executor, data: Data(#"{"clientPort":31000,"peerPort":31001}"#.utf8),
+            name: "etcd-a-member-1", taskID: "etcd-a.member-1.7",
+            agentID: "a6f0e5b2-1d2c-4e8f-9a3b-7c6d5e4f3a21-S0",
+            resources: resources, executor: executor,
+            data: Data(#"{"clientPort":31000,"peerPort":31001}"#.utf8),
             labels: Labels(["member": "member-1"]),
             discovery: DiscoveryInfo(
                 visibility: .framework, name: "etcd-a-member-1",
@@ -110,9 +120,12 @@ struct FactSheetExampleTests {
             frameworkID: "a6f0e5b2-1d2c-4e8f-9a3b-7c6d5e4f3a21-0000",
             .accept(
                 .init(
-                    offerIDs: ["a6f0e5b2-1d2c-4e8f-9a3b-7c6d5e4f3a21-O12"], operations: [.launch([task])],
+                    offerIDs: ["a6f0e5b2-1d2c-4e8f-9a3b-7c6d5e4f3a21-O12"],
+                    operations: [.launch([task])],
                     filters: Filters(refuseSeconds: 10))))
-        #expect(try encodedTree(call).withoutEmptyArrays == JSONValue(parsing: FactSheetExamples.acceptCall))
+        #expect(
+            try encodedTree(call).withoutEmptyArrays
+                == JSONValue(parsing: FactSheetExamples.acceptCall))
     }
 
     @Test func updateEventAndItsAcknowledgement() throws {
@@ -128,7 +141,8 @@ struct FactSheetExampleTests {
         #expect(status.uuidValue == UUID(uuidString: "8F2C1D3E-5A6B-4C7D-9E8F-0A1B2C3D4E5F"))
 
         let acknowledge = try #require(SchedulerCall.Acknowledge(status))
-        let call = SchedulerCall(frameworkID: "a6f0e5b2-1d2c-4e8f-9a3b-7c6d5e4f3a21-0000", .acknowledge(acknowledge))
+        let call = SchedulerCall(
+            frameworkID: "a6f0e5b2-1d2c-4e8f-9a3b-7c6d5e4f3a21-0000", .acknowledge(acknowledge))
         #expect(try encodedTree(call) == JSONValue(parsing: FactSheetExamples.acknowledgeCall))
         try roundTrip(SchedulerCall.self, FactSheetExamples.acknowledgeCall)
     }
@@ -160,7 +174,10 @@ struct FactSheetExampleTests {
         let call = ExecutorCall(frameworkID: "fw", executorID: "ex", .subscribe(.init()))
         let tree = try encodedTree(call)
         #expect(
-            tree["subscribe"] == .object(["unacknowledged_tasks": .array([]), "unacknowledged_updates": .array([])]))
+            tree["subscribe"]
+                == .object([
+                    "unacknowledged_tasks": .array([]), "unacknowledged_updates": .array([]),
+                ]))
     }
 
     @Test func executorLaunchEvent() throws {

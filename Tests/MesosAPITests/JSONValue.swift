@@ -73,7 +73,9 @@ enum JSONValue: Decodable, Equatable, CustomStringConvertible {
         case .string(let value): "\"\(value)\""
         case .array(let items): "[" + items.map(\.description).joined(separator: ",") + "]"
         case .object(let members):
-            "{" + members.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}"
+            "{"
+                + members.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(
+                    separator: ",") + "}"
         }
     }
 }

@@ -1,10 +1,11 @@
 import EtcdMesosTesting
 import Foundation
 import Logging
-import MesosAPI
 import Synchronization
 import Testing
 import ZooKeeper
+
+@testable import MesosAPI
 
 /// Detection against a real ZooKeeper server, with "masters" registered the way Mesos registers them.
 @Suite("Master detection through ZooKeeper")
@@ -28,9 +29,12 @@ struct MasterDetectorTests {
 
     /// Registers a master as Mesos does: an ephemeral sequential `json.info_` node holding its MasterInfo.
     @discardableResult
-    func register(_ json: String, with client: ZooKeeperClient, path: String = "/mesos") async throws -> String {
+    func register(_ json: String, with client: ZooKeeperClient, path: String = "/mesos")
+        async throws -> String
+    {
         try await client.create(
-            path + "/" + MasterGroup.memberNodePrefix, data: Data(json.utf8), mode: .ephemeralSequential)
+            path + "/" + MasterGroup.memberNodePrefix, data: Data(json.utf8),
+            mode: .ephemeralSequential)
     }
 
     @Test("the lowest json.info_ member leads; the detector follows when leaders go away")
@@ -50,7 +54,8 @@ struct MasterDetectorTests {
                 let session2 = try await clients.connect()
                 try await register(Self.master2JSON, with: session2)
                 // ZooKeeper's counter is the parent's child version: the binary member's sequence is lower.
-                #expect(oldNode.hasSuffix("info_0000000001") && node1 == "/mesos/json.info_0000000002")
+                #expect(
+                    oldNode.hasSuffix("info_0000000001") && node1 == "/mesos/json.info_0000000002")
 
                 let detector = try detector(server)
                 #expect(try await detector.currentLeader(timeout: .seconds(10)) == master1)
@@ -59,11 +64,17 @@ struct MasterDetectorTests {
                         == "http://127.0.0.1:5050/api/v1/scheduler")
 
                 try await withLeaderRecorder(detector) { recorder in
-                    try await eventually("the detector to report master 1") { recorder.latest == .some(master1) }
+                    try await eventually("the detector to report master 1") {
+                        recorder.latest == .some(master1)
+                    }
                     try await admin.delete(node1)  // as when master 1's session ends
-                    try await eventually("the detector to follow to master 2") { recorder.latest == .some(master2) }
+                    try await eventually("the detector to follow to master 2") {
+                        recorder.latest == .some(master2)
+                    }
                     await session2.close()
-                    try await eventually("the detector to report no leader") { recorder.latest == .some(nil) }
+                    try await eventually("the detector to report no leader") {
+                        recorder.latest == .some(nil)
+                    }
                     #expect(recorder.values == [master1, master2, nil])
                 }
             }
@@ -76,19 +87,38 @@ struct MasterDetectorTests {
         try await withZooKeeperServer { server in
             try await withClients(server.connectString) { clients in
                 let detector = try detector(server)
+                // What the detector meets is reported as it happens; waiting for it (not for a fixed 500 ms,
+                // which a loaded machine can spend connecting) makes the check independent of speed.
+                let problems = Mutex<[String]>([])
+                let follower = Task {
+                    for try await _ in detector.leaders(reportingProblems: { problem in
+                        problems.withLock { $0.append(problem) }
+                    }) {}
+                }
+                defer { follower.cancel() }
+                try await eventually(
+                    timeout: .seconds(30), "the detector to report the missing group"
+                ) {
+                    problems.withLock { $0.contains { $0.contains("/mesos does not exist") } }
+                }
                 let error = await #expect(throws: MasterDetectorError.self) {
                     try await detector.currentLeader(timeout: .milliseconds(500))
                 }
-                #expect(error?.description.contains("no leading Mesos master registered under zk://") == true)
-                #expect(error?.description.contains("/mesos does not exist") == true, "\(String(describing: error))")
+                #expect(
+                    error?.description.contains("no leading Mesos master registered under zk://")
+                        == true)
 
                 try await withLeaderRecorder(detector) { recorder in
                     // No /mesos node at all yet.
-                    try await eventually("the detector to report no leader") { recorder.latest == .some(nil) }
+                    try await eventually("the detector to report no leader") {
+                        recorder.latest == .some(nil)
+                    }
                     let admin = try await clients.connect()
                     try await admin.createParents("/mesos")
                     try await register(Self.master2JSON, with: try await clients.connect())
-                    try await eventually("the detector to report the new master") { recorder.latest == .some(master2) }
+                    try await eventually("the detector to report the new master") {
+                        recorder.latest == .some(master2)
+                    }
                     #expect(recorder.values == [nil, master2])
                 }
             }
@@ -103,12 +133,17 @@ struct MasterDetectorTests {
                 let admin = try await clients.connect()
                 try await admin.createParents("/mesos/group")
                 let broken = try await register("not json", with: admin, path: "/mesos/group")
-                try await register(Self.master1JSON, with: try await clients.connect(), path: "/mesos/group")
+                try await register(
+                    Self.master1JSON, with: try await clients.connect(), path: "/mesos/group")
                 let detector = try detector(server, path: "/mesos/group")
                 try await withLeaderRecorder(detector) { recorder in
-                    try await eventually("the detector to report no leader") { recorder.latest == .some(nil) }
+                    try await eventually("the detector to report no leader") {
+                        recorder.latest == .some(nil)
+                    }
                     try await admin.delete(broken)
-                    try await eventually("the detector to report master 1") { recorder.latest == .some(master1) }
+                    try await eventually("the detector to report master 1") {
+                        recorder.latest == .some(master1)
+                    }
                 }
             }
         }
@@ -124,7 +159,9 @@ struct MasterDetectorTests {
                 try await admin.createParents("/mesos")
                 let node1 = try await register(Self.master1JSON, with: try await clients.connect())
                 try await withLeaderRecorder(try detector(server)) { recorder in
-                    try await eventually("the detector to report master 1") { recorder.latest == .some(master1) }
+                    try await eventually("the detector to report master 1") {
+                        recorder.latest == .some(master1)
+                    }
                     await server.stop()
                     try await server.start()
                     // Reconnecting can take 2/3 of the session timeout (a ZooKeeper 3.8.0 bug; see ZooKeeperTests).
@@ -133,7 +170,9 @@ struct MasterDetectorTests {
                     }
                     try await register(Self.master2JSON, with: try await clients.connect())
                     try await admin.delete(node1)
-                    try await eventually(timeout: .seconds(20), "the detector to follow to master 2") {
+                    try await eventually(
+                        timeout: .seconds(20), "the detector to follow to master 2"
+                    ) {
                         recorder.latest == .some(master2)
                     }
                     #expect(recorder.values == [master1, master2])
@@ -142,22 +181,27 @@ struct MasterDetectorTests {
         }
     }
 
-    @Test("an unreachable ensemble makes currentLeader fail in time, naming the problem")
+    /// Wall time is no measure here: with every suite running at once on two cores, the cooperative pool can
+    /// resume the 5 s timer 25 s late (seen: 31 s). The hang guard is the time limit; the assertions are on
+    /// what the error says.
+    @Test(
+        "an unreachable ensemble makes currentLeader fail after its timeout, naming the problem",
+        .timeLimit(.minutes(2)))
     func unreachableZooKeeper() async throws {
         let port = try FreePort.allocate()
         let detector = MasterDetector(
             address: ZooKeeperMasterAddress(servers: ["127.0.0.1:\(port)"], path: "/mesos"),
             connectTimeout: .milliseconds(500), logger: Self.quietLogger)
-        let clock = ContinuousClock()
-        let started = clock.now
         let error = await #expect(throws: MasterDetectorError.self) {
             try await detector.currentLeader(timeout: .seconds(5))
         }
-        // A hang is what this guards against; CI machines run every suite at once on two cores,
-        // so the bound is generous rather than tight.
-        #expect(clock.now - started < .seconds(30))
+        guard case .noLeader(_, let waited, let problem) = error else { return }
+        #expect(waited == .seconds(5))
+        #expect(problem?.contains("cannot connect to ZooKeeper") == true)
         let message = error?.description ?? ""
-        #expect(message.contains("zk://127.0.0.1:\(port)/mesos") && message.contains("cannot connect to ZooKeeper"))
+        #expect(
+            message.contains("zk://127.0.0.1:\(port)/mesos")
+                && message.contains("cannot connect to ZooKeeper"))
     }
 }
 
@@ -182,7 +226,8 @@ final class ClientPool: Sendable {
 }
 
 func withClients<T>(
-    _ connectString: String, isolation: isolated (any Actor)? = #isolation, _ body: (ClientPool) async throws -> T
+    _ connectString: String, isolation: isolated (any Actor)? = #isolation,
+    _ body: (ClientPool) async throws -> T
 ) async throws -> T {
     let pool = ClientPool(connectString: connectString)
     do {
@@ -226,6 +271,7 @@ func withLeaderRecorder<T>(
     }
     defer { task.cancel() }
     let result = try await body(recorder)
-    #expect(recorder.endReason == nil, "the leaders stream ended early: \(recorder.endReason ?? "")")
+    #expect(
+        recorder.endReason == nil, "the leaders stream ended early: \(recorder.endReason ?? "")")
     return result
 }

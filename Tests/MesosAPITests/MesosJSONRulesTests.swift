@@ -7,20 +7,23 @@ import Testing
 struct MesosJSONRulesTests {
     @Test func keysAreProtoSnakeCaseNames() throws {
         let status = TaskStatus(
-            taskID: "t", state: .running, agentID: "a", executorID: "e", uuid: TaskStatus.uuidBytes(),
+            taskID: "t", state: .running, agentID: "a", executorID: "e",
+            uuid: TaskStatus.uuidBytes(),
             unreachableTime: TimeInfo(nanoseconds: 1))
         #expect(
             try encodedTree(status).keys
                 == ["task_id", "state", "agent_id", "executor_id", "uuid", "unreachable_time"])
         let info = FrameworkInfo(user: "u", name: "n", failoverTimeout: 1, webuiURL: "http://x")
         #expect(try encodedTree(info).keys.isSuperset(of: ["failover_timeout", "webui_url"]))
-        let text = try encodedText(SchedulerCall(frameworkID: "f", .decline(.init(offerIDs: ["o"]))))
+        let text = try encodedText(
+            SchedulerCall(frameworkID: "f", .decline(.init(offerIDs: ["o"]))))
         #expect(text.contains("\"offer_ids\"") && text.contains("\"framework_id\""))
         #expect(!text.contains("offerIDs") && !text.contains("frameworkID"))
     }
 
     @Test func enumsAreTheirProtoNames() throws {
-        let status = TaskStatus(taskID: "t", state: .goneByOperator, source: .agent, reason: .invalidFrameworkID)
+        let status = TaskStatus(
+            taskID: "t", state: .goneByOperator, source: .agent, reason: .invalidFrameworkID)
         let tree = try encodedTree(status)
         #expect(tree["state"] == .string("TASK_GONE_BY_OPERATOR"))
         #expect(tree["source"] == .string("SOURCE_AGENT"))
@@ -29,7 +32,8 @@ struct MesosJSONRulesTests {
             #expect(TaskState(name: state.name) == state)
         }
         for reason in TaskStatus.Reason.knownCases {
-            #expect(reason.name.hasPrefix("REASON_") && TaskStatus.Reason(name: reason.name) == reason)
+            #expect(
+                reason.name.hasPrefix("REASON_") && TaskStatus.Reason(name: reason.name) == reason)
         }
         #expect(TaskStatus.Reason.knownCases.count == 35)
     }
@@ -45,16 +49,20 @@ struct MesosJSONRulesTests {
         #expect(status.reason == .unrecognized("REASON_COSMIC_RAY"))
         #expect(status.source == .unrecognized("SOURCE_ORACLE"))
         let tree = try encodedTree(status)
-        #expect(tree["state"] == .string("TASK_TELEPORTED") && tree["reason"] == .string("REASON_COSMIC_RAY"))
+        #expect(
+            tree["state"] == .string("TASK_TELEPORTED")
+                && tree["reason"] == .string("REASON_COSMIC_RAY"))
     }
 
     @Test func unknownTypesOfUnionsAreTolerated() throws {
         let event = try decodeMesos(
-            SchedulerEvent.self, #"{"type": "UPDATE_OPERATION_STATUS", "update_operation_status": {"status": {}}}"#)
+            SchedulerEvent.self,
+            #"{"type": "UPDATE_OPERATION_STATUS", "update_operation_status": {"status": {}}}"#)
         #expect(event == .unrecognized("UPDATE_OPERATION_STATUS"))
         let executorEvent = try decodeMesos(ExecutorEvent.self, #"{"type": "SOMETHING_NEW"}"#)
         #expect(executorEvent == .unrecognized("SOMETHING_NEW"))
-        let operation = try decodeMesos(Offer.Operation.self, #"{"type": "RESERVE", "reserve": {"resources": []}}"#)
+        let operation = try decodeMesos(
+            Offer.Operation.self, #"{"type": "RESERVE", "reserve": {"resources": []}}"#)
         #expect(operation == .unrecognized("RESERVE"))
         #expect(try encodedTree(operation) == .object(["type": .string("RESERVE")]))
     }
@@ -78,8 +86,10 @@ struct MesosJSONRulesTests {
         let uuid = try #require(UUID(uuidString: "8F2C1D3E-5A6B-4C7D-9E8F-0A1B2C3D4E5F"))
         let bytes = TaskStatus.uuidBytes(uuid)
         #expect(bytes.count == 16)
-        let call = SchedulerCall(frameworkID: "f", .acknowledge(.init(agentID: "a", taskID: "t", uuid: bytes)))
-        #expect(try encodedTree(call)["acknowledge"]?["uuid"] == .string("jywdPlprTH2ejwobLD1OXw=="))
+        let call = SchedulerCall(
+            frameworkID: "f", .acknowledge(.init(agentID: "a", taskID: "t", uuid: bytes)))
+        #expect(
+            try encodedTree(call)["acknowledge"]?["uuid"] == .string("jywdPlprTH2ejwobLD1OXw=="))
         let message = ExecutorCall.Message(data: Data([0xFF, 0xFE, 0x00]))
         #expect(try encodedText(message) == #"{"data":"//4A"}"#)
     }
@@ -90,22 +100,33 @@ struct MesosJSONRulesTests {
         #expect(text == #"{"nanoseconds":9007199254740993}"#)
         #expect(try decodeMesos(DurationInfo.self, text).nanoseconds == big)
 
-        let range = try decodeMesos(Value.Range.self, #"{"begin": 18446744073709551614, "end": 18446744073709551615}"#)
+        let range = try decodeMesos(
+            Value.Range.self, #"{"begin": 18446744073709551614, "end": 18446744073709551615}"#)
         #expect(range.begin == UInt64.max - 1 && range.end == UInt64.max)
         let text2 = try encodedText(range)  // key order is the encoder's business
-        #expect(text2.contains(#""begin":18446744073709551614"#) && text2.contains(#""end":18446744073709551615"#))
+        #expect(
+            text2.contains(#""begin":18446744073709551614"#)
+                && text2.contains(#""end":18446744073709551615"#))
     }
 
     @Test func numbersMayArriveAsNumericStrings() throws {
         #expect(
             try decodeMesos(DurationInfo.self, #"{"nanoseconds": "9007199254740993"}"#).nanoseconds
                 == 9_007_199_254_740_993)
-        #expect(try decodeMesos(Value.Range.self, #"{"begin": "31000", "end": 32000}"#) == Value.Range(31000...32000))
+        #expect(
+            try decodeMesos(Value.Range.self, #"{"begin": "31000", "end": 32000}"#)
+                == Value.Range(31000...32000))
         #expect(try decodeMesos(Filters.self, #"{"refuse_seconds": "2.5"}"#).refuseSeconds == 2.5)
-        #expect(try decodeMesos(Filters.self, #"{"refuse_seconds": "Infinity"}"#).refuseSeconds == .infinity)
+        #expect(
+            try decodeMesos(Filters.self, #"{"refuse_seconds": "Infinity"}"#).refuseSeconds
+                == .infinity)
         #expect(try decodeMesos(Value.Scalar.self, #"{"value": 0.5}"#).value == 0.5)
-        #expect(try decodeMesos(MasterInfo.self, #"{"id": "m", "ip": "16777343", "port": "5050"}"#).port == 5050)
-        #expect(throws: DecodingError.self) { try decodeMesos(DurationInfo.self, #"{"nanoseconds": "soon"}"#) }
+        #expect(
+            try decodeMesos(MasterInfo.self, #"{"id": "m", "ip": "16777343", "port": "5050"}"#).port
+                == 5050)
+        #expect(throws: DecodingError.self) {
+            try decodeMesos(DurationInfo.self, #"{"nanoseconds": "soon"}"#)
+        }
     }
 
     @Test func requiredFieldsAreAlwaysEmitted() throws {
@@ -122,15 +143,23 @@ struct MesosJSONRulesTests {
                 ]))
         let launch = try encodedTree(Offer.Operation.launch([task]))
         #expect(launch["type"] == .string("LAUNCH") && launch["launch"]?["task_infos"]?[0] == tree)
-        #expect(try encodedTree(FrameworkInfo(user: "", name: "")).keys.isSuperset(of: ["user", "name"]))
-        #expect(try encodedTree(CommandInfo.URI(value: "http://x/y")) == .object(["value": .string("http://x/y")]))
+        #expect(
+            try encodedTree(FrameworkInfo(user: "", name: "")).keys.isSuperset(of: ["user", "name"])
+        )
+        #expect(
+            try encodedTree(CommandInfo.URI(value: "http://x/y"))
+                == .object(["value": .string("http://x/y")]))
         #expect(try encodedTree(Label(key: "k")) == .object(["key": .string("k")]))
     }
 
     @Test func missingRequiredFieldsAreRefusedOnDecoding() throws {
         #expect(throws: DecodingError.self) { try decodeMesos(TaskID.self, "{}") }
-        #expect(throws: DecodingError.self) { try decodeMesos(TaskStatus.self, #"{"state": "TASK_RUNNING"}"#) }
-        #expect(throws: DecodingError.self) { try decodeMesos(SchedulerEvent.self, #"{"offers": {}}"#) }
+        #expect(throws: DecodingError.self) {
+            try decodeMesos(TaskStatus.self, #"{"state": "TASK_RUNNING"}"#)
+        }
+        #expect(throws: DecodingError.self) {
+            try decodeMesos(SchedulerEvent.self, #"{"offers": {}}"#)
+        }
     }
 
     @Test func payloadlessTypesCarryOnlyTheirType() throws {
@@ -138,28 +167,39 @@ struct MesosJSONRulesTests {
         #expect(try encodedText(ExecutorEvent.shutdown) == #"{"type":"SHUTDOWN"}"#)
         #expect(
             try encodedTree(SchedulerCall(frameworkID: "f", .teardown))
-                == .object(["framework_id": .object(["value": .string("f")]), "type": .string("TEARDOWN")]))
+                == .object([
+                    "framework_id": .object(["value": .string("f")]), "type": .string("TEARDOWN"),
+                ]))
         // Mesos accepts REVIVE / SUPPRESS / RECONCILE without their (all-optional) payload; so do we.
-        let revive = try decodeMesos(SchedulerCall.self, #"{"framework_id": {"value": "f"}, "type": "REVIVE"}"#)
+        let revive = try decodeMesos(
+            SchedulerCall.self, #"{"framework_id": {"value": "f"}, "type": "REVIVE"}"#)
         #expect(revive.payload == .revive(.init()))
-        let reconcile = try decodeMesos(SchedulerCall.self, #"{"framework_id": {"value": "f"}, "type": "RECONCILE"}"#)
+        let reconcile = try decodeMesos(
+            SchedulerCall.self, #"{"framework_id": {"value": "f"}, "type": "RECONCILE"}"#)
         #expect(reconcile.payload == .reconcile(.init()))
     }
 
     @Test func everySchedulerCallRoundTrips() throws {
         let payloads: [SchedulerCall.Payload] = [
-            .subscribe(.init(frameworkInfo: FrameworkInfo(user: "u", name: "n"), suppressedRoles: ["r"])),
+            .subscribe(
+                .init(frameworkInfo: FrameworkInfo(user: "u", name: "n"), suppressedRoles: ["r"])),
             .teardown,
-            .accept(.init(offerIDs: ["o"], operations: [.launch([])], filters: Filters(refuseSeconds: 1))),
+            .accept(
+                .init(
+                    offerIDs: ["o"], operations: [.launch([])], filters: Filters(refuseSeconds: 1))),
             .decline(.init(offerIDs: ["o1", "o2"], filters: Filters(refuseSeconds: 31_536_000))),
             .revive(.init(roles: ["etcd"])),
             .suppress(.init()),
-            .kill(.init(taskID: "t", agentID: "a", killPolicy: KillPolicy(gracePeriod: DurationInfo(.seconds(3))))),
+            .kill(
+                .init(
+                    taskID: "t", agentID: "a",
+                    killPolicy: KillPolicy(gracePeriod: DurationInfo(.seconds(3))))),
             .shutdown(.init(executorID: "e", agentID: "a")),
             .acknowledge(.init(agentID: "a", taskID: "t", uuid: TaskStatus.uuidBytes())),
             .reconcile(.init(tasks: [.init(taskID: "t", agentID: "a"), .init(taskID: "u")])),
             .message(.init(agentID: "a", executorID: "e", data: Data("hi".utf8))),
-            .request(.init(requests: [ResourceRequest(agentID: "a", resources: [.scalar("cpus", 1)])])),
+            .request(
+                .init(requests: [ResourceRequest(agentID: "a", resources: [.scalar("cpus", 1)])])),
             .updateFramework(.init(frameworkInfo: FrameworkInfo(user: "u", name: "n", id: "f"))),
             .unrecognized("NEW_CALL"),
         ]
@@ -169,7 +209,8 @@ struct MesosJSONRulesTests {
             #expect(tree["type"] == .string(payload.typeName))
             #expect(try MesosJSON.decode(SchedulerCall.self, from: MesosJSON.encode(call)) == call)
         }
-        let revive = try encodedTree(SchedulerCall(frameworkID: "f", .revive(.init(roles: ["etcd"]))))
+        let revive = try encodedTree(
+            SchedulerCall(frameworkID: "f", .revive(.init(roles: ["etcd"]))))
         #expect(revive["revive"] == .object(["roles": .array([.string("etcd")])]))
     }
 
@@ -187,12 +228,15 @@ struct MesosJSONRulesTests {
             .heartbeat,
         ]
         for event in schedulerEvents {
-            #expect(try MesosJSON.decode(SchedulerEvent.self, from: MesosJSON.encode(event)) == event)
+            #expect(
+                try MesosJSON.decode(SchedulerEvent.self, from: MesosJSON.encode(event)) == event)
         }
         #expect(
-            try encodedTree(SchedulerEvent.error(.init(message: "x")))["error"] == .object(["message": .string("x")]))
+            try encodedTree(SchedulerEvent.error(.init(message: "x")))["error"]
+                == .object(["message": .string("x")]))
 
-        let task = TaskInfo(name: "n", taskID: "t", agentID: "a", command: CommandInfo(value: "true"))
+        let task = TaskInfo(
+            name: "n", taskID: "t", agentID: "a", command: CommandInfo(value: "true"))
         let executorEvents: [ExecutorEvent] = [
             .subscribed(
                 .init(
@@ -202,7 +246,9 @@ struct MesosJSONRulesTests {
                     containerID: ContainerID("child", parent: ContainerID("parent")))),
             .launch(.init(task: task)),
             .launchGroup(.init(taskGroup: TaskGroupInfo(tasks: [task]))),
-            .kill(.init(taskID: "t", killPolicy: KillPolicy(gracePeriod: DurationInfo(nanoseconds: 1)))),
+            .kill(
+                .init(
+                    taskID: "t", killPolicy: KillPolicy(gracePeriod: DurationInfo(nanoseconds: 1)))),
             .acknowledged(.init(taskID: "t", uuid: TaskStatus.uuidBytes())),
             .message(.init(data: Data("m".utf8))),
             .shutdown,
@@ -210,16 +256,25 @@ struct MesosJSONRulesTests {
             .heartbeat,
         ]
         for event in executorEvents {
-            #expect(try MesosJSON.decode(ExecutorEvent.self, from: MesosJSON.encode(event)) == event)
+            #expect(
+                try MesosJSON.decode(ExecutorEvent.self, from: MesosJSON.encode(event)) == event)
         }
-        let group = try encodedTree(ExecutorEvent.launchGroup(.init(taskGroup: TaskGroupInfo(tasks: [task]))))
-        #expect(group["type"] == .string("LAUNCH_GROUP") && group["launch_group"]?["task_group"]?["tasks"]?[0] != nil)
+        let group = try encodedTree(
+            ExecutorEvent.launchGroup(.init(taskGroup: TaskGroupInfo(tasks: [task]))))
+        #expect(
+            group["type"] == .string("LAUNCH_GROUP")
+                && group["launch_group"]?["task_group"]?["tasks"]?[0] != nil)
 
         let launchGroup = Offer.Operation.launchGroup(
             .init(
-                executor: ExecutorInfo(type: .default, executorID: "e"), taskGroup: TaskGroupInfo(tasks: [task])))
-        #expect(try encodedTree(launchGroup)["launch_group"]?["executor"]?["type"] == .string("DEFAULT"))
-        #expect(try MesosJSON.decode(Offer.Operation.self, from: MesosJSON.encode(launchGroup)) == launchGroup)
+                executor: ExecutorInfo(type: .default, executorID: "e"),
+                taskGroup: TaskGroupInfo(tasks: [task])))
+        #expect(
+            try encodedTree(launchGroup)["launch_group"]?["executor"]?["type"] == .string("DEFAULT")
+        )
+        #expect(
+            try MesosJSON.decode(Offer.Operation.self, from: MesosJSON.encode(launchGroup))
+                == launchGroup)
     }
 
     @Test func executorCallsCarryBothIDs() throws {
@@ -227,7 +282,8 @@ struct MesosJSONRulesTests {
         #expect(
             try encodedTree(call)
                 == .object([
-                    "framework_id": .object(["value": .string("f")]), "executor_id": .object(["value": .string("e")]),
+                    "framework_id": .object(["value": .string("f")]),
+                    "executor_id": .object(["value": .string("e")]),
                     "type": .string("HEARTBEAT"),
                 ]))
     }
@@ -242,7 +298,9 @@ struct MesosJSONRulesTests {
         #expect(info.pid == "master@127.0.0.3:15050" && info.address?.port == 15050)
         #expect(info.endpoint() == MesosEndpoint(host: "127.0.0.3", port: 15050))
         // Without `address`, the integer ip and `port` are used.
-        #expect(MasterInfo(id: "m", ip: 16_777_343, port: 5051).endpoint().hostAndPort == "127.0.0.1:5051")
+        #expect(
+            MasterInfo(id: "m", ip: 16_777_343, port: 5051).endpoint().hostAndPort
+                == "127.0.0.1:5051")
     }
 
     @Test func durations() {

@@ -20,7 +20,8 @@ struct RecordIOTests {
         let framed = RecordIOWriter.frame(Array(Self.heartbeat.utf8))
         #expect(framed.count == 23)
         #expect(framed == Self.heartbeatOnTheWire)
-        #expect(try RecordIOWriter.frame(encoding: SchedulerEvent.heartbeat) == Self.heartbeatOnTheWire)
+        #expect(
+            try RecordIOWriter.frame(encoding: SchedulerEvent.heartbeat) == Self.heartbeatOnTheWire)
         var buffer = ByteBuffer()
         RecordIOWriter.write(ByteBuffer(string: Self.heartbeat), to: &buffer)
         #expect(Array(buffer.readableBytesView) == Self.heartbeatOnTheWire)
@@ -61,17 +62,22 @@ struct RecordIOTests {
         #expect(
             events.first
                 == .subscribed(
-                    .init(frameworkID: "a6f0e5b2-1d2c-4e8f-9a3b-7c6d5e4f3a21-0000", heartbeatIntervalSeconds: 15)))
+                    .init(
+                        frameworkID: "a6f0e5b2-1d2c-4e8f-9a3b-7c6d5e4f3a21-0000",
+                        heartbeatIntervalSeconds: 15)))
         #expect(events.last == .heartbeat)
         #expect(reader.bufferedByteCount == 0 && !reader.isInsideRecord)
     }
 
     @Test func readsSeveralRecordsInOneChunkAndSkipsBlankLines() throws {
         var reader = RecordIOReader()
-        reader.append(contentsOf: Array("\n3\nabc\n\n2\nde1\nf".utf8) + Self.heartbeatOnTheWire.prefix(5))
+        reader.append(
+            contentsOf: Array("\n3\nabc\n\n2\nde1\nf".utf8) + Self.heartbeatOnTheWire.prefix(5))
         #expect(try drain(&reader) == ["abc", "de", "f"])
         #expect(reader.isInsideRecord)
-        #expect(throws: RecordIOError.truncatedRecord(expected: 20, received: 2)) { try reader.finish() }
+        #expect(throws: RecordIOError.truncatedRecord(expected: 20, received: 2)) {
+            try reader.finish()
+        }
         reader.append(contentsOf: Self.heartbeatOnTheWire.dropFirst(5))
         #expect(try drain(&reader) == [Self.heartbeat])
         try reader.finish()
@@ -87,7 +93,9 @@ struct RecordIOTests {
     @Test func refusesAMalformedLengthQuotingWhatItSaw() throws {
         var reader = RecordIOReader()
         reader.append(ByteBuffer(string: "HTTP/1.1 200 OK\r\n"))
-        #expect(throws: RecordIOError.malformedLength(seen: #""HTTP/1.1 200 OK\r\n""#)) { try reader.next() }
+        #expect(throws: RecordIOError.malformedLength(seen: #""HTTP/1.1 200 OK\r\n""#)) {
+            try reader.next()
+        }
         // The reader stays failed.
         reader.append(contentsOf: Self.heartbeatOnTheWire)
         #expect(throws: RecordIOError.self) { try reader.next() }
@@ -106,7 +114,10 @@ struct RecordIOTests {
     @Test func refusesATooLongLengthZeroAndOversizedRecords() throws {
         var long = RecordIOReader()
         long.append(ByteBuffer(string: String(repeating: "9", count: 25)))
-        #expect(throws: RecordIOError.lengthTooLong(seen: "\"" + String(repeating: "9", count: 25) + "\"")) {
+        #expect(
+            throws: RecordIOError.lengthTooLong(
+                seen: "\"" + String(repeating: "9", count: 25) + "\"")
+        ) {
             try long.next()
         }
 
@@ -116,7 +127,9 @@ struct RecordIOTests {
 
         var oversized = RecordIOReader(maximumRecordSize: 1024)
         oversized.append(ByteBuffer(string: "1025\n"))
-        #expect(throws: RecordIOError.recordTooLarge(length: 1025, maximum: 1024)) { try oversized.next() }
+        #expect(throws: RecordIOError.recordTooLarge(length: 1025, maximum: 1024)) {
+            try oversized.next()
+        }
         #expect(
             RecordIOError.recordTooLarge(length: 1025, maximum: 1024).description
                 == "RecordIO record of 1025 bytes exceeds the maximum of 1024 bytes")
@@ -127,7 +140,10 @@ struct RecordIOTests {
 
         var defaultLimit = RecordIOReader()
         defaultLimit.append(ByteBuffer(string: "\(16 * 1024 * 1024 + 1)\n"))
-        #expect(throws: RecordIOError.recordTooLarge(length: 16 * 1024 * 1024 + 1, maximum: 16 * 1024 * 1024)) {
+        #expect(
+            throws: RecordIOError.recordTooLarge(
+                length: 16 * 1024 * 1024 + 1, maximum: 16 * 1024 * 1024)
+        ) {
             try defaultLimit.next()
         }
     }

@@ -4,7 +4,7 @@ import ProcessControl
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("ChildProcess")
@@ -30,7 +30,8 @@ struct ChildProcessTests {
         defer { dir.remove() }
         let log = dir.appending("env.log")
         let child = try ChildProcess.launch(
-            executable: "/usr/bin/env", arguments: [], environment: ["ONLY_THIS": "1"], outputPath: log)
+            executable: "/usr/bin/env", arguments: [], environment: ["ONLY_THIS": "1"],
+            outputPath: log)
         #expect(await child.waitForExit() == .exited(0))
         #expect(try String(contentsOfFile: log, encoding: .utf8) == "ONLY_THIS=1\n")
     }
@@ -47,8 +48,9 @@ struct ChildProcessTests {
             let contents = try? String(contentsOfFile: pidFile, encoding: .utf8)
             return contents?.hasSuffix("\n") == true
         }
-        let grandchild = pid_t(try String(contentsOfFile: pidFile, encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines))!
+        let grandchild = pid_t(
+            try String(contentsOfFile: pidFile, encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines))!
         #expect(getpgid(grandchild) == child.pid)
 
         let started = ContinuousClock.now

@@ -13,10 +13,15 @@ struct FormationTests {
         #expect(h.world.newClusterLaunches == 1)
         #expect(launches[0].initialCluster.count == 1)
         #expect(launches[2].initialCluster.count == 3)
-        #expect(launches[2].initialCluster[0].name == launches[2].member.name, "the member itself comes first")
+        #expect(
+            launches[2].initialCluster[0].name == launches[2].member.name,
+            "the member itself comes first")
         #expect(h.stats.launchedServers == 3 && h.stats.runningServers == 3 && h.stats.healthy == 1)
         #expect(h.stats.clusterEpoch == 1)
-        #expect(launches.allSatisfy { $0.resources == h.configuration.taskResources && $0.clusterEpoch == 1 })
+        #expect(
+            launches.allSatisfy {
+                $0.resources == h.configuration.taskResources && $0.clusterEpoch == 1
+            })
     }
 
     @Test func theSecondLaunchWaitsForTheChill() {
@@ -111,8 +116,10 @@ struct FormationTests {
         var h = Harness(size: 3)
         h.subscribe()
         let actions = h.send(.offers([h.offer(host: 2)]))
-        let persistAt = try #require(actions.position { if case .persist = $0 { true } else { false } })
-        let launchAt = try #require(actions.position { if case .launch = $0 { true } else { false } })
+        let persistAt = try #require(
+            actions.position { if case .persist = $0 { true } else { false } })
+        let launchAt = try #require(
+            actions.position { if case .launch = $0 { true } else { false } })
         #expect(persistAt < launchAt)
         let launch = try #require(actions.launches.first)
         #expect(actions.persists.last?.tasks.map(\.taskID) == [launch.taskID])
@@ -122,7 +129,10 @@ struct FormationTests {
     @Test func memberNamesCountUpFromTheConfiguredIndex() {
         var h = Harness(size: 3) { $0.firstMemberIndex = 1_700_000_000 }
         h.formCluster()
-        #expect(h.world.launches.map(\.member.name) == ["etcd-1700000000", "etcd-1700000001", "etcd-1700000002"])
+        #expect(
+            h.world.launches.map(\.member.name) == [
+                "etcd-1700000000", "etcd-1700000001", "etcd-1700000002",
+            ])
         #expect(h.world.launches[0].taskName == h.world.launches[0].taskID.rawValue)
     }
 
@@ -130,7 +140,10 @@ struct FormationTests {
         var h = Harness(size: 3) { $0.addMembersAsLearners = false }
         h.formCluster()
         #expect(h.log.promotedMembers.isEmpty)
-        #expect(h.log.contains { if case .addMember(_, let learner, _) = $0 { !learner } else { false } })
+        #expect(
+            h.log.contains {
+                if case .addMember(_, let learner, _) = $0 { !learner } else { false }
+            })
     }
 
     @Test func learnersArePromotedBeforeTheNextMemberIsAdded() throws {

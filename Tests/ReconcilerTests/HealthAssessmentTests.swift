@@ -4,21 +4,27 @@ import Testing
 /// The health check judges quorum from reachability and an agreed leader, not from a moving raft index.
 @Suite("Health assessment")
 struct HealthAssessmentTests {
-    let members = [1, 2, 3].map { EtcdMember(id: EtcdMemberID($0), name: "etcd-\($0)", peerURLs: ["http://h\($0):1"]) }
+    let members = [1, 2, 3].map {
+        EtcdMember(id: EtcdMemberID($0), name: "etcd-\($0)", peerURLs: ["http://h\($0):1"])
+    }
 
-    func probe(_ id: Int, leader: Int = 1, index: UInt64 = 42, learner: Bool = false, alarms: [String] = [])
+    func probe(
+        _ id: Int, leader: Int = 1, index: UInt64 = 42, learner: Bool = false, alarms: [String] = []
+    )
         -> MemberProbe
     {
         MemberProbe(
             taskID: TaskID("t\(id)"),
             status: MemberStatus(
-                memberID: EtcdMemberID(id), leaderID: EtcdMemberID(leader), raftIndex: index, raftTerm: 3,
+                memberID: EtcdMemberID(id), leaderID: EtcdMemberID(leader), raftIndex: index,
+                raftTerm: 3,
                 revision: 9, isLearner: learner, alarms: alarms))
     }
 
     /// docs/original-behaviour.md §6.2: an idle etcd v3 cluster keeps a constant raft index; the original called that "stalled".
     @Test func anIdleClusterWithAConstantRaftIndexIsHealthy() {
-        let observation = ClusterObservation(members: members, probes: [probe(1), probe(2), probe(3)])
+        let observation = ClusterObservation(
+            members: members, probes: [probe(1), probe(2), probe(3)])
         let first = HealthAssessment.assess(observation)
         let second = HealthAssessment.assess(observation)
         #expect(first.isHealthy && second.isHealthy)
@@ -26,7 +32,8 @@ struct HealthAssessmentTests {
     }
 
     @Test func oneOfThreeUnreachableStillHasQuorum() {
-        let observation = ClusterObservation(members: members, probes: [probe(1), probe(2), .unreachable("t3")])
+        let observation = ClusterObservation(
+            members: members, probes: [probe(1), probe(2), .unreachable("t3")])
         #expect(HealthAssessment.assess(observation).hasQuorum)
     }
 
@@ -41,14 +48,17 @@ struct HealthAssessmentTests {
     /// A partition: every task runs, but the members do not agree on a leader.
     @Test func reachableMembersWithoutACommonLeaderHaveNoQuorum() {
         let observation = ClusterObservation(
-            members: members, probes: [probe(1, leader: 0), probe(2, leader: 0), probe(3, leader: 0)])
+            members: members,
+            probes: [probe(1, leader: 0), probe(2, leader: 0), probe(3, leader: 0)])
         #expect(!HealthAssessment.assess(observation).hasQuorum)
     }
 
     @Test func deadMembersStillInTheListCountAgainstQuorum() {
         let five =
             members
-            + [4, 5].map { EtcdMember(id: EtcdMemberID($0), name: "etcd-\($0)", peerURLs: ["http://h\($0):1"]) }
+            + [4, 5].map {
+                EtcdMember(id: EtcdMemberID($0), name: "etcd-\($0)", peerURLs: ["http://h\($0):1"])
+            }
         let observation = ClusterObservation(members: five, probes: [probe(1), probe(2)])
         #expect(!HealthAssessment.assess(observation).hasQuorum)
     }
@@ -57,7 +67,8 @@ struct HealthAssessmentTests {
         var withLearner = members
         withLearner.append(EtcdMember(id: 4, name: "", peerURLs: ["http://h4:1"], isLearner: true))
         let observation = ClusterObservation(
-            members: withLearner, probes: [probe(1), probe(2), .unreachable("t3"), .unreachable("t4")])
+            members: withLearner,
+            probes: [probe(1), probe(2), .unreachable("t3"), .unreachable("t4")])
         let assessment = HealthAssessment.assess(observation)
         #expect(assessment.hasQuorum && assessment.voters == 3)
     }
@@ -76,6 +87,8 @@ struct HealthAssessmentTests {
     }
 
     @Test func noMemberListMeansNoQuorum() {
-        #expect(!HealthAssessment.assess(ClusterObservation(members: nil, probes: [.unreachable("t1")])).hasQuorum)
+        #expect(
+            !HealthAssessment.assess(ClusterObservation(members: nil, probes: [.unreachable("t1")]))
+                .hasQuorum)
     }
 }

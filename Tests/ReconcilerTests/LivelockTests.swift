@@ -42,7 +42,8 @@ struct LivelockTests {
         let index = h.world.tasks.values.map(\.raftIndex)
         h.observe(times: 600)
         #expect(h.world.tasks.values.map(\.raftIndex) == index)
-        #expect(h.stats.healthy == 1 && h.stats.clusterLivelocks == 0 && h.stats.clusterReseeds == 0)
+        #expect(
+            h.stats.healthy == 1 && h.stats.clusterLivelocks == 0 && h.stats.clusterReseeds == 0)
     }
 
     /// All tasks RUNNING, but no quorum: the original never even made a launch attempt here.
@@ -66,7 +67,9 @@ struct LivelockTests {
         let start = h.log.count
         for _ in 0..<100 { h.step() }
         let during = h.log[start...]
-        #expect(during.removedMembers.isEmpty && during.addedPeerURLs.isEmpty && during.launches.isEmpty)
+        #expect(
+            during.removedMembers.isEmpty && during.addedPeerURLs.isEmpty && during.launches.isEmpty
+        )
         #expect(h.world.suppressed, "offers are suppressed while nothing can be launched")
     }
 

@@ -5,7 +5,8 @@ import Testing
 struct MemberIdentityTests {
     @Test func taskIDHasTheOriginalsFiveFields() {
         let identity = MemberIdentity(
-            index: 1_443_221_234, host: "agent3.example", peerPort: 31000, clientPort: 31001, reseedPort: 31002)
+            index: 1_443_221_234, host: "agent3.example", peerPort: 31000, clientPort: 31001,
+            reseedPort: 31002)
         #expect(identity.taskID == "etcd-1443221234 agent3.example 31000 31001 31002")
         #expect(identity.name == "etcd-1443221234")
         #expect(identity.peerURL == "http://agent3.example:31000")
@@ -14,7 +15,8 @@ struct MemberIdentityTests {
     }
 
     @Test(arguments: [
-        "etcd-1 host 1 2", "etcd-1 host 1 2 3 4", "etcd-1 host a 2 3", "etcd-1  1 2 3", "etcd-x host 1 2 3",
+        "etcd-1 host 1 2", "etcd-1 host 1 2 3 4", "etcd-1 host a 2 3", "etcd-1  1 2 3",
+        "etcd-x host 1 2 3",
         "other host 1 2 3", "etcd-1 host 1 2 70000", "  0 0 0", "etcd-1 host  1 2 3",
     ])
     func malformedTaskIDsAreRejected(_ raw: String) {
@@ -22,12 +24,15 @@ struct MemberIdentityTests {
     }
 
     @Test func ipv6HostsAreBracketedInURLs() {
-        let identity = MemberIdentity(index: 7, host: "::1", peerPort: 1, clientPort: 2, reseedPort: 3)
+        let identity = MemberIdentity(
+            index: 7, host: "::1", peerPort: 1, clientPort: 2, reseedPort: 3)
         #expect(identity.peerURL == "http://[::1]:1")
     }
 
     @Test func portsComeFromOneRangeWhenItHoldsThree() {
-        #expect(MemberPorts.allocate(from: [31000...32000]) == MemberPorts(peer: 31000, client: 31001, reseed: 31002))
+        #expect(
+            MemberPorts.allocate(from: [31000...32000])
+                == MemberPorts(peer: 31000, client: 31001, reseed: 31002))
     }
 
     /// Issue #123: a short first range made the original launch on ports it was not offered.
@@ -43,7 +48,9 @@ struct MemberIdentityTests {
 
     @Test func configurationRejectsImpossibleValues() {
         var configuration = ReconcilerConfiguration(clusterSize: 0)
-        #expect(throws: ReconcilerConfigurationError.clusterSizeTooSmall(0)) { try configuration.validate() }
+        #expect(throws: ReconcilerConfigurationError.clusterSizeTooSmall(0)) {
+            try configuration.validate()
+        }
         configuration.clusterSize = 3
         #expect(throws: Never.self) { try configuration.validate() }
         #expect("\(ReconcilerConfigurationError.clusterSizeTooSmall(0))".contains("-cluster-size"))

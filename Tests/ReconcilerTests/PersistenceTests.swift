@@ -11,7 +11,9 @@ struct PersistenceTests {
         let launch = h.send(.offers([h.offer(host: 2)]))
         #expect(launch.persists.last?.tasks.count == 1)
         let running = h.deliver()
-        #expect(running.persists.last?.clusterFormed == true && running.persists.last?.clusterEpoch == 1)
+        #expect(
+            running.persists.last?.clusterFormed == true && running.persists.last?.clusterEpoch == 1
+        )
         let nothing = h.tick()
         #expect(nothing.persists.isEmpty, "no change, no write")
     }
@@ -44,7 +46,8 @@ struct PersistenceTests {
         h.formCluster()
         let json = try #require(String(data: try JSONEncoder().encode(h.stats), encoding: .utf8))
         for key in [
-            "running_servers", "launched_servers", "failed_servers", "cluster_livelocks", "cluster_reseeds", "healthy",
+            "running_servers", "launched_servers", "failed_servers", "cluster_livelocks",
+            "cluster_reseeds", "healthy",
         ] {
             #expect(json.contains("\"\(key)\""))
         }
@@ -57,7 +60,8 @@ struct PersistenceTests {
         #expect(members.count == 3)
         #expect(
             members.allSatisfy {
-                $0.state == .running && $0.etcdMemberID != nil && !$0.isLearner && $0.reachable == true
+                $0.state == .running && $0.etcdMemberID != nil && !$0.isLearner
+                    && $0.reachable == true
             })
         #expect(members.map(\.identity.name) == ["etcd-1", "etcd-2", "etcd-3"])
     }

@@ -65,7 +65,9 @@ struct RandomizedTests {
             h.deliver()
             h.expectWithinBounds()
             if h.world.newClusterLaunches > newBefore {
-                #expect(liveBefore == 0, "seed \(seed): a new cluster was started while \(liveBefore) task(s) lived")
+                #expect(
+                    liveBefore == 0,
+                    "seed \(seed): a new cluster was started while \(liveBefore) task(s) lived")
             }
         }
         // The faults stop.

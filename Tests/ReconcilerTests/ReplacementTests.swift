@@ -15,7 +15,8 @@ struct ReplacementTests {
         let healed = h.run(until: \.isSettled, within: .seconds(60)) { $0.expectWithinBounds() }
         #expect(healed)
         let after = Array(h.log[before...])
-        let removal = try #require(after.position { if case .removeMember(deadID, _) = $0 { true } else { false } })
+        let removal = try #require(
+            after.position { if case .removeMember(deadID, _) = $0 { true } else { false } })
         let add = try #require(after.position { if case .addMember = $0 { true } else { false } })
         let launchAt = try #require(after.position { if case .launch = $0 { true } else { false } })
         #expect(removal < add && add < launchAt)
@@ -32,10 +33,12 @@ struct ReplacementTests {
         var h = Harness(size: 3)
         h.formCluster()
         let leaderID = h.world.leaderID
-        let leaderPeerURL = try #require(h.world.members.first { $0.id == leaderID }?.peerURLs.first)
-        let victimHost = try #require([2, 3, 4].first { host in
-            h.task(onHost: host).flatMap { h.world.member(of: $0) }?.id != leaderID
-        })
+        let leaderPeerURL = try #require(
+            h.world.members.first { $0.id == leaderID }?.peerURLs.first)
+        let victimHost = try #require(
+            [2, 3, 4].first { host in
+                h.task(onHost: host).flatMap { h.world.member(of: $0) }?.id != leaderID
+            })
         let before = h.log.count
         h.world.loseAgent(victimHost)
         h.deliver()
@@ -43,7 +46,8 @@ struct ReplacementTests {
         #expect(healed)
         let targets = h.log[before...].compactMap { action -> [MemberIdentity]? in
             switch action {
-            case .addMember(_, _, let via), .removeMember(_, let via), .promoteMember(_, let via): via
+            case .addMember(_, _, let via), .removeMember(_, let via), .promoteMember(_, let via):
+                via
             default: nil
             }
         }
@@ -64,7 +68,9 @@ struct ReplacementTests {
         h.deliver()
         let healed = h.run(until: \.isSettled, within: .seconds(60))
         #expect(healed)
-        #expect(h.now - lostAt <= .seconds(5), "simulated time from loss to 3 healthy: \(h.now - lostAt)")
+        #expect(
+            h.now - lostAt <= .seconds(5),
+            "simulated time from loss to 3 healthy: \(h.now - lostAt)")
     }
 
     @Test func aFlappingMemberNeverDuplicatesMembersOrExceedsTheSize() {
@@ -131,7 +137,9 @@ struct ReplacementTests {
         h.deliver()
         let healed = h.run(until: \.isSettled, within: .seconds(120)) { $0.expectWithinBounds() }
         #expect(healed)
-        #expect(h.world.members.allSatisfy { !$0.name.isEmpty }, "the member added too late was removed")
+        #expect(
+            h.world.members.allSatisfy { !$0.name.isEmpty }, "the member added too late was removed"
+        )
     }
 
     @Test func anOfferRescindedDuringTheAddLeavesNoOrphanMember() throws {
@@ -148,7 +156,8 @@ struct ReplacementTests {
             h.world.heldResults.first.flatMap { event -> String? in
                 if case .memberAdded(let url, _, _) = event { url } else { nil }
             })
-        let offerID = try #require(h.world.outstandingOffers.first { reservedHost.contains($0.value) }?.key)
+        let offerID = try #require(
+            h.world.outstandingOffers.first { reservedHost.contains($0.value) }?.key)
         h.send(.offerRescinded(offerID))
         h.world.outstandingOffers[offerID] = nil
         h.world.releaseHeldResults()
@@ -165,7 +174,9 @@ struct ReplacementTests {
         var h = Harness(size: 1)
         h.subscribe()
         let launch = try #require(h.send(.offers([h.offer(host: 2)])).launches.first)
-        h.send(.taskStatus(TaskStatusUpdate(taskID: launch.taskID, state: .staging, agentID: launch.agentID)))
+        h.send(
+            .taskStatus(
+                TaskStatusUpdate(taskID: launch.taskID, state: .staging, agentID: launch.agentID)))
         let early = h.tick(at: .seconds(239))
         #expect(early.kills.isEmpty)
         let late = h.tick(at: .seconds(240))

@@ -25,9 +25,14 @@ struct ReseedTests {
         #expect(h.phase == .reseeding(seed: survivor))
         let healed = h.run(until: \.isSettled, within: .seconds(120)) { $0.expectWithinBounds() }
         #expect(healed)
-        #expect(h.world.newClusterLaunches == 1, "growing back adds members; it never starts another cluster")
+        #expect(
+            h.world.newClusterLaunches == 1,
+            "growing back adds members; it never starts another cluster")
         #expect(h.stats.clusterEpoch == 2)
-        #expect(h.world.launches.suffix(2).allSatisfy { $0.initialClusterState == .existing && $0.clusterEpoch == 2 })
+        #expect(
+            h.world.launches.suffix(2).allSatisfy {
+                $0.initialClusterState == .existing && $0.clusterEpoch == 2
+            })
     }
 
     @Test func withAutoReseedOffOnlyTheOperatorReseeds() throws {
@@ -94,16 +99,23 @@ struct ReseedTests {
         var h = Harness(size: 3)
         h.subscribe()
         let ids = [2, 3, 4].map {
-            MemberIdentity(index: $0, host: "127.0.0.\($0)", peerPort: 1, clientPort: 2, reseedPort: 3)
+            MemberIdentity(
+                index: $0, host: "127.0.0.\($0)", peerPort: 1, clientPort: 2, reseedPort: 3)
         }
         for identity in ids {
-            h.send(.taskStatus(TaskStatusUpdate(taskID: identity.taskID, state: .running, agentID: "agent")))
+            h.send(
+                .taskStatus(
+                    TaskStatusUpdate(taskID: identity.taskID, state: .running, agentID: "agent")))
         }
         let members = ids.enumerated().map {
-            EtcdMember(id: EtcdMemberID($0.offset + 1), name: $0.element.name, peerURLs: [$0.element.peerURL])
+            EtcdMember(
+                id: EtcdMemberID($0.offset + 1), name: $0.element.name,
+                peerURLs: [$0.element.peerURL])
         }
         func status(_ id: Int, revision: Int64) -> MemberStatus {
-            MemberStatus(memberID: EtcdMemberID(id), leaderID: 0, raftIndex: 77, raftTerm: 4, revision: revision)
+            MemberStatus(
+                memberID: EtcdMemberID(id), leaderID: 0, raftIndex: 77, raftTerm: 4,
+                revision: revision)
         }
         let observation = ClusterObservation(
             members: members,
@@ -251,7 +263,10 @@ struct ReseedTests {
         h.deliver()
         h.observe()
         #expect(h.phase == .mutable)
-        h.send(.taskStatus(TaskStatusUpdate(taskID: seed, state: .failed, agentID: "agent-2", message: "etcd exited")))
+        h.send(
+            .taskStatus(
+                TaskStatusUpdate(
+                    taskID: seed, state: .failed, agentID: "agent-2", message: "etcd exited")))
         #expect(h.phase == .awaitingOperator)
         #expect(h.world.newClusterLaunches == 1)
     }

@@ -33,11 +33,13 @@ struct RestartAndSyncTests {
         let start = h.log.count
         h.subscribe()
         #expect(h.stats.failedServers == 1 && h.stats.runningServers == 2)
-        #expect(h.log[start...].launches.isEmpty, "nothing launched before etcd's member list was seen")
+        #expect(
+            h.log[start...].launches.isEmpty, "nothing launched before etcd's member list was seen")
         let healed = h.run(until: \.isSettled, within: .seconds(120)) { $0.expectWithinBounds() }
         #expect(healed)
         let after = Array(h.log[start...])
-        let removal = try #require(after.position { if case .removeMember(deadID, _) = $0 { true } else { false } })
+        let removal = try #require(
+            after.position { if case .removeMember(deadID, _) = $0 { true } else { false } })
         let launchAt = try #require(after.position { if case .launch = $0 { true } else { false } })
         #expect(removal < launchAt)
         #expect(h.world.launches.count == 4)
@@ -107,7 +109,8 @@ struct RestartAndSyncTests {
         h.deliver()
         let healed = h.run(until: \.isSettled, within: .seconds(60))
         #expect(healed)
-        let back = h.send(.taskStatus(TaskStatusUpdate(taskID: victim, state: .running, agentID: "agent-3")))
+        let back = h.send(
+            .taskStatus(TaskStatusUpdate(taskID: victim, state: .running, agentID: "agent-3")))
         #expect(back.kills == [victim])
         #expect(h.reconciler.members.count == 3)
     }
@@ -139,10 +142,14 @@ struct RestartAndSyncTests {
     @Test func unknownAndMalformedTasksAreHandledSafely() {
         var h = Harness(size: 1)
         h.formCluster()
-        let extra = MemberIdentity(index: 99, host: "127.0.0.5", peerPort: 1, clientPort: 2, reseedPort: 3).taskID
-        let tooMany = h.send(.taskStatus(TaskStatusUpdate(taskID: extra, state: .running, agentID: "agent-5")))
+        let extra = MemberIdentity(
+            index: 99, host: "127.0.0.5", peerPort: 1, clientPort: 2, reseedPort: 3
+        ).taskID
+        let tooMany = h.send(
+            .taskStatus(TaskStatusUpdate(taskID: extra, state: .running, agentID: "agent-5")))
         #expect(tooMany.kills == [extra], "adopting it would exceed the size")
-        let foreign = h.send(.taskStatus(TaskStatusUpdate(taskID: "something else", state: .running)))
+        let foreign = h.send(
+            .taskStatus(TaskStatusUpdate(taskID: "something else", state: .running)))
         #expect(foreign.kills.isEmpty)
         #expect(foreign.logLines.contains { $0.contains("not an etcd-mesos task ID") })
     }
@@ -152,10 +159,13 @@ struct RestartAndSyncTests {
         h.formCluster()
         let victim = try #require(h.task(onHost: 2))
         let actions = h.send(
-            .taskStatus(TaskStatusUpdate(taskID: victim, state: .failed, agentID: "agent-2", acknowledgementID: "u-1")))
+            .taskStatus(
+                TaskStatusUpdate(
+                    taskID: victim, state: .failed, agentID: "agent-2", acknowledgementID: "u-1")))
         #expect(actions.last == .acknowledge(victim, agentID: "agent-2", acknowledgementID: "u-1"))
         #expect(actions.persists.count == 1)
-        let fromMaster = h.send(.taskStatus(TaskStatusUpdate(taskID: victim, state: .lost, fromReconciliation: true)))
+        let fromMaster = h.send(
+            .taskStatus(TaskStatusUpdate(taskID: victim, state: .lost, fromReconciliation: true)))
         #expect(fromMaster.acknowledgements.isEmpty)
         #expect(h.stats.failedServers == 1, "a repeated terminal update is counted once")
     }
@@ -167,6 +177,8 @@ struct RestartAndSyncTests {
         #expect(h.phase == .disconnected)
         #expect(removed.persists.last?.frameworkID == nil)
         #expect(removed.persists.last?.tasks.isEmpty == true)
-        #expect(removed.persists.last?.clusterFormed == true, "a restart must not start an empty cluster silently")
+        #expect(
+            removed.persists.last?.clusterFormed == true,
+            "a restart must not start an empty cluster silently")
     }
 }

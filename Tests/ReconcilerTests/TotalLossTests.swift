@@ -38,7 +38,8 @@ struct TotalLossTests {
         for agent in [2, 3, 4] { h.world.restartAgent(agent) }
         let answer = h.send(.operatorRequestedEmptyStart)
         #expect(answer.answers.map(\.outcome) == [.accepted])
-        #expect(answer.persists.last?.clusterEpoch == 2 && answer.persists.last?.clusterFormed == false)
+        #expect(
+            answer.persists.last?.clusterEpoch == 2 && answer.persists.last?.clusterFormed == false)
         let formed = h.run(until: \.isSettled, within: .seconds(120))
         #expect(formed)
         #expect(h.world.newClusterLaunches == 2)
@@ -88,7 +89,9 @@ struct TotalLossTests {
         h.subscribe()
         let launch = try #require(h.send(.offers([h.offer(host: 2)])).launches.first)
         h.world.queued = []
-        h.send(.taskStatus(TaskStatusUpdate(taskID: launch.taskID, state: .failed, agentID: launch.agentID)))
+        h.send(
+            .taskStatus(
+                TaskStatusUpdate(taskID: launch.taskID, state: .failed, agentID: launch.agentID)))
         #expect(h.phase == .mutable)
         let formed = h.run(until: \.isSettled, within: .seconds(120))
         #expect(formed)
@@ -104,7 +107,9 @@ struct TotalLossTests {
             index: 50, host: "127.0.0.5", peerPort: 31000, clientPort: 31001, reseedPort: 31002)
         h.send(
             .taskStatus(
-                TaskStatusUpdate(taskID: survivor.taskID, state: .running, agentID: "agent-5", fromReconciliation: true)
+                TaskStatusUpdate(
+                    taskID: survivor.taskID, state: .running, agentID: "agent-5",
+                    fromReconciliation: true)
             ))
         #expect(h.phase == .mutable)
         #expect(h.reconciler.members.map(\.taskID) == [survivor.taskID])
@@ -128,7 +133,8 @@ struct TotalLossTests {
         h.formCluster()
         var configured = h.configuration
         configured.totalLoss = .restore(backupID: "b-later")
-        h.reconciler = ClusterReconciler(configuration: configured, restoredState: h.world.persisted)
+        h.reconciler = ClusterReconciler(
+            configuration: configured, restoredState: h.world.persisted)
         h.subscribe()
         for _ in 0..<30 { h.step() }
         #expect(h.world.launches.count == 3)
@@ -154,7 +160,10 @@ struct TotalLossTests {
         h.deliver()
         #expect(h.phase == .mutable)
         #expect(h.world.persisted?.clusterEpoch == 2)
-        #expect(h.log.logLines.contains { $0.contains("-allow-empty-cluster: starting an EMPTY cluster") })
+        #expect(
+            h.log.logLines.contains {
+                $0.contains("-allow-empty-cluster: starting an EMPTY cluster")
+            })
         for agent in [2, 3, 4] { h.world.restartAgent(agent) }
         let settled = h.run(until: \.isSettled, within: .seconds(120))
         #expect(settled)

@@ -21,31 +21,39 @@ enum BadArchive: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
     /// Writes the bad file (and for `swappedBehindSidecar` a sidecar) into `directory`; returns its path.
     func make(in directory: String, from fixture: BackupFixture) throws -> String {
-        let name = self == .swappedBehindSidecar ? fixture.older.archiveFileName : fixture.newer.archiveFileName
+        let name =
+            self == .swappedBehindSidecar
+            ? fixture.older.archiveFileName : fixture.newer.archiveFileName
         let path = "\(directory)/\(name)"
         let good = try Data(contentsOf: URL(fileURLWithPath: fixture.newerArchive))
         switch self {
         case .corrupt:
             var bytes = good
-            for offset in stride(from: bytes.count / 3, to: bytes.count / 3 + 64, by: 1) { bytes[offset] ^= 0x5a }
+            for offset in stride(from: bytes.count / 3, to: bytes.count / 3 + 64, by: 1) {
+                bytes[offset] ^= 0x5a
+            }
             try bytes.write(to: URL(fileURLWithPath: path))
         case .truncated:
             try good.prefix(good.count / 2).write(to: URL(fileURLWithPath: path))
         case .empty:
             try Data().write(to: URL(fileURLWithPath: path))
         case .notAnArchive:
-            try Data("this is a shopping list, not a backup\n".utf8).write(to: URL(fileURLWithPath: path))
+            try Data("this is a shopping list, not a backup\n".utf8).write(
+                to: URL(fileURLWithPath: path))
         case .swappedBehindSidecar:
             // The newer backup's archive under the older one's name, beside the older one's sidecar.
             try FileManager.default.copyItem(atPath: fixture.newerArchive, toPath: path)
-            try FileManager.default.copyItem(atPath: fixture.olderArchive + ".json", toPath: path + ".json")
+            try FileManager.default.copyItem(
+                atPath: fixture.olderArchive + ".json", toPath: path + ".json")
         }
         return path
     }
 }
 
 extension RestoreCLITests {
-    @Test("verify of a bad file names the problem, exits 1, and changes nothing", arguments: BadArchive.allCases)
+    @Test(
+        "verify of a bad file names the problem, exits 1, and changes nothing",
+        arguments: BadArchive.allCases)
     func verifyRefusesBadFile(_ bad: BadArchive) async throws {
         let fixture = try BackupFixture.require()
         let files = try TemporaryDirectory(prefix: "restore-bad")
@@ -66,7 +74,9 @@ extension RestoreCLITests {
                 let document = try result.jsonObject()
                 #expect(document["ok"] as? Bool == false)
                 #expect(document["exit_code"] as? Int == 1)
-                #expect((document["error"] as? String)?.contains(bad.expectedMessage) == true, "\(result)")
+                #expect(
+                    (document["error"] as? String)?.contains(bad.expectedMessage) == true,
+                    "\(result)")
             } else {
                 #expect(result.stdout.isEmpty, "\(result)")
             }
@@ -81,7 +91,9 @@ extension RestoreCLITests {
         defer { scratch.remove() }
         let missing = try await runRestoreCLI(["verify", scratch.appending("nothing.tar.zst")])
         #expect(missing.exitCode == 1, "\(missing)")
-        #expect(missing.stderr.contains("\(scratch.appending("nothing.tar.zst")): no such file"), "\(missing)")
+        #expect(
+            missing.stderr.contains("\(scratch.appending("nothing.tar.zst")): no such file"),
+            "\(missing)")
         let directory = try await runRestoreCLI(["verify", scratch.path])
         #expect(directory.exitCode == 1, "\(directory)")
         #expect(directory.stderr.contains("it is a directory"), "\(directory)")

@@ -16,7 +16,8 @@ extension RestoreCLITests {
         let dataDir = parent.appending("r1.etcd")
         let result = try await runRestoreCLI([
             "data-dir", fixture.newerArchive, "--name", "r1", "--initial-cluster", "r1=\(peerURL)",
-            "--initial-advertise-peer-urls", peerURL, "--data-dir", dataDir, "--etcd-bin-dir", binaries.directory,
+            "--initial-advertise-peer-urls", peerURL, "--data-dir", dataDir, "--etcd-bin-dir",
+            binaries.directory,
             "--json",
         ])
         #expect(result.exitCode == 0, "\(result)")
@@ -24,22 +25,30 @@ extension RestoreCLITests {
         #expect(document["data_dir"] as? String == dataDir)
         #expect(document["backup"] as? String == fixture.newer.id)
         #expect(
-            (document["initial_cluster_token"] as? String)?.hasPrefix("\(BackupFixture.clusterName)-restore-") == true)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path) == ["r1.etcd"], "no scratch left")
+            (document["initial_cluster_token"] as? String)?.hasPrefix(
+                "\(BackupFixture.clusterName)-restore-") == true)
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: parent.path) == ["r1.etcd"],
+            "no scratch left")
 
         try await withEtcdOnDataDir(
             dataDir, name: "r1", peerURL: peerURL, clientURL: clientURL, binaries: binaries,
             logPath: parent.appending("etcd.log")
         ) { clientURL in
-            try await EtcdClient.withClient(endpoint: clientURL, callTimeout: .seconds(5)) { client in
+            try await EtcdClient.withClient(endpoint: clientURL, callTimeout: .seconds(5)) {
+                client in
                 let all = try await client.range(prefix: "key", limit: 1)
                 #expect(all.count == Int64(BackupFixture.liveKeysInNewer))
                 #expect(all.revision >= fixture.newer.revision)
                 for key in ["key0000", "key0150", "key0299"] {
                     let read = try await client.range(key)
-                    #expect(read.kvs.first.map { String(decoding: $0.value, as: UTF8.self) } == fixture.newerKeys[key])
+                    #expect(
+                        read.kvs.first.map { String(decoding: $0.value, as: UTF8.self) }
+                            == fixture.newerKeys[key])
                 }
-                #expect(try await client.range("key0001").kvs.isEmpty, "a key deleted before the backup stays deleted")
+                #expect(
+                    try await client.range("key0001").kvs.isEmpty,
+                    "a key deleted before the backup stays deleted")
             }
         }
     }
@@ -50,13 +59,16 @@ extension RestoreCLITests {
         let parent = try TemporaryDirectory(prefix: "restore-datadir")
         defer { parent.remove() }
         let dataDir = parent.appending("member.etcd")
-        try FileManager.default.createDirectory(atPath: dataDir + "/member", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: dataDir + "/member", withIntermediateDirectories: true)
         try Data("precious\n".utf8).write(to: URL(fileURLWithPath: dataDir + "/member/keep"))
         let before = try DirectoryState(of: parent.path)
-        let result = try await runRestoreCLI(dataDirArguments(fixture.newerArchive, dataDir: dataDir))
+        let result = try await runRestoreCLI(
+            dataDirArguments(fixture.newerArchive, dataDir: dataDir))
         #expect(result.exitCode == 1, "\(result)")
         #expect(
-            result.stderr.contains("refusing to restore into \(dataDir): it is not empty (1 entry: member)"),
+            result.stderr.contains(
+                "refusing to restore into \(dataDir): it is not empty (1 entry: member)"),
             "\(result)")
         #expect(try DirectoryState(of: parent.path) == before)
     }
@@ -69,20 +81,24 @@ extension RestoreCLITests {
         let dataDir = parent.appending("member.etcd")
         try Data("not a directory\n".utf8).write(to: URL(fileURLWithPath: dataDir))
         let before = try DirectoryState(of: parent.path)
-        let result = try await runRestoreCLI(dataDirArguments(fixture.newerArchive, dataDir: dataDir))
+        let result = try await runRestoreCLI(
+            dataDirArguments(fixture.newerArchive, dataDir: dataDir))
         #expect(result.exitCode == 1, "\(result)")
         #expect(result.stderr.contains("it exists and is not a directory"), "\(result)")
         #expect(try DirectoryState(of: parent.path) == before)
     }
 
-    @Test("data-dir from a bad archive creates no data dir and leaves nothing behind", arguments: BadArchive.allCases)
+    @Test(
+        "data-dir from a bad archive creates no data dir and leaves nothing behind",
+        arguments: BadArchive.allCases)
     func dataDirRefusesBadArchive(_ bad: BadArchive) async throws {
         let fixture = try BackupFixture.require()
         let parent = try TemporaryDirectory(prefix: "restore-datadir")
         defer { parent.remove() }
         let archive = try bad.make(in: parent.path, from: fixture)
         let before = try DirectoryState(of: parent.path)
-        let result = try await runRestoreCLI(dataDirArguments(archive, dataDir: parent.appending("member.etcd")))
+        let result = try await runRestoreCLI(
+            dataDirArguments(archive, dataDir: parent.appending("member.etcd")))
         #expect(result.exitCode == 1, "\(result)")
         #expect(result.stderr.contains(bad.expectedMessage), "\(result)")
         #expect(try DirectoryState(of: parent.path) == before)
@@ -94,11 +110,14 @@ extension RestoreCLITests {
         let parent = try TemporaryDirectory(prefix: "restore-datadir")
         defer { parent.remove() }
         let result = try await runRestoreCLI([
-            "data-dir", fixture.newerArchive, "--name", "r1", "--initial-cluster", "r1=http://127.0.0.1:2380",
-            "--initial-advertise-peer-urls", "http://127.0.0.1:2390", "--data-dir", parent.appending("r1.etcd"),
+            "data-dir", fixture.newerArchive, "--name", "r1", "--initial-cluster",
+            "r1=http://127.0.0.1:2380",
+            "--initial-advertise-peer-urls", "http://127.0.0.1:2390", "--data-dir",
+            parent.appending("r1.etcd"),
         ])
         #expect(result.exitCode == 2, "\(result)")
-        #expect(result.stderr.contains("must match \"r1\"'s entries in --initial-cluster"), "\(result)")
+        #expect(
+            result.stderr.contains("must match \"r1\"'s entries in --initial-cluster"), "\(result)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path).isEmpty)
     }
 
@@ -112,7 +131,9 @@ extension RestoreCLITests {
 }
 
 extension RestoreCLITests {
-    @Test("data-dir whose restore tool fails halfway reports the tool's words, exits 5, and removes what it made")
+    @Test(
+        "data-dir whose restore tool fails halfway reports the tool's words, exits 5, and removes what it made"
+    )
     func dataDirCleansUpAfterToolFailure() async throws {
         let fixture = try BackupFixture.require()
         let tool = try FakeRestoreTool(.fails)
@@ -130,7 +151,9 @@ extension RestoreCLITests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path).isEmpty)
     }
 
-    @Test("data-dir interrupted during the restore stops the tool, removes what it made, and exits 130")
+    @Test(
+        "data-dir interrupted during the restore stops the tool, removes what it made, and exits 130"
+    )
     func dataDirCleansUpWhenInterrupted() async throws {
         let fixture = try BackupFixture.require()
         let tool = try FakeRestoreTool(.hangs)
@@ -145,7 +168,9 @@ extension RestoreCLITests {
             interruptWhen: { tool.restoreIsRunning })
         #expect(result.exitCode == 130, "\(result)")
         #expect(
-            result.stderr.contains("interrupted by a signal; this command's temporary files were removed"), "\(result)")
+            result.stderr.contains(
+                "interrupted by a signal; this command's temporary files were removed"), "\(result)"
+        )
         #expect(!tool.restoreIsRunning, "the tool was stopped with the command")
         #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path).isEmpty)
     }

@@ -3,7 +3,9 @@ import Foundation
 import Testing
 
 extension RestoreCLITests {
-    @Test("inspect shows the revision, cluster, member, sizes, and the key count from etcd's own tools")
+    @Test(
+        "inspect shows the revision, cluster, member, sizes, and the key count from etcd's own tools"
+    )
     func inspectShowsRevisionAndKeyCount() async throws {
         let fixture = try BackupFixture.require()
         let scratch = try TemporaryDirectory(prefix: "restore-inspect")
@@ -11,7 +13,9 @@ extension RestoreCLITests {
         let text = try await runRestoreCLI(
             ["inspect", fixture.newerArchive, "--count-keys"], temporaryDirectory: scratch.path)
         #expect(text.exitCode == 0, "\(text)")
-        let lines = text.stdout.split(separator: "\n").map { $0.split(separator: " ", maxSplits: 1).map(String.init) }
+        let lines = text.stdout.split(separator: "\n").map {
+            $0.split(separator: " ", maxSplits: 1).map(String.init)
+        }
         func row(_ label: String) -> String? {
             text.stdout.split(separator: "\n").first { $0.hasPrefix(label + " ") }.map {
                 String($0.dropFirst(label.count)).trimmingCharacters(in: .whitespaces)
@@ -22,11 +26,15 @@ extension RestoreCLITests {
         #expect(row("cluster") == "\(BackupFixture.clusterName) (epoch 2)")
         #expect(
             row("revision")?.hasPrefix(
-                "\(fixture.newer.revision) (the database holds revision \(fixture.newer.revision))") == true, "\(text)")
-        #expect(row("source member")?.hasPrefix("m1, id \(fixture.newer.sourceMember.id)") == true, "\(text)")
+                "\(fixture.newer.revision) (the database holds revision \(fixture.newer.revision))")
+                == true, "\(text)")
+        #expect(
+            row("source member")?.hasPrefix("m1, id \(fixture.newer.sourceMember.id)") == true,
+            "\(text)")
         #expect(row("live keys")?.hasPrefix("\(BackupFixture.liveKeysInNewer) ") == true, "\(text)")
         #expect(
-            row("created at") == String(fixture.newer.createdAtText.prefix(19)).replacingOccurrences(of: "T", with: " ")
+            row("created at") == String(fixture.newer.createdAtText.prefix(19))
+                .replacingOccurrences(of: "T", with: " ")
                 + " UTC")
         #expect(
             try FileManager.default.contentsOfDirectory(atPath: scratch.path).isEmpty,

@@ -7,17 +7,22 @@ extension RestoreCLITests {
     func listScheduler() async throws {
         let fixture = try BackupFixture.require()
         let stub = SchedulerStub(
-            .init(backups: [fixture.newer, fixture.older], adminToken: nil, restore: .acceptAndStall))
+            .init(
+                backups: [fixture.newer, fixture.older], adminToken: nil, restore: .acceptAndStall))
         try await stub.withServer { url in
             let table = try await runRestoreCLI(["list", url])
             #expect(table.exitCode == 0, "\(table)")
             let lines = table.stdout.split(separator: "\n")
             #expect(lines.count == 3, "\(table)")
-            #expect(lines.dropFirst().map { String($0.prefix { $0 != " " }) } == [fixture.newer.id, fixture.older.id])
+            #expect(
+                lines.dropFirst().map { String($0.prefix { $0 != " " }) } == [
+                    fixture.newer.id, fixture.older.id,
+                ])
 
             let json = try await runRestoreCLI(["list", url + "/", "--json"])
             #expect(json.exitCode == 0, "\(json)")
-            let listed = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]
+            let listed =
+                try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]
             #expect(listed?.map { $0["id"] as? String } == [fixture.newer.id, fixture.older.id])
         }
         #expect(stub.requests == ["GET /backups", "GET /backups"])
@@ -35,13 +40,15 @@ extension RestoreCLITests {
     @Test("--help of every subcommand documents the exit codes")
     func helpDocumentsExitCodes() async throws {
         for arguments in [
-            ["--help"], ["list", "--help"], ["verify", "--help"], ["inspect", "--help"], ["data-dir", "--help"],
+            ["--help"], ["list", "--help"], ["verify", "--help"], ["inspect", "--help"],
+            ["data-dir", "--help"],
             ["seed", "--help"],
         ] {
             let result = try await runRestoreCLI(arguments)
             #expect(result.exitCode == 0, "\(arguments): \(result)")
             for line in [
-                "Exit codes:", "0    success", "2    usage", "3    the scheduler is unreachable", "4    timeout",
+                "Exit codes:", "0    success", "2    usage", "3    the scheduler is unreachable",
+                "4    timeout",
                 "130  interrupted",
             ] {
                 #expect(result.stdout.contains(line), "\(arguments) lacks \(line)")

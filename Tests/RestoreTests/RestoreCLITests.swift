@@ -14,12 +14,15 @@ struct RestoreCLITests {
         #expect(result.exitCode == 0, "\(result)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         try #require(lines.count == 3, "\(result)")
-        for column in ["ID", "CREATED (UTC)", "REVISION", "DB SIZE", "ARCHIVE SIZE", "CLUSTER", "EPOCH"] {
+        for column in [
+            "ID", "CREATED (UTC)", "REVISION", "DB SIZE", "ARCHIVE SIZE", "CLUSTER", "EPOCH",
+        ] {
             #expect(lines[0].contains(column))
         }
         #expect(lines[1].hasPrefix(fixture.newer.id + " "))
         #expect(lines[2].hasPrefix(fixture.older.id + " "))
-        let newerCells = lines[1].split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        let newerCells = lines[1].split(separator: " ", omittingEmptySubsequences: true).map(
+            String.init)
         #expect(newerCells.contains("\(fixture.newer.revision)"))
         #expect(newerCells.contains(BackupFixture.clusterName))
         #expect(newerCells.last == "2")
@@ -31,7 +34,8 @@ struct RestoreCLITests {
         let fixture = try BackupFixture.require()
         let result = try await runRestoreCLI(["list", fixture.directory, "--json"])
         #expect(result.exitCode == 0, "\(result)")
-        let listed = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]]
+        let listed =
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]]
         let manifests = try #require(listed, "\(result)")
         #expect(manifests.map { $0["id"] as? String } == [fixture.newer.id, fixture.older.id])
         #expect(manifests.first?["revision"] as? Int == Int(fixture.newer.revision))
@@ -45,7 +49,9 @@ struct RestoreCLITests {
         defer { scratch.remove() }
         let result = try await runRestoreCLI(["list", scratch.appending("nowhere")])
         #expect(result.exitCode == 1, "\(result)")
-        #expect(result.stderr.contains("\(scratch.appending("nowhere")): no such directory"), "\(result)")
+        #expect(
+            result.stderr.contains("\(scratch.appending("nowhere")): no such directory"),
+            "\(result)")
         #expect(!FileManager.default.fileExists(atPath: scratch.appending("nowhere")))
     }
 }

@@ -12,8 +12,11 @@ extension RestoreCLITests {
         for backup in [fixture.newerArchive, fixture.newer.id] {
             let result = try await runRestoreCLI(["seed", backup, "--scheduler", url])
             #expect(result.exitCode == 3, "\(result)")
-            #expect(result.stderr.contains("cannot reach the scheduler at \(url): connection refused"), "\(result)")
-            #expect(result.seconds < 10, "refused connections are reported at once, not after retries")
+            #expect(
+                result.stderr.contains("cannot reach the scheduler at \(url): connection refused"),
+                "\(result)")
+            #expect(
+                result.seconds < 10, "refused connections are reported at once, not after retries")
         }
         #expect(try DirectoryState(of: fixture.directory) == before)
     }
@@ -21,7 +24,8 @@ extension RestoreCLITests {
     @Test("seed with a wrong or missing admin token says so, exits 3, and changes nothing")
     func seedWrongToken() async throws {
         let fixture = try BackupFixture.require()
-        let stub = SchedulerStub(.init(backups: [fixture.newer], adminToken: "right-token", restore: .acceptAndStall))
+        let stub = SchedulerStub(
+            .init(backups: [fixture.newer], adminToken: "right-token", restore: .acceptAndStall))
         let tokens = try TemporaryDirectory(prefix: "restore-token")
         defer { tokens.remove() }
         let tokenFile = tokens.appending("token")
@@ -34,11 +38,14 @@ extension RestoreCLITests {
             #expect(wrong.exitCode == 3, "\(wrong)")
             #expect(
                 wrong.stderr.contains(
-                    "the scheduler at \(url) rejected the admin token (401: this endpoint needs the admin token"),
+                    "the scheduler at \(url) rejected the admin token (401: this endpoint needs the admin token"
+                ),
                 "\(wrong)")
             #expect(wrong.stderr.contains("check --token-file"), "\(wrong)")
 
-            let missing = try await runRestoreCLI(["seed", fixture.newer.id, "--scheduler", url, "--json"])
+            let missing = try await runRestoreCLI([
+                "seed", fixture.newer.id, "--scheduler", url, "--json",
+            ])
             #expect(missing.exitCode == 3, "\(missing)")
             #expect(missing.stderr.contains("needs the admin token (401"), "\(missing)")
             let last = try #require(try missing.jsonLines().last)
@@ -50,17 +57,22 @@ extension RestoreCLITests {
         #expect(try DirectoryState(of: fixture.directory) == before)
     }
 
-    @Test("seed of a local archive the scheduler does not hold says how to fix it, exits 1, and requests nothing")
+    @Test(
+        "seed of a local archive the scheduler does not hold says how to fix it, exits 1, and requests nothing"
+    )
     func seedArchiveNotOnScheduler() async throws {
         let fixture = try BackupFixture.require()
-        let stub = SchedulerStub(.init(backups: [fixture.older], adminToken: nil, restore: .acceptAndStall))
+        let stub = SchedulerStub(
+            .init(backups: [fixture.older], adminToken: nil, restore: .acceptAndStall))
         try await stub.withServer { url in
             let result = try await runRestoreCLI(["seed", fixture.newerArchive, "--scheduler", url])
             #expect(result.exitCode == 1, "\(result)")
             #expect(result.stderr.contains("does not hold backup \(fixture.newer.id)"), "\(result)")
-            #expect(result.stderr.contains("seeding needs a backup the scheduler holds"), "\(result)")
             #expect(
-                result.stderr.contains("run `etcd-mesos-restore seed \(fixture.newer.id) --scheduler \(url)`"),
+                result.stderr.contains("seeding needs a backup the scheduler holds"), "\(result)")
+            #expect(
+                result.stderr.contains(
+                    "run `etcd-mesos-restore seed \(fixture.newer.id) --scheduler \(url)`"),
                 "\(result)")
         }
         #expect(stub.restoreCalls.isEmpty)
@@ -72,7 +84,8 @@ extension RestoreCLITests {
         let files = try TemporaryDirectory(prefix: "restore-seed-bad")
         defer { files.remove() }
         let archive = try BadArchive.corrupt.make(in: files.path, from: fixture)
-        let stub = SchedulerStub(.init(backups: [fixture.newer], adminToken: nil, restore: .acceptAndStall))
+        let stub = SchedulerStub(
+            .init(backups: [fixture.newer], adminToken: nil, restore: .acceptAndStall))
         try await stub.withServer { url in
             let result = try await runRestoreCLI(["seed", archive, "--scheduler", url])
             #expect(result.exitCode == 1, "\(result)")
@@ -81,7 +94,9 @@ extension RestoreCLITests {
         #expect(stub.requests.isEmpty)
     }
 
-    @Test("seed of another cluster's backup is refused unless --force; the scheduler's refusal exits 1")
+    @Test(
+        "seed of another cluster's backup is refused unless --force; the scheduler's refusal exits 1"
+    )
     func seedWrongCluster() async throws {
         let fixture = try BackupFixture.require()
         var foreign = fixture.older
@@ -90,7 +105,8 @@ extension RestoreCLITests {
         // The scheduler runs "payments": its other backups say so.
         let stub = SchedulerStub(
             .init(
-                backups: [foreign, fixture.newer], adminToken: nil, restore: .refuse("2 members still run")))
+                backups: [foreign, fixture.newer], adminToken: nil,
+                restore: .refuse("2 members still run")))
         try await stub.withServer { url in
             let refused = try await runRestoreCLI(["seed", fixture.newer.id, "--scheduler", url])
             #expect(refused.exitCode == 1, "\(refused)")
@@ -102,15 +118,23 @@ extension RestoreCLITests {
                 "\(refused)")
             #expect(stub.restoreCalls.isEmpty)
 
-            let forced = try await runRestoreCLI(["seed", fixture.newer.id, "--scheduler", url, "--force"])
+            let forced = try await runRestoreCLI([
+                "seed", fixture.newer.id, "--scheduler", url, "--force",
+            ])
             #expect(forced.exitCode == 1, "\(forced)")
-            #expect(forced.stderr.contains("warning: --force: going ahead although backup"), "\(forced)")
-            #expect(forced.stderr.contains("the scheduler refused the restore: 2 members still run"), "\(forced)")
+            #expect(
+                forced.stderr.contains("warning: --force: going ahead although backup"), "\(forced)"
+            )
+            #expect(
+                forced.stderr.contains("the scheduler refused the restore: 2 members still run"),
+                "\(forced)")
             #expect(stub.restoreCalls.count == 1)
         }
     }
 
-    @Test("seed follows the scheduler until healthy and checks the revision on a real member restored from the backup")
+    @Test(
+        "seed follows the scheduler until healthy and checks the revision on a real member restored from the backup"
+    )
     func seedFollowsUntilHealthy() async throws {
         let fixture = try BackupFixture.require()
         let binaries = EtcdBinaries.debian
@@ -132,20 +156,29 @@ extension RestoreCLITests {
             let stub = SchedulerStub(
                 .init(
                     backups: [fixture.newer, fixture.older], adminToken: "t0ken",
-                    restore: .accept(members: [["name": "m1", "host": "127.0.0.1", "clientURL": clientURL]])))
+                    restore: .accept(members: [
+                        ["name": "m1", "host": "127.0.0.1", "clientURL": clientURL]
+                    ])))
             let tokenFile = parent.appending("token")
             try Data("t0ken".utf8).write(to: URL(fileURLWithPath: tokenFile))
             try await stub.withServer { url in
                 let result = try await runRestoreCLI([
-                    "seed", fixture.newerArchive, "--scheduler", url, "--token-file", tokenFile, "--json",
+                    "seed", fixture.newerArchive, "--scheduler", url, "--token-file", tokenFile,
+                    "--json",
                     "--poll-interval", "100ms", "--timeout", "20s",
                 ])
                 #expect(result.exitCode == 0, "\(result)")
                 let events = try result.jsonLines()
                 #expect(events.map { $0["event"] as? String }.first == "verified")
                 #expect(
-                    events.contains { $0["event"] as? String == "requested" && $0["outcome"] as? String == "accepted" })
-                #expect(events.contains { $0["event"] as? String == "progress" && $0["healthy"] as? Int == 1 })
+                    events.contains {
+                        $0["event"] as? String == "requested"
+                            && $0["outcome"] as? String == "accepted"
+                    })
+                #expect(
+                    events.contains {
+                        $0["event"] as? String == "progress" && $0["healthy"] as? Int == 1
+                    })
                 let done = try #require(events.last)
                 #expect(done["event"] as? String == "done", "\(result)")
                 #expect(done["snapshot_revision"] as? Int == Int(fixture.newer.revision))
@@ -159,25 +192,33 @@ extension RestoreCLITests {
     @Test("seed gives up after --timeout when the cluster never becomes healthy, and exits 4")
     func seedTimesOut() async throws {
         let fixture = try BackupFixture.require()
-        let stub = SchedulerStub(.init(backups: [fixture.newer], adminToken: nil, restore: .acceptAndStall))
+        let stub = SchedulerStub(
+            .init(backups: [fixture.newer], adminToken: nil, restore: .acceptAndStall))
         try await stub.withServer { url in
             let result = try await runRestoreCLI([
-                "seed", fixture.newer.id, "--scheduler", url, "--timeout", "1s", "--poll-interval", "100ms",
+                "seed", fixture.newer.id, "--scheduler", url, "--timeout", "1s", "--poll-interval",
+                "100ms",
             ])
             #expect(result.exitCode == 4, "\(result)")
             #expect(
                 result.stderr.contains(
-                    "timed out after 1s waiting for every member to run and the cluster to be healthy"), "\(result)")
-            #expect(result.stderr.contains("last seen: phase awaiting_operator, 0/1 running, healthy 0"), "\(result)")
+                    "timed out after 1s waiting for every member to run and the cluster to be healthy"
+                ), "\(result)")
+            #expect(
+                result.stderr.contains(
+                    "last seen: phase awaiting_operator, 0/1 running, healthy 0"), "\(result)")
         }
     }
 }
 
 extension RestoreCLITests {
-    @Test("seed interrupted while it follows an accepted restore says that the scheduler carries on, and exits 130")
+    @Test(
+        "seed interrupted while it follows an accepted restore says that the scheduler carries on, and exits 130"
+    )
     func seedInterruptedWhileFollowing() async throws {
         let fixture = try BackupFixture.require()
-        let stub = SchedulerStub(.init(backups: [fixture.newer], adminToken: nil, restore: .acceptAndStall))
+        let stub = SchedulerStub(
+            .init(backups: [fixture.newer], adminToken: nil, restore: .acceptAndStall))
         try await stub.withServer { url in
             let result = try await runRestoreCLI(
                 ["seed", fixture.newer.id, "--scheduler", url, "--poll-interval", "100ms"],
@@ -189,7 +230,8 @@ extension RestoreCLITests {
                 })
             #expect(result.exitCode == 130, "\(result)")
             #expect(
-                result.stderr.contains("the scheduler at \(url) goes on restoring backup \(fixture.newer.id)"),
+                result.stderr.contains(
+                    "the scheduler at \(url) goes on restoring backup \(fixture.newer.id)"),
                 "\(result)")
         }
     }

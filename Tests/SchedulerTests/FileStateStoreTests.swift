@@ -10,11 +10,13 @@ func sampleState(frameworkID: String = "fw-0001", epoch: Int = 3) -> PersistedCl
     PersistedClusterState(
         frameworkID: FrameworkID(frameworkID),
         tasks: [
-            PersistedTask(taskID: "etcd-1700000001 127.0.0.2 31000 31001 31002", agentID: "agent-S1"),
+            PersistedTask(
+                taskID: "etcd-1700000001 127.0.0.2 31000 31001 31002", agentID: "agent-S1"),
             PersistedTask(taskID: "etcd-1700000002 127.0.0.3 31000 31001 31002", agentID: nil),
         ],
         clusterEpoch: epoch, clusterFormed: true, lastKnownRevision: 1234,
-        lastGoodBackup: "etcd-20250101T000000Z-r1200", reseedSeed: "etcd-1700000001 127.0.0.2 31000 31001 31002",
+        lastGoodBackup: "etcd-20250101T000000Z-r1200",
+        reseedSeed: "etcd-1700000001 127.0.0.2 31000 31001 31002",
         pendingRestore: nil)
 }
 
@@ -36,7 +38,9 @@ struct FileStateStoreTests {
         try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
     }
 
-    @Test("nothing stored loads as nil; a saved state loads back in a new store, and no temp file is left")
+    @Test(
+        "nothing stored loads as nil; a saved state loads back in a new store, and no temp file is left"
+    )
     func roundTrip() async throws {
         try await withDirectory { directory in
             let path = directory.appending("deep/er/etcd-state.json")
@@ -44,7 +48,9 @@ struct FileStateStoreTests {
             #expect(try await store.load() == nil)
             try await store.save(sampleState(epoch: 1))
             try await store.save(sampleState(epoch: 2))
-            #expect(try await FileClusterStateStore(path: path, logger: quietLogger).load() == sampleState(epoch: 2))
+            #expect(
+                try await FileClusterStateStore(path: path, logger: quietLogger).load()
+                    == sampleState(epoch: 2))
             #expect(try files(in: directory.appending("deep/er")) == ["etcd-state.json"])
             let text = try String(contentsOfFile: path, encoding: .utf8)
             #expect(text.contains("\"format\" : 1"))
@@ -60,7 +66,10 @@ struct FileStateStoreTests {
                 ("{\"format\": 1, \"state\": {\"clusterEp", "not valid JSON"),
                 ("", "it is empty"),
                 ("{\"clusterEpoch\": 1}", "no \"format\" field"),
-                ("{\"format\": 1, \"state\": {\"tasks\": []}}", "state lacks the field \"clusterEpoch\""),
+                (
+                    "{\"format\": 1, \"state\": {\"tasks\": []}}",
+                    "state lacks the field \"clusterEpoch\""
+                ),
             ]
             for (content, reason) in cases {
                 try content.write(toFile: path, atomically: false, encoding: .utf8)
@@ -68,10 +77,13 @@ struct FileStateStoreTests {
                     try await FileClusterStateStore(path: path, logger: quietLogger).load()
                 }
                 let message = loadError?.description ?? ""
-                #expect(message.hasPrefix("refusing to start: the persisted state in file \(path) cannot be read"))
+                #expect(
+                    message.hasPrefix(
+                        "refusing to start: the persisted state in file \(path) cannot be read"))
                 #expect(message.contains(reason), "\(message)")
                 await #expect(throws: ClusterStateStoreError.self) {
-                    try await FileClusterStateStore(path: path, logger: quietLogger).save(sampleState())
+                    try await FileClusterStateStore(path: path, logger: quietLogger).save(
+                        sampleState())
                 }
                 #expect(try String(contentsOfFile: path, encoding: .utf8) == content)
             }
@@ -82,7 +94,8 @@ struct FileStateStoreTests {
     func newerFormatRefused() async throws {
         try await withDirectory { directory in
             let path = directory.appending("etcd-state.json")
-            try "{\"format\": 2, \"state\": {}}".write(toFile: path, atomically: false, encoding: .utf8)
+            try "{\"format\": 2, \"state\": {}}".write(
+                toFile: path, atomically: false, encoding: .utf8)
             let error = await #expect(throws: ClusterStateStoreError.self) {
                 try await FileClusterStateStore(path: path, logger: quietLogger).load()
             }
@@ -90,11 +103,14 @@ struct FileStateStoreTests {
         }
     }
 
-    @Test("a crash between writing the temp file and the rename leaves the old state, and the leftover is removed")
+    @Test(
+        "a crash between writing the temp file and the rename leaves the old state, and the leftover is removed"
+    )
     func interruptedSave() async throws {
         try await withDirectory { directory in
             let path = directory.appending("etcd-state.json")
-            try await FileClusterStateStore(path: path, logger: quietLogger).save(sampleState(epoch: 1))
+            try await FileClusterStateStore(path: path, logger: quietLogger).save(
+                sampleState(epoch: 1))
             // What a scheduler killed mid-save leaves: a half-written temp file beside the state.
             let leftover = directory.appending(".etcd-state.json.tmp-4242-17")
             try "{\"format\": 1, \"state\": {\"clusterEpoch\": 2, \"tas".write(
@@ -103,7 +119,9 @@ struct FileStateStoreTests {
             #expect(try await store.load() == sampleState(epoch: 1))
             #expect(try files(in: directory.path) == ["etcd-state.json"])
             try await store.save(sampleState(epoch: 2))
-            #expect(try await FileClusterStateStore(path: path, logger: quietLogger).load() == sampleState(epoch: 2))
+            #expect(
+                try await FileClusterStateStore(path: path, logger: quietLogger).load()
+                    == sampleState(epoch: 2))
         }
     }
 
@@ -129,7 +147,8 @@ struct FileStateStoreTests {
     func factory() async throws {
         try await withDirectory { directory in
             let path = directory.appending("s.json")
-            let store = try await StateStoreFactory.make(.file(path: path), frameworkName: "etcd", logger: quietLogger)
+            let store = try await StateStoreFactory.make(
+                .file(path: path), frameworkName: "etcd", logger: quietLogger)
             #expect(store.location == "file \(path)")
             try await store.save(sampleState())
             #expect(try await store.load() == sampleState())

@@ -16,10 +16,13 @@ struct FlagLocalFilesTests {
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try "#!/bin/sh\n".write(toFile: path, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: executable ? 0o755 : 0o644], ofItemAtPath: path)
+        try FileManager.default.setAttributes(
+            [.posixPermissions: executable ? 0o755 : 0o644], ofItemAtPath: path)
     }
 
-    func settings(_ arguments: [String], in directory: TemporaryDirectory) throws -> SchedulerSettings {
+    func settings(_ arguments: [String], in directory: TemporaryDirectory) throws
+        -> SchedulerSettings
+    {
         try SchedulerOptions.parseGoStyle(["-master=local"] + arguments).settings(
             environment: [:], hostName: "h", currentDirectory: directory.path)
     }
@@ -34,7 +37,8 @@ struct FlagLocalFilesTests {
             let resolved = try settings([], in: directory).resolvingLocalFiles(
                 executableDirectory: directory.appending("build"),
                 searchPath: "/nonexistent:" + directory.appending("usr-bin"))
-            #expect(resolved.binaries.executor.path == directory.appending("bin/etcd-mesos-executor"))
+            #expect(
+                resolved.binaries.executor.path == directory.appending("bin/etcd-mesos-executor"))
             #expect(resolved.binaries.etcd.path == directory.appending("build/etcd"))
             #expect(resolved.binaries.etcdctl.path == directory.appending("usr-bin/etcdctl"))
         }
@@ -66,34 +70,53 @@ struct FlagLocalFilesTests {
                 try settings(["-etcd-bin=etcd-copy"], in: directory).resolvingLocalFiles(
                     executableDirectory: directory.appending("build"), searchPath: nil)
             }
-            #expect(error?.description == "-etcd-bin=\(directory.appending("etcd-copy")): is not executable (chmod +x it)")
+            #expect(
+                error?.description
+                    == "-etcd-bin=\(directory.appending("etcd-copy")): is not executable (chmod +x it)"
+            )
         }
     }
 
-    @Test("secret and token files must exist and not be empty; their trailing newline is not part of them")
+    @Test(
+        "secret and token files must exist and not be empty; their trailing newline is not part of them"
+    )
     func secretFiles() throws {
         try withDirectory { directory in
             for name in ["bin/etcd-mesos-executor", "bin/etcd", "bin/etcdctl"] {
                 try makeProgram(directory.appending(name))
             }
-            try "s3cret\n".write(toFile: directory.appending("secret"), atomically: true, encoding: .utf8)
-            try "".write(toFile: directory.appending("empty-token"), atomically: true, encoding: .utf8)
+            try "s3cret\n".write(
+                toFile: directory.appending("secret"), atomically: true, encoding: .utf8)
+            try "".write(
+                toFile: directory.appending("empty-token"), atomically: true, encoding: .utf8)
             let authenticated = try settings(
-                ["-mesos-authentication-principal=p", "-mesos-authentication-secret-file=secret"], in: directory)
+                ["-mesos-authentication-principal=p", "-mesos-authentication-secret-file=secret"],
+                in: directory)
             _ = try authenticated.resolvingLocalFiles(executableDirectory: nil, searchPath: nil)
-            #expect(try SecretFile.read(directory.appending("secret"), flag: "mesos-authentication-secret-file") == "s3cret")
+            #expect(
+                try SecretFile.read(
+                    directory.appending("secret"), flag: "mesos-authentication-secret-file")
+                    == "s3cret")
 
             let missing = #expect(throws: SchedulerConfigurationError.self) {
                 try settings(
-                    ["-mesos-authentication-principal=p", "-mesos-authentication-secret-file=nope"], in: directory
+                    [
+                        "-mesos-authentication-principal=p",
+                        "-mesos-authentication-secret-file=nope",
+                    ], in: directory
                 ).resolvingLocalFiles(executableDirectory: nil, searchPath: nil)
             }
-            #expect(missing?.description == "-mesos-authentication-secret-file=\(directory.appending("nope")): does not exist")
+            #expect(
+                missing?.description
+                    == "-mesos-authentication-secret-file=\(directory.appending("nope")): does not exist"
+            )
             let empty = #expect(throws: SchedulerConfigurationError.self) {
                 try settings(["-admin-token-file=empty-token"], in: directory).resolvingLocalFiles(
                     executableDirectory: nil, searchPath: nil)
             }
-            #expect(empty?.description == "-admin-token-file=\(directory.appending("empty-token")): is empty")
+            #expect(
+                empty?.description
+                    == "-admin-token-file=\(directory.appending("empty-token")): is empty")
         }
     }
 }

@@ -4,7 +4,9 @@ import Reconciler
 import Testing
 
 /// Parses a Go-style command line the way the binary does, with a fixed host name and working directory.
-func schedulerSettings(_ arguments: [String], environment: [String: String] = [:]) throws -> SchedulerSettings {
+func schedulerSettings(_ arguments: [String], environment: [String: String] = [:]) throws
+    -> SchedulerSettings
+{
     try SchedulerOptions.parseGoStyle(arguments).settings(
         environment: environment, hostName: "scheduler-host", currentDirectory: "/srv/etcd-mesos")
 }
@@ -39,21 +41,32 @@ struct FlagParsingTests {
         let settings = try schedulerSettings(Self.productionInvocation)
         let ensemble = ["zk1:2181", "zk2:2181", "zk3:2181"]
         #expect(settings.frameworkName == "etcd-mycluster")
-        #expect(settings.master == .zooKeeper(ZooKeeperMasterAddress(servers: ensemble, path: "/mesos")))
-        #expect(settings.persistence == .zooKeeper(ZooKeeperPersistAddress(servers: ensemble, chroot: "/etcd-mesos")))
+        #expect(
+            settings.master == .zooKeeper(ZooKeeperMasterAddress(servers: ensemble, path: "/mesos"))
+        )
+        #expect(
+            settings.persistence
+                == .zooKeeper(ZooKeeperPersistAddress(servers: ensemble, chroot: "/etcd-mesos")))
         #expect(settings.reconciler.clusterSize == 3)
         #expect(settings.logging.directory == "/var/log/etcd-mesos")
         #expect(settings.logging.fileDirectory == "/var/log/etcd-mesos")
         #expect(
             settings.binaries.executor
                 == BinaryLocation(
-                    path: "/path/to/etcd-mesos-executor", isExplicit: true, programName: "etcd-mesos-executor"))
-        #expect(settings.binaries.etcd == BinaryLocation(path: "/path/to/etcd", isExplicit: true, programName: "etcd"))
+                    path: "/path/to/etcd-mesos-executor", isExplicit: true,
+                    programName: "etcd-mesos-executor"))
+        #expect(
+            settings.binaries.etcd
+                == BinaryLocation(path: "/path/to/etcd", isExplicit: true, programName: "etcd"))
         #expect(
             settings.binaries.etcdctl
-                == BinaryLocation(path: "/srv/etcd-mesos/bin/etcdctl", isExplicit: false, programName: "etcdctl"))
+                == BinaryLocation(
+                    path: "/srv/etcd-mesos/bin/etcdctl", isExplicit: false, programName: "etcdctl"))
         #expect(settings.localMesos == nil)
-        #expect(settings.notices.contains { $0.contains("-cluster-name") && $0.contains("etcd-mycluster") })
+        #expect(
+            settings.notices.contains {
+                $0.contains("-cluster-name") && $0.contains("etcd-mycluster")
+            })
     }
 
     @Test("flags the invocation leaves out take the original's defaults")
@@ -89,7 +102,9 @@ struct FlagParsingTests {
         #expect(error?.description == "-executor-bin=/path/to/etcd-mesos-executor: does not exist")
     }
 
-    @Test("without flags the scheduler needs a place to persist, as the original required -zk-framework-persist")
+    @Test(
+        "without flags the scheduler needs a place to persist, as the original required -zk-framework-persist"
+    )
     func persistenceIsRequired() {
         let message = userMessage([])
         #expect(message?.hasPrefix("-zk-framework-persist is required") == true)
@@ -100,37 +115,51 @@ struct FlagParsingTests {
     func localMaster() throws {
         let settings = try schedulerSettings(["-master=local"])
         #expect(settings.master == .local)
-        #expect(settings.persistence == .file(path: "/srv/etcd-mesos/etcd-mesos-work/etcd-state.json"))
+        #expect(
+            settings.persistence == .file(path: "/srv/etcd-mesos/etcd-mesos-work/etcd-state.json"))
         #expect(
             settings.localMesos
-                == LocalMesosSettings(agentCount: 5, workDirectory: "/srv/etcd-mesos/etcd-mesos-work/agents"))
+                == LocalMesosSettings(
+                    agentCount: 5, workDirectory: "/srv/etcd-mesos/etcd-mesos-work/agents"))
         #expect(settings.address == "127.0.0.1")
-        #expect(try schedulerSettings(["-master", "local", "-cluster-size", "1"]).localMesos?.agentCount == 3)
+        #expect(
+            try schedulerSettings(["-master", "local", "-cluster-size", "1"]).localMesos?.agentCount
+                == 3)
         let custom = try schedulerSettings([
-            "-master=local", "-work-dir=/tmp/w", "-framework-name=e2", "-local-agents=4", "-cluster-size=3",
+            "-master=local", "-work-dir=/tmp/w", "-framework-name=e2", "-local-agents=4",
+            "-cluster-size=3",
         ])
         #expect(custom.persistence == .file(path: "/tmp/w/e2-state.json"))
-        #expect(custom.localMesos == LocalMesosSettings(agentCount: 4, workDirectory: "/tmp/w/agents"))
+        #expect(
+            custom.localMesos == LocalMesosSettings(agentCount: 4, workDirectory: "/tmp/w/agents"))
     }
 
     @Test("-framework-persist-file persists to that file, relative to the working directory")
     func persistFile() throws {
-        let settings = try schedulerSettings(["-master=m1:5050", "--framework-persist-file", "state/s.json"])
+        let settings = try schedulerSettings([
+            "-master=m1:5050", "--framework-persist-file", "state/s.json",
+        ])
         #expect(settings.persistence == .file(path: "/srv/etcd-mesos/state/s.json"))
         #expect(settings.master == .endpoints([MesosEndpoint(host: "m1", port: 5050)]))
     }
 
     @Test("a chroot of several segments is accepted; servers without a port get 2181")
     func deeperChroot() throws {
-        let settings = try schedulerSettings(["-zk-framework-persist=zk://zk1,zk2:2182/dcos/etcd-mesos"])
+        let settings = try schedulerSettings([
+            "-zk-framework-persist=zk://zk1,zk2:2182/dcos/etcd-mesos"
+        ])
         #expect(
             settings.persistence
-                == .zooKeeper(ZooKeeperPersistAddress(servers: ["zk1:2181", "zk2:2182"], chroot: "/dcos/etcd-mesos")))
+                == .zooKeeper(
+                    ZooKeeperPersistAddress(
+                        servers: ["zk1:2181", "zk2:2182"], chroot: "/dcos/etcd-mesos")))
     }
 
     @Test("-framework-name wins over the removed -cluster-name")
     func frameworkNameWins() throws {
-        let settings = try schedulerSettings(["-master=local", "-cluster-name=c", "-framework-name=f"])
+        let settings = try schedulerSettings([
+            "-master=local", "-cluster-name=c", "-framework-name=f",
+        ])
         #expect(settings.frameworkName == "f")
         #expect(settings.notices.contains { $0.contains("-cluster-name is ignored") })
     }
@@ -144,23 +173,29 @@ struct FlagParsingTests {
     @Test("authentication: the principal, the secret file and the provider")
     func authentication() throws {
         let settings = try schedulerSettings([
-            "-master=local", "-mesos-authentication-principal=etcd", "-mesos-authentication-secret-file=secret",
+            "-master=local", "-mesos-authentication-principal=etcd",
+            "-mesos-authentication-secret-file=secret",
         ])
         #expect(
             settings.authentication
-                == MesosAuthentication(principal: "etcd", secretFile: "/srv/etcd-mesos/secret", provider: "SASL"))
+                == MesosAuthentication(
+                    principal: "etcd", secretFile: "/srv/etcd-mesos/secret", provider: "SASL"))
     }
 
     @Test("every other flag reaches its setting")
     func everyFlagReachesItsSetting() throws {
         let settings = try schedulerSettings([
-            "-master=local", "-cluster-size=3", "-reseed-timeout=90", "-auto-reseed=false", "-artifact-port=0",
-            "-admin-port=0", "-sandbox-disk-limit=1024", "-sandbox-cpu-limit=0.5", "-sandbox-mem-limit=512",
-            "-address=10.0.0.5", "-mesos-offer-refuse-seconds=2.5", "-single-instance-per-slave=false",
+            "-master=local", "-cluster-size=3", "-reseed-timeout=90", "-auto-reseed=false",
+            "-artifact-port=0",
+            "-admin-port=0", "-sandbox-disk-limit=1024", "-sandbox-cpu-limit=0.5",
+            "-sandbox-mem-limit=512",
+            "-address=10.0.0.5", "-mesos-offer-refuse-seconds=2.5",
+            "-single-instance-per-slave=false",
             "-failover-timeout-seconds=3600", "-framework-weburi=http://ui/", "-chill=250ms",
             "-etcd-health-interval=1s", "-admin-token-file=/etc/token", "-backup-dir=/backups",
             "-backup-interval=1h30m", "-backup-retention=10,7d", "-backup-compression-level=1",
-            "-restore-from=etcd-20250101T000000Z-r42", "-allow-empty-cluster", "-logtostderr", "-alsologtostderr",
+            "-restore-from=etcd-20250101T000000Z-r42", "-allow-empty-cluster", "-logtostderr",
+            "-alsologtostderr",
             "-v=1", "-executor-bin=x/executor", "-etcdctl-bin=/usr/bin/etcdctl",
         ])
         let reconciler = settings.reconciler
@@ -180,13 +215,20 @@ struct FlagParsingTests {
             settings.backup
                 == BackupSettings(
                     directory: "/backups", interval: .seconds(5400),
-                    retention: BackupRetention(keepNewest: 10, keepWithin: .seconds(7 * 86400)), compressionLevel: 1))
+                    retention: BackupRetention(keepNewest: 10, keepWithin: .seconds(7 * 86400)),
+                    compressionLevel: 1))
         #expect(settings.restoreFrom == "etcd-20250101T000000Z-r42")
         #expect(settings.allowEmptyCluster)
-        #expect(settings.logging == LoggingSettings(directory: nil, toStderrOnly: true, alsoToStderr: true, verbosity: 1))
+        #expect(
+            settings.logging
+                == LoggingSettings(
+                    directory: nil, toStderrOnly: true, alsoToStderr: true, verbosity: 1))
         #expect(settings.logging.logLevel == .debug)
         #expect(settings.binaries.executor.path == "/srv/etcd-mesos/x/executor")
-        #expect(settings.binaries.etcdctl == BinaryLocation(path: "/usr/bin/etcdctl", isExplicit: true, programName: "etcdctl"))
+        #expect(
+            settings.binaries.etcdctl
+                == BinaryLocation(
+                    path: "/usr/bin/etcdctl", isExplicit: true, programName: "etcdctl"))
         #expect(settings.notices.contains { $0.contains("-single-instance-per-slave=false") })
     }
 
@@ -194,13 +236,20 @@ struct FlagParsingTests {
     func helpListsEveryFlag() {
         let help = SchedulerOptions.helpMessage(columns: 200)
         let flags = [
-            "framework-name", "master", "zk-framework-persist", "cluster-size", "admin-port", "reseed-timeout",
-            "auto-reseed", "artifact-port", "sandbox-disk-limit", "sandbox-cpu-limit", "sandbox-mem-limit",
-            "executor-bin", "etcd-bin", "etcdctl-bin", "address", "driver-port", "mesos-authentication-principal",
-            "mesos-authentication-secret-file", "mesos-authentication-provider", "mesos-offer-refuse-seconds",
-            "single-instance-per-slave", "failover-timeout-seconds", "framework-weburi", "log_dir", "logtostderr",
-            "alsologtostderr", "cluster-name", "framework-persist-file", "local-agents", "backup-dir",
-            "backup-interval", "backup-retention", "backup-compression-level", "restore-from", "allow-empty-cluster",
+            "framework-name", "master", "zk-framework-persist", "cluster-size", "admin-port",
+            "reseed-timeout",
+            "auto-reseed", "artifact-port", "sandbox-disk-limit", "sandbox-cpu-limit",
+            "sandbox-mem-limit",
+            "executor-bin", "etcd-bin", "etcdctl-bin", "address", "driver-port",
+            "mesos-authentication-principal",
+            "mesos-authentication-secret-file", "mesos-authentication-provider",
+            "mesos-offer-refuse-seconds",
+            "single-instance-per-slave", "failover-timeout-seconds", "framework-weburi", "log_dir",
+            "logtostderr",
+            "alsologtostderr", "cluster-name", "framework-persist-file", "local-agents",
+            "backup-dir",
+            "backup-interval", "backup-retention", "backup-compression-level", "restore-from",
+            "allow-empty-cluster",
             "admin-token-file", "chill", "etcd-health-interval", "work-dir",
         ]
         for flag in flags {

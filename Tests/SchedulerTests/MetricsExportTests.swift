@@ -65,7 +65,8 @@ struct MetricsExportTests {
     @Test("the scheduler's counts are counters named …_total, with the /stats values")
     func schedulerCounters() async throws {
         let text = try await render()
-        let types = Self.types(text), values = Self.values(text)
+        let types = Self.types(text)
+        let values = Self.values(text)
         let counters = [
             "etcd_mesos_launched_servers_total": 7.0, "etcd_mesos_failed_servers_total": 3,
             "etcd_mesos_cluster_livelocks_total": 1, "etcd_mesos_cluster_reseeds_total": 2,
@@ -82,7 +83,8 @@ struct MetricsExportTests {
     @Test("levels stay gauges")
     func schedulerGauges() async throws {
         let text = try await render()
-        let types = Self.types(text), values = Self.values(text)
+        let types = Self.types(text)
+        let values = Self.values(text)
         let gauges = [
             "etcd_mesos_running_servers": 3.0, "etcd_mesos_healthy": 1,
             "etcd_mesos_cluster_size": 3,
@@ -98,7 +100,8 @@ struct MetricsExportTests {
     @Test("the backup service's counts are counters; its consecutive failures and times are gauges")
     func backupSamples() async throws {
         let text = try await render()
-        let types = Self.types(text), values = Self.values(text)
+        let types = Self.types(text)
+        let values = Self.values(text)
         #expect(types["etcd_mesos_backup_successes_total"] == "counter")
         #expect(values["etcd_mesos_backup_successes_total"] == 5)
         #expect(types["etcd_mesos_backup_failures_total"] == "counter")

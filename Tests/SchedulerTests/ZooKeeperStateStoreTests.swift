@@ -23,12 +23,14 @@ func withPlainClient(
 
 /// Runs `body` with a store on `server` under `chroot`, closed afterwards whatever happens.
 func withStore(
-    _ server: ZooKeeperServer, chroot: String, name: String = "etcd", operationTimeout: Duration = .seconds(10),
+    _ server: ZooKeeperServer, chroot: String, name: String = "etcd",
+    operationTimeout: Duration = .seconds(10),
     sessionTimeout: Duration = .seconds(10), isolation: isolated (any Actor)? = #isolation,
     _ body: (ZooKeeperClusterStateStore) async throws -> Void
 ) async throws {
     let store = ZooKeeperClusterStateStore(
-        address: ZooKeeperPersistAddress(servers: [server.connectString], chroot: chroot), frameworkName: name,
+        address: ZooKeeperPersistAddress(servers: [server.connectString], chroot: chroot),
+        frameworkName: name,
         operationTimeout: operationTimeout, sessionTimeout: sessionTimeout, logger: quietLogger)
     do {
         try await body(store)
@@ -47,15 +49,18 @@ extension ZooKeeperClient {
 
 @Suite("ZooKeeper state store")
 struct ZooKeeperStateStoreTests {
-    @Test("round trip, the original's znodes kept in step, a deep chroot, and clearing the framework")
+    @Test(
+        "round trip, the original's znodes kept in step, a deep chroot, and clearing the framework")
     func roundTripAndMirror() async throws {
         try await withZooKeeperServer { server in
-            try await withStore(server, chroot: "/dcos/etcd-mesos") { (store: ZooKeeperClusterStateStore) async throws in
+            try await withStore(server, chroot: "/dcos/etcd-mesos") {
+                (store: ZooKeeperClusterStateStore) async throws in
                 #expect(try await store.load() == nil)
                 try await store.save(sampleState(epoch: 1))
                 try await store.save(sampleState(epoch: 2))
             }
-            try await withStore(server, chroot: "/dcos/etcd-mesos") { (store: ZooKeeperClusterStateStore) async throws in
+            try await withStore(server, chroot: "/dcos/etcd-mesos") {
+                (store: ZooKeeperClusterStateStore) async throws in
                 #expect(try await store.load() == sampleState(epoch: 2))
             }
             try await withPlainClient(server) { (client: ZooKeeperClient) async throws in
@@ -64,17 +69,21 @@ struct ZooKeeperStateStoreTests {
                 #expect(
                     try await client.text("/dcos/etcd-mesos/etcd_reconciliation")
                         == "{\"etcd-1700000001 127.0.0.2 31000 31001 31002\":\"agent-S1\"}")
-                #expect(try await client.text("/dcos/etcd-mesos/etcd_state").contains("\"clusterEpoch\" : 2"))
+                #expect(
+                    try await client.text("/dcos/etcd-mesos/etcd_state").contains(
+                        "\"clusterEpoch\" : 2"))
             }
 
-            try await withStore(server, chroot: "/dcos/etcd-mesos") { (store: ZooKeeperClusterStateStore) async throws in
+            try await withStore(server, chroot: "/dcos/etcd-mesos") {
+                (store: ZooKeeperClusterStateStore) async throws in
                 _ = try await store.load()
                 try await store.clearFramework()
             }
             var cleared = sampleState(epoch: 2)
             cleared.frameworkID = nil
             cleared.tasks = []
-            try await withStore(server, chroot: "/dcos/etcd-mesos") { (store: ZooKeeperClusterStateStore) async throws in
+            try await withStore(server, chroot: "/dcos/etcd-mesos") {
+                (store: ZooKeeperClusterStateStore) async throws in
                 #expect(try await store.load() == cleared)
             }
             try await withPlainClient(server) { (client: ZooKeeperClient) async throws in
@@ -86,13 +95,16 @@ struct ZooKeeperStateStoreTests {
     @Test("migration: the original's two znodes become the state, and saving keeps them readable")
     func migrationFromTheOriginal() async throws {
         try await withZooKeeperServer { server in
-            let running = "{\"etcd-1 10.0.0.2 31000 31001 31002\":\"S1\",\"etcd-2 10.0.0.3 31000 31001 31002\":\"S2\"}"
+            let running =
+                "{\"etcd-1 10.0.0.2 31000 31001 31002\":\"S1\",\"etcd-2 10.0.0.3 31000 31001 31002\":\"S2\"}"
             try await withPlainClient(server) { (client: ZooKeeperClient) async throws in
                 try await client.create("/etcd-mesos")
-                try await client.create("/etcd-mesos/etcd_framework_id", data: Data("20150101-0001".utf8))
+                try await client.create(
+                    "/etcd-mesos/etcd_framework_id", data: Data("20150101-0001".utf8))
                 try await client.create("/etcd-mesos/etcd_reconciliation", data: Data(running.utf8))
                 try await client.create("/fresh")
-                try await client.create("/fresh/etcd_framework_id", data: Data("20150101-0002".utf8))
+                try await client.create(
+                    "/fresh/etcd_framework_id", data: Data("20150101-0002".utf8))
             }
             let expected = PersistedClusterState(
                 frameworkID: "20150101-0001",
@@ -101,7 +113,8 @@ struct ZooKeeperStateStoreTests {
                     PersistedTask(taskID: "etcd-2 10.0.0.3 31000 31001 31002", agentID: "S2"),
                 ],
                 clusterEpoch: 1, clusterFormed: true)
-            try await withStore(server, chroot: "/etcd-mesos") { (store: ZooKeeperClusterStateStore) async throws in
+            try await withStore(server, chroot: "/etcd-mesos") {
+                (store: ZooKeeperClusterStateStore) async throws in
                 let migrated = try await store.load()
                 #expect(migrated == expected)
                 #expect(migrated?.mayHoldData == true)
@@ -113,8 +126,10 @@ struct ZooKeeperStateStoreTests {
                 #expect(try await client.exists("/etcd-mesos/etcd_state") != nil)
             }
             // A framework ID without a reconciliation map: registered, but no member ever ran.
-            try await withStore(server, chroot: "/fresh") { (store: ZooKeeperClusterStateStore) async throws in
-                #expect(try await store.load() == PersistedClusterState(frameworkID: "20150101-0002"))
+            try await withStore(server, chroot: "/fresh") {
+                (store: ZooKeeperClusterStateStore) async throws in
+                #expect(
+                    try await store.load() == PersistedClusterState(frameworkID: "20150101-0002"))
             }
         }
     }
@@ -128,16 +143,24 @@ struct ZooKeeperStateStoreTests {
                 try await client.createParents("/badmap/etcd_reconciliation")
                 try await client.set("/badmap/etcd_reconciliation", data: Data("[1, 2]".utf8))
             }
-            try await withStore(server, chroot: "/bad") { (store: ZooKeeperClusterStateStore) async throws in
-                let error = await #expect(throws: ClusterStateStoreError.self) { try await store.load() }
+            try await withStore(server, chroot: "/bad") {
+                (store: ZooKeeperClusterStateStore) async throws in
+                let error = await #expect(throws: ClusterStateStoreError.self) {
+                    try await store.load()
+                }
                 #expect(
                     error?.description.hasPrefix(
                         "refusing to start: the persisted state in ZooKeeper znode /bad/etcd_state on "
                             + "\(server.connectString) cannot be read (not valid JSON)") == true)
-                await #expect(throws: ClusterStateStoreError.self) { try await store.save(sampleState()) }
+                await #expect(throws: ClusterStateStoreError.self) {
+                    try await store.save(sampleState())
+                }
             }
-            try await withStore(server, chroot: "/badmap") { (store: ZooKeeperClusterStateStore) async throws in
-                let error = await #expect(throws: ClusterStateStoreError.self) { try await store.load() }
+            try await withStore(server, chroot: "/badmap") {
+                (store: ZooKeeperClusterStateStore) async throws in
+                let error = await #expect(throws: ClusterStateStoreError.self) {
+                    try await store.load()
+                }
                 #expect(error?.description.contains("/badmap/etcd_reconciliation") == true)
             }
             try await withPlainClient(server) { (client: ZooKeeperClient) async throws in
@@ -149,8 +172,10 @@ struct ZooKeeperStateStoreTests {
     @Test("a second scheduler writing the same state is detected, not overwritten")
     func concurrentWriterDetected() async throws {
         try await withZooKeeperServer { server in
-            try await withStore(server, chroot: "/etcd-mesos") { (first: ZooKeeperClusterStateStore) async throws in
-                try await withStore(server, chroot: "/etcd-mesos") { (second: ZooKeeperClusterStateStore) async throws in
+            try await withStore(server, chroot: "/etcd-mesos") {
+                (first: ZooKeeperClusterStateStore) async throws in
+                try await withStore(server, chroot: "/etcd-mesos") {
+                    (second: ZooKeeperClusterStateStore) async throws in
                     #expect(try await first.load() == nil)
                     #expect(try await second.load() == nil)
                     try await first.save(sampleState(frameworkID: "first"))
@@ -176,7 +201,9 @@ struct ZooKeeperStateStoreTests {
                 let credentials = try #require(expiring.sessionCredentials)
                 // As Curator's KillSession does: take the session over from a second client and close it there.
                 // If the store's client wins the session back before the close, the next round ends it.
-                try await eventually(timeout: .seconds(15), poll: .milliseconds(500), "the store's session to expire") {
+                try await eventually(
+                    timeout: .seconds(15), poll: .milliseconds(500), "the store's session to expire"
+                ) {
                     do {
                         _ = try await expiring.exists("/")
                     } catch ZooKeeperError.sessionExpired {
@@ -211,7 +238,8 @@ struct ZooKeeperStateStoreTests {
                 #expect(
                     error?.description.hasPrefix(
                         "ZooKeeper zk://\(server.connectString)/etcd-mesos did not answer within 2s "
-                            + "(write /etcd-mesos/etcd_state)") == true, "\(String(describing: error))")
+                            + "(write /etcd-mesos/etcd_state)") == true,
+                    "\(String(describing: error))")
                 try await server.start()
                 try await eventually(timeout: .seconds(15), "the store to save again") {
                     try await store.save(sampleState(epoch: 3))
@@ -226,7 +254,8 @@ struct ZooKeeperStateStoreTests {
     func unreachable() async throws {
         let address = "127.0.0.1:\(try FreePort.allocate())"
         let store = ZooKeeperClusterStateStore(
-            address: ZooKeeperPersistAddress(servers: [address], chroot: "/etcd-mesos"), frameworkName: "etcd",
+            address: ZooKeeperPersistAddress(servers: [address], chroot: "/etcd-mesos"),
+            frameworkName: "etcd",
             operationTimeout: .seconds(2), logger: quietLogger)
         let clock = ContinuousClock()
         let started = clock.now
@@ -238,6 +267,7 @@ struct ZooKeeperStateStoreTests {
         #expect(
             error?.description.hasPrefix(
                 "ZooKeeper zk://\(address)/etcd-mesos did not answer within 2s (read /etcd-mesos/etcd_state): "
-                    + "could not connect to ZooKeeper at \(address)") == true, "\(String(describing: error))")
+                    + "could not connect to ZooKeeper at \(address)") == true,
+            "\(String(describing: error))")
     }
 }

@@ -5,9 +5,11 @@ import Testing
 @Suite("Task data between scheduler and executor")
 struct EtcdTaskDataTests {
     let seed = EtcdTaskData.Member(
-        name: "etcd-1443221234", host: "127.0.0.2", rpcPort: 31000, clientPort: 31001, httpPort: 31002)
+        name: "etcd-1443221234", host: "127.0.0.2", rpcPort: 31000, clientPort: 31001,
+        httpPort: 31002)
     let peer = EtcdTaskData.Member(
-        name: "etcd-1443221235", host: "127.0.0.3", rpcPort: 31010, clientPort: 31011, httpPort: 31012,
+        name: "etcd-1443221235", host: "127.0.0.3", rpcPort: 31010, clientPort: 31011,
+        httpPort: 31012,
         slaveID: "agent-3")
 
     @Test("it round-trips, and --initial-cluster lists this member first")
@@ -38,18 +40,27 @@ struct EtcdTaskDataTests {
         #expect(decoded.peers.isEmpty)
         #expect(decoded.initialClusterState == "new")
         #expect(decoded.clusterToken == "etcd-cluster")
-        let array = try JSONSerialization.jsonObject(with: try decoded.encoded()) as? [[String: Any]]
+        let array =
+            try JSONSerialization.jsonObject(with: try decoded.encoded()) as? [[String: Any]]
         #expect(array?.first?["type"] as? String == "new")
         #expect(array?.first?["rpcPort"] as? Int == 31000)
     }
 
-    @Test("bad data is refused with a message naming the problem", arguments: [
-        ("", "not an etcd member list"),
-        ("[]", "empty"),
-        (#"{"name":"x"}"#, "not an etcd member list"),
-        (#"[{"name":"e","host":"h","rpcPort":1,"clientPort":2,"httpPort":3,"type":"","slaveID":""}]"#, "type"),
-        (#"[{"name":"e","host":"h","rpcPort":0,"clientPort":2,"httpPort":3,"type":"new","slaveID":""}]"#, "ports"),
-    ])
+    @Test(
+        "bad data is refused with a message naming the problem",
+        arguments: [
+            ("", "not an etcd member list"),
+            ("[]", "empty"),
+            (#"{"name":"x"}"#, "not an etcd member list"),
+            (
+                #"[{"name":"e","host":"h","rpcPort":1,"clientPort":2,"httpPort":3,"type":"","slaveID":""}]"#,
+                "type"
+            ),
+            (
+                #"[{"name":"e","host":"h","rpcPort":0,"clientPort":2,"httpPort":3,"type":"new","slaveID":""}]"#,
+                "ports"
+            ),
+        ])
     func refusesBadData(json: String, mentions: String) {
         #expect {
             _ = try EtcdTaskData(decoding: Data(json.utf8))

@@ -6,13 +6,15 @@ import ZooKeeper
 
 /// A client for `server` whose log stays quiet unless something is badly wrong.
 func connectQuietly(
-    _ connectString: String, resuming: ZooKeeperSessionCredentials? = nil, sessionTimeout: Duration = .seconds(10),
+    _ connectString: String, resuming: ZooKeeperSessionCredentials? = nil,
+    sessionTimeout: Duration = .seconds(10),
     connectTimeout: Duration = .seconds(10)
 ) async throws -> ZooKeeperClient {
     var logger = Logger(label: "zookeeper-test")
     logger.logLevel = .critical
     return try await ZooKeeperClient.connect(
-        connectString, resuming: resuming, sessionTimeout: sessionTimeout, connectTimeout: connectTimeout,
+        connectString, resuming: resuming, sessionTimeout: sessionTimeout,
+        connectTimeout: connectTimeout,
         logger: logger)
 }
 

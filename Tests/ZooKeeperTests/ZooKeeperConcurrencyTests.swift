@@ -12,7 +12,9 @@ struct ZooKeeperConcurrencyTests {
                 try await zk.create("/many")
                 let created = try await withThrowingTaskGroup(of: String.self) { group in
                     for index in 0..<200 {
-                        group.addTask { try await zk.create("/many/n\(index)", data: Data("\(index)")) }
+                        group.addTask {
+                            try await zk.create("/many/n\(index)", data: Data("\(index)"))
+                        }
                     }
                     var created = Set<String>()
                     for try await path in group { created.insert(path) }
@@ -38,7 +40,8 @@ struct ZooKeeperConcurrencyTests {
                                 _ = try await zk.get("/busy")
                                 return nil
                             } catch {
-                                return error as? ZooKeeperError ?? .other(code: 0, operation: "\(error)", path: "")
+                                return error as? ZooKeeperError
+                                    ?? .other(code: 0, operation: "\(error)", path: "")
                             }
                         }
                     }
@@ -48,7 +51,9 @@ struct ZooKeeperConcurrencyTests {
                 }
             }
             await zk.close()
-            let failures = try await within(.seconds(10), "every request to finish") { await requests.value }
+            let failures = try await within(.seconds(10), "every request to finish") {
+                await requests.value
+            }
             #expect(failures.allSatisfy { $0 == .closed }, "\(Set(failures.map(\.description)))")
         }
     }

@@ -29,14 +29,18 @@ struct ZooKeeperNodeTests {
                 await #expect(throws: ZooKeeperError.nodeExists(path: "/app/a")) {
                     try await zk.create("/app/a")
                 }
-                await #expect(throws: ZooKeeperError.notEmpty(path: "/app")) { try await zk.delete("/app") }
+                await #expect(throws: ZooKeeperError.notEmpty(path: "/app")) {
+                    try await zk.delete("/app")
+                }
                 await #expect(throws: ZooKeeperError.noNode(path: "/missing/child")) {
                     try await zk.create("/missing/child")
                 }
 
                 try await zk.delete("/app/a")
                 #expect(try await zk.exists("/app/a") == nil)
-                await #expect(throws: ZooKeeperError.noNode(path: "/app/a")) { try await zk.get("/app/a") }
+                await #expect(throws: ZooKeeperError.noNode(path: "/app/a")) {
+                    try await zk.get("/app/a")
+                }
                 #expect(try await zk.children("/app") == ["b"])
             }
         }
@@ -51,7 +55,11 @@ struct ZooKeeperNodeTests {
                 for _ in 0..<3 {
                     created.append(try await zk.create("/queue/item-", mode: .persistentSequential))
                 }
-                #expect(created == ["/queue/item-0000000000", "/queue/item-0000000001", "/queue/item-0000000002"])
+                #expect(
+                    created == [
+                        "/queue/item-0000000000", "/queue/item-0000000001",
+                        "/queue/item-0000000002",
+                    ])
                 let ephemeral = try await zk.create("/queue/", mode: .ephemeralSequential)
                 #expect(ephemeral == "/queue/0000000003")
                 #expect(try await zk.children("/queue").count == 4)
@@ -77,12 +85,17 @@ struct ZooKeeperNodeTests {
         try await withZooKeeperServer { server in
             try await withClient(server.connectString) { root in
                 try await root.createParents("/tenant/app")
-                try await withClient(server.connectString + "/tenant/app") { (scoped: ZooKeeperClient) async throws in
+                try await withClient(server.connectString + "/tenant/app") {
+                    (scoped: ZooKeeperClient) async throws in
                     #expect(try await scoped.create("/state", data: Data("x")) == "/state")
-                    #expect(try await scoped.create("/state/n-", mode: .persistentSequential) == "/state/n-0000000000")
+                    #expect(
+                        try await scoped.create("/state/n-", mode: .persistentSequential)
+                            == "/state/n-0000000000")
                     #expect(try await scoped.children("/") == ["state"])
                 }
-                #expect(String(decoding: try await root.get("/tenant/app/state").data, as: UTF8.self) == "x")
+                #expect(
+                    String(decoding: try await root.get("/tenant/app/state").data, as: UTF8.self)
+                        == "x")
                 #expect(try await root.children("/tenant/app/state") == ["n-0000000000"])
             }
         }
@@ -94,17 +107,23 @@ struct ZooKeeperNodeTests {
             try await withClient(server.connectString) { zk in
                 try await zk.create("/cas", data: Data("first"))
                 let read = try await zk.get("/cas").stat
-                let written = try await zk.set("/cas", data: Data("second"), expectedVersion: read.version)
+                let written = try await zk.set(
+                    "/cas", data: Data("second"), expectedVersion: read.version)
                 #expect(written.version == read.version + 1)
 
-                await #expect(throws: ZooKeeperError.badVersion(path: "/cas", expected: read.version)) {
-                    try await zk.set("/cas", data: Data("lost update"), expectedVersion: read.version)
+                await #expect(
+                    throws: ZooKeeperError.badVersion(path: "/cas", expected: read.version)
+                ) {
+                    try await zk.set(
+                        "/cas", data: Data("lost update"), expectedVersion: read.version)
                 }
                 let (data, stat) = try await zk.get("/cas")
                 #expect(String(decoding: data, as: UTF8.self) == "second")
                 #expect(stat.version == written.version)
 
-                await #expect(throws: ZooKeeperError.badVersion(path: "/cas", expected: read.version)) {
+                await #expect(
+                    throws: ZooKeeperError.badVersion(path: "/cas", expected: read.version)
+                ) {
                     try await zk.delete("/cas", expectedVersion: read.version)
                 }
                 try await zk.delete("/cas", expectedVersion: written.version)
@@ -124,7 +143,9 @@ struct ZooKeeperNodeTests {
                 #expect(owner.sessionID != observer.sessionID)
 
                 await owner.close()
-                let event = try await within(.seconds(5), "deletion of /leader") { try await watch.event() }
+                let event = try await within(.seconds(5), "deletion of /leader") {
+                    try await watch.event()
+                }
                 #expect(event == ZooKeeperWatchEvent(kind: .deleted, path: "/leader"))
                 #expect(try await observer.exists("/leader") == nil)
             }
@@ -135,21 +156,28 @@ struct ZooKeeperNodeTests {
     func invalidPaths() async throws {
         try await withZooKeeperServer { server in
             try await withClient(server.connectString) { zk in
-                for path in ["relative/path", "", "/trailing/", "/double//slash", "/dot/./x", "/dotdot/.."] {
-                    let error = await #expect(throws: ZooKeeperError.self) { try await zk.create(path) }
+                for path in [
+                    "relative/path", "", "/trailing/", "/double//slash", "/dot/./x", "/dotdot/..",
+                ] {
+                    let error = await #expect(throws: ZooKeeperError.self) {
+                        try await zk.create(path)
+                    }
                     guard case .invalidPath(let reported, let reason) = error else {
-                        Issue.record("\(path): expected invalidPath, got \(String(describing: error))")
+                        Issue.record(
+                            "\(path): expected invalidPath, got \(String(describing: error))")
                         continue
                     }
                     #expect(reported == path)
                     #expect(String(describing: error).contains("invalid ZooKeeper path"))
                     #expect(!reason.isEmpty)
                 }
-                let relative = ZooKeeperError.invalidPath(path: "x", reason: "must be absolute (start with \"/\")")
+                let relative = ZooKeeperError.invalidPath(
+                    path: "x", reason: "must be absolute (start with \"/\")")
                 await #expect(throws: relative) { try await zk.get("x") }
                 // A trailing slash is fine when the server appends a sequence number.
                 try await zk.create("/seq")
-                #expect(try await zk.create("/seq/", mode: .persistentSequential) == "/seq/0000000000")
+                #expect(
+                    try await zk.create("/seq/", mode: .persistentSequential) == "/seq/0000000000")
             }
         }
     }

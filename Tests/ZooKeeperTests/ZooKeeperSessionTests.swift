@@ -5,7 +5,8 @@ import ZooKeeper
 
 @Suite("ZooKeeper sessions")
 struct ZooKeeperSessionTests {
-    @Test("connecting where no server listens fails with connectTimedOut naming the address, in time")
+    @Test(
+        "connecting where no server listens fails with connectTimedOut naming the address, in time")
     func connectToDeadServer() async throws {
         let address = "127.0.0.1:\(try FreePort.allocate())"
         let clock = ContinuousClock()
@@ -22,10 +23,13 @@ struct ZooKeeperSessionTests {
         #expect(String(describing: error).contains(address))
     }
 
-    @Test("malformed connect strings are rejected with a message", arguments: [
-        "", "localhost", "localhost:notaport", "localhost:70000", ":2181", "127.0.0.1:2181/bad//chroot",
-        "127.0.0.1:2181/trailing/",
-    ])
+    @Test(
+        "malformed connect strings are rejected with a message",
+        arguments: [
+            "", "localhost", "localhost:notaport", "localhost:70000", ":2181",
+            "127.0.0.1:2181/bad//chroot",
+            "127.0.0.1:2181/trailing/",
+        ])
     func invalidConnectStrings(connectString: String) async throws {
         let error = await #expect(throws: ZooKeeperError.self) {
             try await connectQuietly(connectString, connectTimeout: .seconds(1))
@@ -62,7 +66,9 @@ struct ZooKeeperSessionTests {
             #expect(zk.sessionID != 0)
             let recorder = SessionEventRecorder(zk.sessionEvents)
             await zk.close()
-            try await eventually(timeout: .seconds(30), "the session stream to finish") { recorder.streamFinished }
+            try await eventually(timeout: .seconds(30), "the session stream to finish") {
+                recorder.streamFinished
+            }
             #expect(recorder.events == [.closed])
             await #expect(throws: ZooKeeperError.closed) { try await zk.exists("/") }
             await zk.close()  // a second close is harmless
@@ -73,7 +79,9 @@ struct ZooKeeperSessionTests {
         }
     }
 
-    @Test("stopping the server suspends the session; restarting it in time reconnects the same session")
+    @Test(
+        "stopping the server suspends the session; restarting it in time reconnects the same session"
+    )
     func sessionSurvivesServerRestart() async throws {
         try await withZooKeeperServer { server in
             try await withClient(server.connectString) { zk in
@@ -85,13 +93,16 @@ struct ZooKeeperSessionTests {
                 try await eventually(timeout: .seconds(30), ".suspended after the server stopped") {
                     recorder.events.contains(.suspended)
                 }
-                await #expect(throws: ZooKeeperError.connectionLoss) { try await zk.exists("/mine") }
+                await #expect(throws: ZooKeeperError.connectionLoss) {
+                    try await zk.exists("/mine")
+                }
 
                 try await server.start()
                 // Usually 0.1 s. A client that knocks while the server is still loading its data hits a ZooKeeper
                 // 3.8.0 bug (NullPointerException in removeCnxn, the socket is left open) and waits 2/3 of its
                 // session timeout before trying again; the session survives that.
-                try await eventually(timeout: .seconds(15), ".connected after the server restarted") {
+                try await eventually(timeout: .seconds(15), ".connected after the server restarted")
+                {
                     recorder.events.last == .connected
                 }
                 #expect(recorder.events == [.suspended, .connected])
@@ -101,7 +112,9 @@ struct ZooKeeperSessionTests {
         }
     }
 
-    @Test("when the server ends the session the client reports .expired, ends watches and fails requests")
+    @Test(
+        "when the server ends the session the client reports .expired, ends watches and fails requests"
+    )
     func sessionExpiry() async throws {
         try await withZooKeeperServer { server in
             try await withClient(server.connectString) { observer in
@@ -116,9 +129,12 @@ struct ZooKeeperSessionTests {
 
                 // As Curator's KillSession does: take the session over from a second client and close it there.
                 // If the first client wins the session back before the close, the next round ends it.
-                try await eventually(timeout: .seconds(30), poll: .milliseconds(500), "the session to expire") {
+                try await eventually(
+                    timeout: .seconds(30), poll: .milliseconds(500), "the session to expire"
+                ) {
                     if recorder.events.contains(.expired) { return true }
-                    let thief = try await connectQuietly(server.connectString, resuming: credentials)
+                    let thief = try await connectQuietly(
+                        server.connectString, resuming: credentials)
                     #expect(thief.sessionID == credentials.sessionID)
                     await thief.close()
                     return false
@@ -127,10 +143,16 @@ struct ZooKeeperSessionTests {
                 #expect(recorder.events.last == .expired)
                 // The watch ends either way: with the deletion if this client held the session when it was
                 // closed, otherwise with sessionLost.
-                let event = try await within(.seconds(5), "the watch to end") { try await watch.event() }
+                let event = try await within(.seconds(5), "the watch to end") {
+                    try await watch.event()
+                }
                 #expect(event.kind == .sessionLost || event.kind == .deleted, "\(event)")
-                await #expect(throws: ZooKeeperError.sessionExpired) { try await zk.exists("/owned") }
-                await #expect(throws: ZooKeeperError.sessionExpired) { try await zk.existsAndWatch("/owned") }
+                await #expect(throws: ZooKeeperError.sessionExpired) {
+                    try await zk.exists("/owned")
+                }
+                await #expect(throws: ZooKeeperError.sessionExpired) {
+                    try await zk.existsAndWatch("/owned")
+                }
                 #expect(try await observer.exists("/owned") == nil)
 
                 var late = zk.sessionEvents.makeAsyncIterator()

@@ -27,7 +27,9 @@ struct ZooKeeperWatchTests {
                 let (latest, _, again) = try await zk.getAndWatch("/config")
                 #expect(String(decoding: latest, as: UTF8.self) == "c")
                 try await zk.delete("/config")
-                let next = try await within(.seconds(5), "the second data watch") { try await again.event() }
+                let next = try await within(.seconds(5), "the second data watch") {
+                    try await again.event()
+                }
                 #expect(next == ZooKeeperWatchEvent(kind: .deleted, path: "/config"))
             }
         }
@@ -52,21 +54,29 @@ struct ZooKeeperWatchTests {
                 #expect(try await zk.children("/members") == ["m1", "m2"])
                 // Changing a child's data is not a children change; the watch stays finished either way.
                 try await zk.set("/members/m1", data: Data("x"))
-                #expect(watch.firedEvent == ZooKeeperWatchEvent(kind: .childrenChanged, path: "/members"))
+                #expect(
+                    watch.firedEvent
+                        == ZooKeeperWatchEvent(kind: .childrenChanged, path: "/members"))
             }
         }
     }
 
-    @Test("an exists watch on a missing node fires when the node is created; a failed get sets no watch")
+    @Test(
+        "an exists watch on a missing node fires when the node is created; a failed get sets no watch"
+    )
     func existsWatchOnMissingNode() async throws {
         try await withZooKeeperServer { server in
             try await withClient(server.connectString) { zk in
                 let (stat, watch) = try await zk.existsAndWatch("/later")
                 #expect(stat == nil)
-                await #expect(throws: ZooKeeperError.noNode(path: "/later")) { try await zk.getAndWatch("/later") }
+                await #expect(throws: ZooKeeperError.noNode(path: "/later")) {
+                    try await zk.getAndWatch("/later")
+                }
 
                 try await zk.create("/later", data: Data("here"))
-                let event = try await within(.seconds(5), "the exists watch") { try await watch.event() }
+                let event = try await within(.seconds(5), "the exists watch") {
+                    try await watch.event()
+                }
                 #expect(event == ZooKeeperWatchEvent(kind: .created, path: "/later"))
             }
         }
@@ -80,7 +90,9 @@ struct ZooKeeperWatchTests {
             let (_, _, watch) = try await zk.getAndWatch("/quiet")
             let waiting = Task { try await watch.event() }
             await zk.close()
-            let event = try await within(.seconds(5), "the watch to end") { try await waiting.value }
+            let event = try await within(.seconds(5), "the watch to end") {
+                try await waiting.value
+            }
             #expect(event == ZooKeeperWatchEvent(kind: .sessionLost, path: "/quiet"))
             await #expect(throws: ZooKeeperError.closed) { try await zk.getAndWatch("/quiet") }
         }

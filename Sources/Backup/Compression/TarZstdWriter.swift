@@ -15,7 +15,9 @@ final class TarZstdWriter {
     init(fileDescriptor: Int32, path: String, compression: BackupCompression) throws(BackupError) {
         output = CompressedOutput(
             fileDescriptor: fileDescriptor, path: path, compressor: try ZstdCompressor(compression))
-        guard let archive = archive_write_new() else { throw .archiveWriteFailed(reason: "cannot allocate a writer") }
+        guard let archive = archive_write_new() else {
+            throw .archiveWriteFailed(reason: "cannot allocate a writer")
+        }
         self.archive = archive
         do throws(BackupError) {
             try check(archive_write_set_format_pax_restricted(archive), "set the tar format")
@@ -27,7 +29,8 @@ final class TarZstdWriter {
                 archive, client, nil,
                 { _, client, buffer, length in
                     // libarchive hands each tar block here; a thrown error is kept for `check` to report.
-                    let output = Unmanaged<CompressedOutput>.fromOpaque(client!).takeUnretainedValue()
+                    let output = Unmanaged<CompressedOutput>.fromOpaque(client!)
+                        .takeUnretainedValue()
                     do throws(BackupError) {
                         try output.consume(UnsafeRawBufferPointer(start: buffer, count: length))
                         return la_ssize_t(length)
@@ -52,14 +55,17 @@ final class TarZstdWriter {
 
     /// Starts a regular file entry of exactly `size` bytes.
     func beginEntry(name: String, size: UInt64, modified: Date) throws(BackupError) {
-        guard let entry = archive_entry_new() else { throw .archiveWriteFailed(reason: "cannot allocate an entry") }
+        guard let entry = archive_entry_new() else {
+            throw .archiveWriteFailed(reason: "cannot allocate an entry")
+        }
         defer { archive_entry_free(entry) }
         archive_entry_set_pathname(entry, name)
         archive_entry_set_size(entry, la_int64_t(size))
         archive_entry_set_filetype(entry, 0o100000)  // AE_IFREG, a cast macro Swift cannot import
         archive_entry_set_perm(entry, 0o600)
         let seconds = modified.timeIntervalSince1970.rounded(.down)
-        archive_entry_set_mtime(entry, time_t(seconds), Int((modified.timeIntervalSince1970 - seconds) * 1e9))
+        archive_entry_set_mtime(
+            entry, time_t(seconds), Int((modified.timeIntervalSince1970 - seconds) * 1e9))
         try check(archive_write_header(archive, entry), "write the header of \(name)")
     }
 
@@ -67,7 +73,8 @@ final class TarZstdWriter {
     func write(_ bytes: UnsafeRawBufferPointer) throws(BackupError) {
         var offset = 0
         while offset < bytes.count {
-            let written = archive_write_data(archive, bytes.baseAddress! + offset, bytes.count - offset)
+            let written = archive_write_data(
+                archive, bytes.baseAddress! + offset, bytes.count - offset)
             guard written > 0 else {
                 if let error = output.failure { throw error }
                 throw .archiveWriteFailed(reason: errorMessage("write entry data"))

@@ -7,15 +7,21 @@ final class ZstdCompressor {
     private let output: UnsafeMutableRawBufferPointer
 
     init(_ settings: BackupCompression) throws(BackupError) {
-        guard let context = ZSTD_createCCtx() else { throw .compressionFailed(reason: "cannot allocate a context") }
+        guard let context = ZSTD_createCCtx() else {
+            throw .compressionFailed(reason: "cannot allocate a context")
+        }
         self.context = context
         output = .allocate(byteCount: ZSTD_CStreamOutSize(), alignment: 16)
         do throws(BackupError) {
-            try set(ZSTD_c_compressionLevel, Int32(settings.level), "compression level \(settings.level)")
+            try set(
+                ZSTD_c_compressionLevel, Int32(settings.level),
+                "compression level \(settings.level)")
             try set(ZSTD_c_checksumFlag, 1, "content checksum")
             // A libzstd built without threads refuses workers; it then compresses on the calling thread.
             let workers = Int32(settings.workers)
-            if workers > 0, ZSTD_isError(ZSTD_CCtx_setParameter(context, ZSTD_c_nbWorkers, workers)) == 0 {
+            if workers > 0,
+                ZSTD_isError(ZSTD_CCtx_setParameter(context, ZSTD_c_nbWorkers, workers)) == 0
+            {
                 // Small jobs keep the workers' buffers (and so the process's memory) to a few MB.
                 try set(ZSTD_c_jobSize, Self.jobSize, "job size")
             }
@@ -33,16 +39,20 @@ final class ZstdCompressor {
 
     static let jobSize: Int32 = 1 << 20
 
-    private func set(_ parameter: ZSTD_cParameter, _ value: Int32, _ what: String) throws(BackupError) {
+    private func set(_ parameter: ZSTD_cParameter, _ value: Int32, _ what: String)
+        throws(BackupError)
+    {
         let result = ZSTD_CCtx_setParameter(context, parameter, value)
         if ZSTD_isError(result) != 0 {
-            throw .compressionFailed(reason: "\(what) rejected: \(String(cString: ZSTD_getErrorName(result)))")
+            throw .compressionFailed(
+                reason: "\(what) rejected: \(String(cString: ZSTD_getErrorName(result)))")
         }
     }
 
     /// Compresses `input`, handing whatever output is ready to `sink`.
     func compress(
-        _ input: UnsafeRawBufferPointer, into sink: (UnsafeRawBufferPointer) throws(BackupError) -> Void
+        _ input: UnsafeRawBufferPointer,
+        into sink: (UnsafeRawBufferPointer) throws(BackupError) -> Void
     ) throws(BackupError) {
         guard input.count > 0 else { return }
         var source = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
@@ -52,7 +62,8 @@ final class ZstdCompressor {
     }
 
     /// Ends the frame and hands the rest of the output to `sink`.
-    func finish(into sink: (UnsafeRawBufferPointer) throws(BackupError) -> Void) throws(BackupError) {
+    func finish(into sink: (UnsafeRawBufferPointer) throws(BackupError) -> Void) throws(BackupError)
+    {
         var source = ZSTD_inBuffer(src: nil, size: 0, pos: 0)
         while try step(&source, ZSTD_e_end, sink) != 0 {}
     }

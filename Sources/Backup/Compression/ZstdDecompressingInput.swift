@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CZstd
 import Crypto
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Reads a zstd file and hands out its decompressed bytes piece by piece, hashing the compressed bytes as they
 /// are read. Tells a file cut short (a frame still open at end of file) from damaged data (zstd's checksum or
@@ -26,7 +27,9 @@ final class ZstdDecompressingInput {
     var failure: BackupArchiveError?
 
     init(fileDescriptor: Int32, path: String) throws(BackupArchiveError) {
-        guard let context = ZSTD_createDCtx() else { throw .corrupt(path: path, reason: "cannot allocate zstd") }
+        guard let context = ZSTD_createDCtx() else {
+            throw .corrupt(path: path, reason: "cannot allocate zstd")
+        }
         self.context = context
         self.fileDescriptor = fileDescriptor
         self.path = path
@@ -50,18 +53,23 @@ final class ZstdDecompressingInput {
                     try refill()
                     if endOfFile {
                         if pending != 0 {
-                            throw .truncated(path: path, reason: "the file ends inside a zstd frame")
+                            throw .truncated(
+                                path: path, reason: "the file ends inside a zstd frame")
                         }
                         return nil
                     }
                 }
-                var destination = ZSTD_outBuffer(dst: output.baseAddress, size: output.count, pos: 0)
+                var destination = ZSTD_outBuffer(
+                    dst: output.baseAddress, size: output.count, pos: 0)
                 let result = ZSTD_decompressStream(context, &destination, &source)
                 if ZSTD_isError(result) != 0 {
-                    throw .corrupt(path: path, reason: "zstd: \(String(cString: ZSTD_getErrorName(result)))")
+                    throw .corrupt(
+                        path: path, reason: "zstd: \(String(cString: ZSTD_getErrorName(result)))")
                 }
                 pending = result
-                if destination.pos > 0 { return UnsafeRawBufferPointer(rebasing: output[..<destination.pos]) }
+                if destination.pos > 0 {
+                    return UnsafeRawBufferPointer(rebasing: output[..<destination.pos])
+                }
             }
         } catch {
             failure = error
@@ -89,10 +97,14 @@ final class ZstdDecompressingInput {
             let count = read(fileDescriptor, input.baseAddress, input.count)
             if count < 0 {
                 if errno == EINTR { continue }
-                throw .cannotOpen(path: path, reason: "read failed: \(String(cString: strerror(errno)))")
+                throw .cannotOpen(
+                    path: path, reason: "read failed: \(String(cString: strerror(errno)))")
             }
-            if bytesRead == 0 && !Self.startsWithMagic(UnsafeRawBufferPointer(rebasing: input[..<count])) {
-                throw .notAnArchive(path: path, reason: "it does not start with zstd's magic number 28 b5 2f fd")
+            if bytesRead == 0
+                && !Self.startsWithMagic(UnsafeRawBufferPointer(rebasing: input[..<count]))
+            {
+                throw .notAnArchive(
+                    path: path, reason: "it does not start with zstd's magic number 28 b5 2f fd")
             }
             if count == 0 {
                 endOfFile = true

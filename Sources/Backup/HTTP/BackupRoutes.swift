@@ -25,8 +25,12 @@ public struct BackupRoutes: Sendable {
     public func add<Context: RequestContext>(to router: Router<Context>) {
         router.post("/backups") { request, _ in await takeBackup(request) }
         router.get("/backups") { _, _ in list() }
-        router.get("/backups/{id}") { _, context in try await download(context.parameters.get("id") ?? "", context) }
-        router.get("/backups/{id}/manifest") { _, context in manifest(context.parameters.get("id") ?? "") }
+        router.get("/backups/{id}") { _, context in
+            try await download(context.parameters.get("id") ?? "", context)
+        }
+        router.get("/backups/{id}/manifest") { _, context in
+            manifest(context.parameters.get("id") ?? "")
+        }
         // Anything deeper (`/backups/../../etc/passwd` once split into segments) is a path trick or a typo.
         // (A `/backups/**` route would clash with `/backups/{id}` in Hummingbird's router.)
         router.get("/backups/{id}/{part}") { request, _ in Self.deeperPath(request.uri.path) }
@@ -34,8 +38,11 @@ public struct BackupRoutes: Sendable {
     }
 
     private static func deeperPath(_ path: String) -> Response {
-        if path.contains("..") || path.lowercased().contains("%2") || path.lowercased().contains("%5c") {
-            return error("\"\(path)\" is not a backup path: backup IDs hold no path segments", .badRequest)
+        if path.contains("..") || path.lowercased().contains("%2")
+            || path.lowercased().contains("%5c")
+        {
+            return error(
+                "\"\(path)\" is not a backup path: backup IDs hold no path segments", .badRequest)
         }
         return error("no such backup resource: \(path)", .notFound)
     }
@@ -52,8 +59,11 @@ public struct BackupRoutes: Sendable {
             response.headers[.location] = "/backups/\(manifest.id)"
             return response
         } catch let error as BackupServiceError {
-            guard case .alreadyRunning(let running) = error else { return Self.error("\(error)", .conflict) }
-            return Self.encodable(RefusalBody(error: "\(error)", running: running), status: .conflict)
+            guard case .alreadyRunning(let running) = error else {
+                return Self.error("\(error)", .conflict)
+            }
+            return Self.encodable(
+                RefusalBody(error: "\(error)", running: running), status: .conflict)
         } catch let error as BackupError {
             switch error {
             case .noSourceAvailable: return Self.error("\(error)", .serviceUnavailable)
@@ -63,7 +73,8 @@ public struct BackupRoutes: Sendable {
                 return Self.error("\(error)", .internalServerError)
             }
         } catch is CancellationError {
-            return Self.error("the backup was cancelled (the scheduler is stopping)", .serviceUnavailable)
+            return Self.error(
+                "the backup was cancelled (the scheduler is stopping)", .serviceUnavailable)
         } catch {
             return Self.error("\(error)", .internalServerError)
         }
@@ -121,10 +132,13 @@ public struct BackupRoutes: Sendable {
         encodable(["error": message], status: status)
     }
 
-    private static func encodable(_ value: some Encodable, status: HTTPResponse.Status) -> Response {
+    private static func encodable(_ value: some Encodable, status: HTTPResponse.Status) -> Response
+    {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(value)) ?? Data(#"{"error":"the response could not be encoded"}"#.utf8)
+        let data =
+            (try? encoder.encode(value))
+            ?? Data(#"{"error":"the response could not be encoded"}"#.utf8)
         return json(data, status: status)
     }
 

@@ -14,7 +14,9 @@ public enum BackupID {
 
     /// The ID of a backup of `clusterName` taken at `createdAt` at `revision`; `collision` > 1 appends `-<n>`
     /// for a second backup within the same second at the same revision.
-    public static func make(clusterName: String, createdAt: Date, revision: Int64, collision: Int = 1) -> String {
+    public static func make(
+        clusterName: String, createdAt: Date, revision: Int64, collision: Int = 1
+    ) -> String {
         let base = "\(fileSafe(clusterName))-\(BackupTimestamp.compact(createdAt))-r\(revision)"
         return collision > 1 ? "\(base)-\(collision)" : base
     }
@@ -33,8 +35,12 @@ public enum BackupID {
     public static func validate(_ text: String) throws(BackupStoreError) -> String {
         func invalid(_ reason: String) -> BackupStoreError { .invalidID(text, reason: reason) }
         guard !text.isEmpty else { throw invalid("it is empty") }
-        guard text.utf8.count <= maximumLength else { throw invalid("it is longer than \(maximumLength) bytes") }
-        guard !text.contains("/"), !text.contains("\\") else { throw invalid("it contains a path separator") }
+        guard text.utf8.count <= maximumLength else {
+            throw invalid("it is longer than \(maximumLength) bytes")
+        }
+        guard !text.contains("/"), !text.contains("\\") else {
+            throw invalid("it contains a path separator")
+        }
         guard !text.contains("..") else { throw invalid("it contains \"..\"") }
         guard !text.hasPrefix(".") else { throw invalid("it starts with a dot") }
         guard text.unicodeScalars.allSatisfy(isAllowed) else {

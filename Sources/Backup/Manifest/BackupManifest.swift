@@ -44,9 +44,11 @@ public struct BackupManifest: Codable, Sendable, Hashable {
     public var archiveSHA256: String?
 
     public init(
-        id: String, clusterName: String, clusterEpoch: Int, sourceMember: BackupSourceMember, revision: Int64,
+        id: String, clusterName: String, clusterEpoch: Int, sourceMember: BackupSourceMember,
+        revision: Int64,
         raftIndex: UInt64, raftTerm: UInt64, etcdVersion: String, dbSize: UInt64, dbSHA256: String,
-        compression: String = "zstd", compressionLevel: Int, createdAt: Date, durationSeconds: Double,
+        compression: String = "zstd", compressionLevel: Int, createdAt: Date,
+        durationSeconds: Double,
         toolVersion: String, archiveSize: UInt64? = nil, archiveSHA256: String? = nil,
         formatVersion: Int = BackupManifest.currentFormatVersion
     ) {

@@ -7,14 +7,16 @@ public enum BackupTimestamp {
     /// `20240131T235959Z`.
     public static func compact(_ date: Date) -> String {
         let style = Date.ISO8601FormatStyle(
-            dateSeparator: .omitted, dateTimeSeparator: .standard, timeSeparator: .omitted, timeZone: .gmt)
+            dateSeparator: .omitted, dateTimeSeparator: .standard, timeSeparator: .omitted,
+            timeZone: .gmt)
         return style.format(date)
     }
 
     /// `2024-01-31T23:59:59.123Z`.
     public static func iso8601(_ date: Date) -> String {
         let (seconds, milliseconds) = split(date)
-        let whole = Date.ISO8601FormatStyle(timeZone: .gmt).format(Date(timeIntervalSince1970: Double(seconds)))
+        let whole = Date.ISO8601FormatStyle(timeZone: .gmt).format(
+            Date(timeIntervalSince1970: Double(seconds)))
         let fraction = String(milliseconds + 1000).dropFirst()  // zero-padded to three digits
         return "\(whole.dropLast())." + fraction + "Z"
     }
@@ -26,12 +28,17 @@ public enum BackupTimestamp {
         var milliseconds = 0
         if let dot = text.lastIndex(of: ".") {
             let digits = text[text.index(after: dot)..<text.index(before: text.endIndex)]
-            guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else { return nil }
+            guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber)
+            else { return nil }
             milliseconds = Int(String((digits + "00").prefix(3)))!
             whole = String(text[..<dot]) + "Z"
         }
-        guard let date = try? Date.ISO8601FormatStyle(timeZone: .gmt).parse(whole) else { return nil }
-        return Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded() + Double(milliseconds) / 1000)
+        guard let date = try? Date.ISO8601FormatStyle(timeZone: .gmt).parse(whole) else {
+            return nil
+        }
+        return Date(
+            timeIntervalSince1970: date.timeIntervalSince1970.rounded() + Double(milliseconds)
+                / 1000)
     }
 
     /// `date` to the nearest whole millisecond, as manifests store it.

@@ -24,12 +24,15 @@ public enum BackupError: Error, CustomStringConvertible, Sendable, Equatable {
         case .streamFailed(let endpoint, let reason):
             return "the snapshot stream from \(endpoint) failed: \(reason)"
         case .snapshotHashMismatch(let endpoint, let trailer, let computed):
-            return "the snapshot from \(endpoint) is damaged or truncated: its trailing SHA-256 is \(trailer) "
+            return
+                "the snapshot from \(endpoint) is damaged or truncated: its trailing SHA-256 is \(trailer) "
                 + "but the data before it hashes to \(computed)"
         case .snapshotSizeMismatch(let endpoint, let announced, let received):
-            return "the snapshot from \(endpoint) announced \(announced) bytes but delivered \(received)"
+            return
+                "the snapshot from \(endpoint) announced \(announced) bytes but delivered \(received)"
         case .snapshotTooShort(let endpoint, let bytes):
-            return "the snapshot from \(endpoint) has only \(bytes) bytes, fewer than etcd's 32-byte hash"
+            return
+                "the snapshot from \(endpoint) has only \(bytes) bytes, fewer than etcd's 32-byte hash"
         case .compressionFailed(let reason):
             return "zstd compression failed: \(reason)"
         case .archiveWriteFailed(let reason):

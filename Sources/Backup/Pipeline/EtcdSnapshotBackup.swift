@@ -51,7 +51,8 @@ public struct EtcdSnapshotBackup: Sendable {
             ) { client in
                 try await client.snapshot { stream in
                     try await archiver.archive(
-                        stream, announcedSize: stream.totalSize, from: source, clusterName: target.clusterName,
+                        stream, announcedSize: stream.totalSize, from: source,
+                        clusterName: target.clusterName,
                         clusterEpoch: target.clusterEpoch, startedAt: startedAt, announce: announce,
                         progress: progress)
                 }
@@ -66,7 +67,9 @@ public struct EtcdSnapshotBackup: Sendable {
     }
 
     /// Asks every candidate for its status at once and picks the best one that answered.
-    public func chooseSource(among candidates: [BackupSourceCandidate]) async throws -> SnapshotSource {
+    public func chooseSource(among candidates: [BackupSourceCandidate]) async throws
+        -> SnapshotSource
+    {
         guard !candidates.isEmpty else {
             throw BackupError.noSourceAvailable(reason: "the scheduler knows no healthy member")
         }
@@ -93,12 +96,14 @@ public struct EtcdSnapshotBackup: Sendable {
         var failures: [String] = []
         for (index, result) in answers {
             switch result {
-            case .success(let status): answered.append(SnapshotSource(candidate: candidates[index], status: status))
+            case .success(let status):
+                answered.append(SnapshotSource(candidate: candidates[index], status: status))
             case .failure(let error): failures.append("\(candidates[index]): \(error)")
             }
         }
         guard let chosen = BackupSourceSelection.choose(from: answered) else {
-            throw BackupError.noSourceAvailable(reason: "no member answered: " + failures.joined(separator: "; "))
+            throw BackupError.noSourceAvailable(
+                reason: "no member answered: " + failures.joined(separator: "; "))
         }
         return chosen
     }

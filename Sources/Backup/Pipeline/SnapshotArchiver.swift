@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Support
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Support
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Turns a snapshot stream into a finished backup in a directory: the stream → etcd's hash check → tar → zstd →
 /// a `.partial` temp file → fsync → rename to `<id>.tar.zst` → fsync the directory → the `<id>.tar.zst.json`
@@ -24,7 +25,8 @@ public struct SnapshotArchiver: Sendable {
     public static let databaseEntry = "snapshot.db"
     public static let manifestEntry = "manifest.json"
 
-    public init(directory: String, compression: BackupCompression = .standard, toolVersion: String) {
+    public init(directory: String, compression: BackupCompression = .standard, toolVersion: String)
+    {
         self.directory = directory
         self.compression = compression
         self.toolVersion = toolVersion
@@ -51,20 +53,26 @@ public struct SnapshotArchiver: Sendable {
         let clock = ContinuousClock()
         let began = clock.now
         let startedAt = BackupTimestamp.rounded(startedAt)
-        let id = uniqueID(clusterName: clusterName, createdAt: startedAt, revision: source.status.revision)
+        let id = uniqueID(
+            clusterName: clusterName, createdAt: startedAt, revision: source.status.revision)
         await announce(id)
         let endpoint = source.candidate.endpoint
-        let temporary = "\(directory)/.\(id)\(BackupID.archiveSuffix).\(UUID().uuidString.prefix(8))"
+        let temporary =
+            "\(directory)/.\(id)\(BackupID.archiveSuffix).\(UUID().uuidString.prefix(8))"
             + BackupID.partialSuffix
         let fd = try DurableFile.createExclusive(temporary)
         var descriptorOpen = true
         do {
             let (size, sha256, manifest) = try await writeArchive(
                 chunks, to: fd, path: temporary, announcedSize: announcedSize, endpoint: endpoint,
-                progress: progress.map { report in { received in
-                    await report(BackupProgress(
-                        id: id, endpoint: endpoint, bytesReceived: received, bytesTotal: announcedSize))
-                } },
+                progress: progress.map { report in
+                    { received in
+                        await report(
+                            BackupProgress(
+                                id: id, endpoint: endpoint, bytesReceived: received,
+                                bytesTotal: announcedSize))
+                    }
+                },
                 manifest: { dbSize, dbSHA256 in
                     BackupManifest(
                         id: id, clusterName: clusterName, clusterEpoch: clusterEpoch,
@@ -77,7 +85,8 @@ public struct SnapshotArchiver: Sendable {
             try await runBlocking { try DurableFile.sync(fd, path: temporary) }
             close(fd)
             descriptorOpen = false
-            return try publish(temporary, manifest: manifest, archiveSize: size, archiveSHA256: sha256)
+            return try publish(
+                temporary, manifest: manifest, archiveSize: size, archiveSHA256: sha256)
         } catch {
             if descriptorOpen { close(fd) }
             unlink(temporary)
@@ -124,7 +133,8 @@ public struct SnapshotArchiver: Sendable {
         let (dbSize, dbSHA256) = try verifier.finish(endpoint: endpoint)
         let manifest = makeManifest(dbSize, dbSHA256)
         let encoded = try manifest.inArchive.encoded()
-        try writer.beginEntry(name: Self.manifestEntry, size: UInt64(encoded.count), modified: startedAt)
+        try writer.beginEntry(
+            name: Self.manifestEntry, size: UInt64(encoded.count), modified: startedAt)
         try encoded.withBytes { (bytes) throws(BackupError) in try writer.write(bytes) }
         let (size, sha256) = try writer.finish()
         return (size, sha256, manifest)
@@ -142,13 +152,16 @@ public struct SnapshotArchiver: Sendable {
         guard try DurableFile.moveNoReplace(temporary, to: archivePath) else {
             throw .fileSystem(
                 operation: "rename \(temporary) to", path: archivePath,
-                reason: "a backup with that name appeared meanwhile (is another scheduler using this directory?)")
+                reason:
+                    "a backup with that name appeared meanwhile (is another scheduler using this directory?)"
+            )
         }
         do throws(BackupError) {
             try DurableFile.syncDirectory(directory)
             let encoded: Data
             do { encoded = try sidecar.encoded() } catch {
-                throw .fileSystem(operation: "encode the manifest for", path: archivePath, reason: "\(error)")
+                throw .fileSystem(
+                    operation: "encode the manifest for", path: archivePath, reason: "\(error)")
             }
             try DurableFile.writeAtomically(encoded, to: archivePath + ".json")
             // What the sidecar says, exactly as anyone reading it later gets it (times at millisecond precision).
@@ -165,13 +178,15 @@ public struct SnapshotArchiver: Sendable {
         var collision = 1
         while true {
             let id = BackupID.make(
-                clusterName: clusterName, createdAt: createdAt, revision: revision, collision: collision)
+                clusterName: clusterName, createdAt: createdAt, revision: revision,
+                collision: collision)
             let base = "\(directory)/\(id)"
-            if access(base + BackupID.archiveSuffix, F_OK) != 0 && access(base + BackupID.sidecarSuffix, F_OK) != 0 {
+            if access(base + BackupID.archiveSuffix, F_OK) != 0
+                && access(base + BackupID.sidecarSuffix, F_OK) != 0
+            {
                 return id
             }
             collision += 1
         }
     }
 }
-

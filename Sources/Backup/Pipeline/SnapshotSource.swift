@@ -13,7 +13,8 @@ public struct SnapshotSource: Sendable, Hashable {
     /// The member as the manifest records it.
     var manifestMember: BackupSourceMember {
         BackupSourceMember(
-            id: String(status.memberID, radix: 16), name: candidate.name, endpoint: candidate.endpoint,
+            id: String(status.memberID, radix: 16), name: candidate.name,
+            endpoint: candidate.endpoint,
             wasLeader: status.isLeader)
     }
 }

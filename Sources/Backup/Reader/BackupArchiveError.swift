@@ -28,11 +28,13 @@ public enum BackupArchiveError: Error, CustomStringConvertible, Sendable, Equata
 
     public var description: String {
         switch self {
-        case .cannotOpen(let path, let reason): return "cannot open backup archive \(path): \(reason)"
+        case .cannotOpen(let path, let reason):
+            return "cannot open backup archive \(path): \(reason)"
         case .empty(let path): return "backup archive \(path) is empty (0 bytes)"
         case .notAnArchive(let path, let reason):
             return "\(path) is not a backup archive (a zstd-compressed tar): \(reason)"
-        case .truncated(let path, let reason): return "backup archive \(path) is truncated: \(reason)"
+        case .truncated(let path, let reason):
+            return "backup archive \(path) is truncated: \(reason)"
         case .corrupt(let path, let reason): return "backup archive \(path) is corrupt: \(reason)"
         case .missingEntry(let path, let entry): return "backup archive \(path) has no \(entry)"
         case .databaseHashMismatch(let path, let expected, let actual):
@@ -42,7 +44,8 @@ public enum BackupArchiveError: Error, CustomStringConvertible, Sendable, Equata
             return "backup archive \(path) changed since it was written: its SHA-256 is \(actual), "
                 + "its manifest says \(expected)"
         case .manifestMismatch(let path, let field, let expected, let found):
-            return "backup archive \(path) does not match its manifest: \(field) is \(found), expected \(expected)"
+            return
+                "backup archive \(path) does not match its manifest: \(field) is \(found), expected \(expected)"
         case .unreadableManifest(let path, let reason):
             return "the manifest of backup archive \(path) is unreadable: \(reason)"
         case .unsupportedFormat(let path, let version):

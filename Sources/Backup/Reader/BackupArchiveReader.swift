@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CArchive
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Reads and verifies one backup archive in a single pass: zstd integrity (frame checksum, no truncation), tar
 /// integrity, etcd's SHA-256 of the database, the manifest inside against the database and against the sidecar
@@ -32,14 +33,19 @@ public struct BackupArchiveReader: Sendable {
         extractDatabaseTo destination: String? = nil
     ) throws(BackupArchiveError) -> BackupVerification {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+        guard fd >= 0 else {
+            throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+        guard fstat(fd, &info) == 0 else {
+            throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
         let fileSize = UInt64(info.st_size)
         guard fileSize > 0 else { throw .empty(path: path) }
         if let expected = sidecar?.archiveSize, fileSize < expected {
-            throw .truncated(path: path, reason: "it has \(fileSize) bytes, its manifest says \(expected)")
+            throw .truncated(
+                path: path, reason: "it has \(fileSize) bytes, its manifest says \(expected)")
         }
 
         let extraction = try destination.map { destination throws(BackupArchiveError) in
@@ -50,7 +56,8 @@ public struct BackupArchiveReader: Sendable {
             let contents = try TarEntriesReader(input: input).read(extractingTo: extraction)
             try input.drain()
             let verification = try check(
-                contents, archiveSize: input.bytesRead, archiveSHA256: input.finalHash(), sidecar: sidecar,
+                contents, archiveSize: input.bytesRead, archiveSHA256: input.finalHash(),
+                sidecar: sidecar,
                 expectedCluster: expectedCluster)
             try extraction?.commit()
             return BackupVerification(
@@ -85,7 +92,9 @@ public struct BackupArchiveReader: Sendable {
             if let expected = sidecar.archiveSHA256, expected != archiveSHA256 {
                 throw .archiveHashMismatch(path: path, expected: expected, actual: archiveSHA256)
             }
-            try expectEqual("archive_size", sidecar.archiveSize.map { "\($0)" } ?? "\(archiveSize)", "\(archiveSize)")
+            try expectEqual(
+                "archive_size", sidecar.archiveSize.map { "\($0)" } ?? "\(archiveSize)",
+                "\(archiveSize)")
             try expectEqual("id", sidecar.id, manifest.id)
             try expectEqual("cluster_name", sidecar.clusterName, manifest.clusterName)
             try expectEqual("cluster_epoch", "\(sidecar.clusterEpoch)", "\(manifest.clusterEpoch)")
@@ -100,7 +109,9 @@ public struct BackupArchiveReader: Sendable {
         return manifest
     }
 
-    private func expectEqual(_ field: String, _ expected: String, _ found: String) throws(BackupArchiveError) {
+    private func expectEqual(_ field: String, _ expected: String, _ found: String)
+        throws(BackupArchiveError)
+    {
         guard expected == found else {
             throw .manifestMismatch(path: path, field: field, expected: expected, found: found)
         }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The extracted database on its way to `destination`: written to a `.partial` file beside it, and renamed into
 /// place only after the whole archive verified, so a failed verification leaves nothing at `destination`.
@@ -14,15 +15,19 @@ final class ExtractionFile {
 
     init(destination: String) throws(BackupArchiveError) {
         guard access(destination, F_OK) != 0 else {
-            throw .extractionFailed(destination: destination, reason: "the file exists; not overwriting it")
+            throw .extractionFailed(
+                destination: destination, reason: "the file exists; not overwriting it")
         }
         self.destination = destination
         let url = URL(fileURLWithPath: destination)
-        temporary = url.deletingLastPathComponent().path + "/.\(url.lastPathComponent).\(UUID().uuidString.prefix(8))"
+        temporary =
+            url.deletingLastPathComponent().path
+            + "/.\(url.lastPathComponent).\(UUID().uuidString.prefix(8))"
             + BackupID.partialSuffix
         fileDescriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fileDescriptor >= 0 else {
-            throw .extractionFailed(destination: destination, reason: String(cString: strerror(errno)))
+            throw .extractionFailed(
+                destination: destination, reason: String(cString: strerror(errno)))
         }
     }
 
@@ -45,9 +50,11 @@ final class ExtractionFile {
             close(fileDescriptor)
             fileDescriptor = -1
             guard try DurableFile.moveNoReplace(temporary, to: destination) else {
-                throw .fileSystem(operation: "create", path: destination, reason: "it appeared meanwhile")
+                throw .fileSystem(
+                    operation: "create", path: destination, reason: "it appeared meanwhile")
             }
-            try DurableFile.syncDirectory(URL(fileURLWithPath: destination).deletingLastPathComponent().path)
+            try DurableFile.syncDirectory(
+                URL(fileURLWithPath: destination).deletingLastPathComponent().path)
         } catch {
             discard()
             throw .extractionFailed(destination: destination, reason: "\(error)")

@@ -20,14 +20,17 @@ final class TarEntriesReader {
     }
 
     func read(extractingTo extraction: ExtractionFile?) throws(BackupArchiveError) -> Contents {
-        guard let archive = archive_read_new() else { throw .corrupt(path: path, reason: "cannot allocate libarchive") }
+        guard let archive = archive_read_new() else {
+            throw .corrupt(path: path, reason: "cannot allocate libarchive")
+        }
         defer { archive_read_free(archive) }
         archive_read_support_format_tar(archive)
         let client = Unmanaged.passUnretained(input).toOpaque()
         let opened = archive_read_open(
             archive, client, nil,
             { _, client, buffer in
-                let input = Unmanaged<ZstdDecompressingInput>.fromOpaque(client!).takeUnretainedValue()
+                let input = Unmanaged<ZstdDecompressingInput>.fromOpaque(client!)
+                    .takeUnretainedValue()
                 do throws(BackupArchiveError) {
                     guard let bytes = try input.next() else { return 0 }
                     buffer?.pointee = bytes.baseAddress
@@ -48,7 +51,8 @@ final class TarEntriesReader {
             let name = archive_entry_pathname(entry).map { String(cString: $0) } ?? ""
             switch name {
             case SnapshotArchiver.databaseEntry:
-                contents.database = try readDatabase(archive, size: archive_entry_size(entry), into: extraction)
+                contents.database = try readDatabase(
+                    archive, size: archive_entry_size(entry), into: extraction)
             case SnapshotArchiver.manifestEntry:
                 contents.manifest = try readManifest(archive, size: archive_entry_size(entry))
             default:
@@ -82,7 +86,9 @@ final class TarEntriesReader {
         }
         guard verifier.received == UInt64(size) else {
             throw .truncated(
-                path: path, reason: "\(SnapshotArchiver.databaseEntry) has \(verifier.received) of \(size) bytes")
+                path: path,
+                reason:
+                    "\(SnapshotArchiver.databaseEntry) has \(verifier.received) of \(size) bytes")
         }
         do {
             return try verifier.finish(endpoint: path)
@@ -96,9 +102,12 @@ final class TarEntriesReader {
         }
     }
 
-    private func readManifest(_ archive: OpaquePointer, size: la_int64_t) throws(BackupArchiveError) -> Data {
+    private func readManifest(_ archive: OpaquePointer, size: la_int64_t) throws(BackupArchiveError)
+        -> Data
+    {
         guard size >= 0, size <= Self.maximumManifestSize else {
-            throw .corrupt(path: path, reason: "\(SnapshotArchiver.manifestEntry) claims \(size) bytes")
+            throw .corrupt(
+                path: path, reason: "\(SnapshotArchiver.manifestEntry) claims \(size) bytes")
         }
         var data = Data(count: Int(size))
         var total = 0
@@ -106,18 +115,24 @@ final class TarEntriesReader {
             let count = data.withUnsafeMutableBytes { bytes in
                 archive_read_data(archive, bytes.baseAddress! + total, bytes.count - total)
             }
-            if count < 0 { try check(Int32(ARCHIVE_FATAL), archive, "read \(SnapshotArchiver.manifestEntry)") }
+            if count < 0 {
+                try check(Int32(ARCHIVE_FATAL), archive, "read \(SnapshotArchiver.manifestEntry)")
+            }
             if count <= 0 { break }
             total += count
         }
         guard total == Int(size) else {
-            throw .truncated(path: path, reason: "\(SnapshotArchiver.manifestEntry) has \(total) of \(size) bytes")
+            throw .truncated(
+                path: path,
+                reason: "\(SnapshotArchiver.manifestEntry) has \(total) of \(size) bytes")
         }
         return data
     }
 
     /// Turns a libarchive failure into the input's own error (truncation, zstd damage) or a tar error.
-    private func check(_ result: Int32, _ archive: OpaquePointer, _ operation: String) throws(BackupArchiveError) {
+    private func check(_ result: Int32, _ archive: OpaquePointer, _ operation: String)
+        throws(BackupArchiveError)
+    {
         guard result < ARCHIVE_WARN else { return }
         if let failure = input.failure { throw failure }
         let detail = archive_error_string(archive).map { String(cString: $0) } ?? "unknown error"

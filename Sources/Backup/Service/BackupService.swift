@@ -80,7 +80,8 @@ public actor BackupService: Service {
         stats.newestBackupAt = newest?.createdAt
         stats.newestBackupID = newest?.id
         // The first periodic backup is due one interval after the newest existing one (or after start).
-        let age = newest.map { Duration.seconds(max(0, now.timeIntervalSince($0.createdAt))) } ?? .zero
+        let age =
+            newest.map { Duration.seconds(max(0, now.timeIntervalSince($0.createdAt))) } ?? .zero
         firstDue = ContinuousClock.now + max(.zero, (configuration.interval ?? .zero) - age)
     }
 
@@ -91,15 +92,21 @@ public actor BackupService: Service {
     /// Throws `BackupServiceError.alreadyRunning` at once if a backup is running; `BackupError` if it fails
     /// (nothing is then left in the directory).
     public func takeBackup(trigger: BackupTrigger = .manual) async throws -> BackupManifest {
-        if let running = progressBox.state.withLock({ $0 }) { throw BackupServiceError.alreadyRunning(running) }
-        let started = RunningBackup(id: nil, trigger: trigger, startedAt: Date(), bytesReceived: 0, bytesTotal: 0)
+        if let running = progressBox.state.withLock({ $0 }) {
+            throw BackupServiceError.alreadyRunning(running)
+        }
+        let started = RunningBackup(
+            id: nil, trigger: trigger, startedAt: Date(), bytesReceived: 0, bytesTotal: 0)
         progressBox.state.withLock { $0 = started }
         let clock = ContinuousClock()
         let began = clock.now
         let task = Task { [target, backup, observer, progressBox] in
             let cluster: BackupTarget
-            do { cluster = try await target() } catch is CancellationError { throw CancellationError() } catch {
-                throw BackupError.noSourceAvailable(reason: "the scheduler could not name the members: \(error)")
+            do { cluster = try await target() } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                throw BackupError.noSourceAvailable(
+                    reason: "the scheduler could not name the members: \(error)")
             }
             return try await backup.take(
                 of: cluster,
@@ -142,7 +149,8 @@ public actor BackupService: Service {
     /// Deletes nothing while the newest attempt failed.
     @discardableResult
     public func applyRetention(now: Date = Date()) throws(BackupStoreError) -> [String] {
-        try store.applyRetention(configuration.retention, now: now, newestAttemptFailed: lastAttemptFailed)
+        try store.applyRetention(
+            configuration.retention, now: now, newestAttemptFailed: lastAttemptFailed)
     }
 
     private func recordSuccess(_ manifest: BackupManifest, duration: Duration) {
@@ -159,7 +167,8 @@ public actor BackupService: Service {
         logger.info(
             "backup taken",
             metadata: [
-                "id": "\(manifest.id)", "revision": "\(manifest.revision)", "db_bytes": "\(manifest.dbSize)",
+                "id": "\(manifest.id)", "revision": "\(manifest.revision)",
+                "db_bytes": "\(manifest.dbSize)",
                 "archive_bytes": "\(manifest.archiveSize ?? 0)", "seconds": "\(duration.seconds)",
             ])
         do {
@@ -199,7 +208,9 @@ public actor BackupService: Service {
             while !Task.isCancelled {
                 let due = nextDue(interval: interval)
                 if due > .now {
-                    do { try await Task.sleep(until: due, tolerance: .milliseconds(50)) } catch { return }
+                    do { try await Task.sleep(until: due, tolerance: .milliseconds(50)) } catch {
+                        return
+                    }
                     continue  // a manual backup may have moved the due time meanwhile
                 }
                 if let running = runningTask.withLock({ $0 }) {
@@ -216,7 +227,8 @@ public actor BackupService: Service {
     /// One interval after the last attempt, or sooner after a failure; the first one after the newest backup.
     private func nextDue(interval: Duration) -> ContinuousClock.Instant {
         guard let lastAttemptEnded else { return firstDue }
-        return lastAttemptEnded + (lastAttemptFailed ? min(interval, configuration.retryAfterFailure) : interval)
+        return lastAttemptEnded
+            + (lastAttemptFailed ? min(interval, configuration.retryAfterFailure) : interval)
     }
 
     // MARK: Reporting
@@ -240,13 +252,15 @@ public actor BackupService: Service {
             let age = now.timeIntervalSince(newest)
             guard age > limit else { return .healthy }
             return .degraded(
-                reason: "the newest backup (\(stats.newestBackupID ?? "?")) is \(Int(age)) s old, more than twice "
+                reason:
+                    "the newest backup (\(stats.newestBackupID ?? "?")) is \(Int(age)) s old, more than twice "
                     + "the backup interval (\(Int(interval.seconds)) s)" + failureSuffix)
         }
         let waited = now.timeIntervalSince(startedAt)
         guard waited > limit else { return .healthy }
         return .degraded(
-            reason: "no backup has been taken in the \(Int(waited)) s since the scheduler started, more than twice "
+            reason:
+                "no backup has been taken in the \(Int(waited)) s since the scheduler started, more than twice "
                 + "the backup interval (\(Int(interval.seconds)) s)" + failureSuffix)
     }
 

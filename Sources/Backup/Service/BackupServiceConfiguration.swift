@@ -47,7 +47,8 @@ public enum BackupServiceError: Error, CustomStringConvertible, Sendable, Equata
                 return "backup \(id) is being taken (\(running.trigger), started \(started)); "
                     + "fetch it from /backups/\(id) when it is done"
             }
-            return "a backup is being taken (\(running.trigger), started \(started)); try again when it is done"
+            return
+                "a backup is being taken (\(running.trigger), started \(started)); try again when it is done"
         }
     }
 }

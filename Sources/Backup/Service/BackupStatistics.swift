@@ -56,8 +56,10 @@ public struct BackupStatistics: Sendable, Hashable {
             "etcd_mesos_backup_consecutive_failures": Double(consecutiveFailures),
             "etcd_mesos_backup_running": running == nil ? 0 : 1,
         ]
-        samples["etcd_mesos_backup_newest_timestamp_seconds"] = newestBackupAt?.timeIntervalSince1970
-        samples["etcd_mesos_backup_last_success_timestamp_seconds"] = lastSuccessAt?.timeIntervalSince1970
+        samples["etcd_mesos_backup_newest_timestamp_seconds"] =
+            newestBackupAt?.timeIntervalSince1970
+        samples["etcd_mesos_backup_last_success_timestamp_seconds"] =
+            lastSuccessAt?.timeIntervalSince1970
         samples["etcd_mesos_backup_last_duration_seconds"] = lastDuration?.seconds
         samples["etcd_mesos_backup_last_archive_bytes"] = lastArchiveSize.map(Double.init)
         samples["etcd_mesos_backup_last_db_bytes"] = lastDatabaseSize.map(Double.init)

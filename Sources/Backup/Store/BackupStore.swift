@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A local backup directory: `<id>.tar.zst` archives, each with its `<id>.tar.zst.json` sidecar manifest.
 ///
@@ -41,9 +42,11 @@ public struct BackupStore: Sendable {
     @discardableResult
     public func prepare() throws(BackupStoreError) -> Preparation {
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw .fileSystem(operation: "create the backup directory", path: directory, reason: "\(error)")
+            throw .fileSystem(
+                operation: "create the backup directory", path: directory, reason: "\(error)")
         }
         var report = Preparation()
         let names = try fileNames()
@@ -52,11 +55,13 @@ public struct BackupStore: Sendable {
             report.removedTemporaryFiles.append(name)
         }
         let sidecars = Set(names.filter { $0.hasSuffix(BackupID.sidecarSuffix) })
-        for name in names where name.hasSuffix(BackupID.archiveSuffix) && !sidecars.contains(name + ".json") {
+        for name in names
+        where name.hasSuffix(BackupID.archiveSuffix) && !sidecars.contains(name + ".json") {
             guard BackupID.id(ofFileName: name) != nil else { continue }
             do {
                 let verified = try BackupArchiveReader(path: path(name)).verify()
-                try DurableFile.writeAtomically(try verified.manifest.encoded(), to: path(name) + ".json")
+                try DurableFile.writeAtomically(
+                    try verified.manifest.encoded(), to: path(name) + ".json")
                 report.recoveredArchives.append(name)
             } catch {
                 unlink(path(name))
@@ -78,8 +83,11 @@ public struct BackupStore: Sendable {
     /// `list()` with the files' paths.
     public func entries() throws(BackupStoreError) -> [Entry] {
         var found: [Entry] = []
-        for name in try fileNames() where name.hasSuffix(BackupID.sidecarSuffix) && !name.hasPrefix(".") {
-            guard let id = BackupID.id(ofFileName: name), let entry = try? entry(id: id) else { continue }
+        for name in try fileNames()
+        where name.hasSuffix(BackupID.sidecarSuffix) && !name.hasPrefix(".") {
+            guard let id = BackupID.id(ofFileName: name), let entry = try? entry(id: id) else {
+                continue
+            }
             found.append(entry)
         }
         let order = Self.newestFirst(found.map(\.manifest)).map(\.id)
@@ -90,7 +98,8 @@ public struct BackupStore: Sendable {
     /// Sidecars `list()` skips because they cannot be decoded, with the reason.
     public func unreadableManifests() throws(BackupStoreError) -> [BackupStoreError] {
         var problems: [BackupStoreError] = []
-        for name in try fileNames() where name.hasSuffix(BackupID.sidecarSuffix) && !name.hasPrefix(".") {
+        for name in try fileNames()
+        where name.hasSuffix(BackupID.sidecarSuffix) && !name.hasPrefix(".") {
             guard let id = BackupID.id(ofFileName: name) else { continue }
             do {
                 _ = try entry(id: id)
@@ -107,7 +116,9 @@ public struct BackupStore: Sendable {
         let id = try BackupID.validate(id)
         let archivePath = path(id + BackupID.archiveSuffix)
         let manifestPath = path(id + BackupID.sidecarSuffix)
-        guard access(archivePath, F_OK) == 0, let data = FileManager.default.contents(atPath: manifestPath) else {
+        guard access(archivePath, F_OK) == 0,
+            let data = FileManager.default.contents(atPath: manifestPath)
+        else {
             throw .notFound(id: id)
         }
         let manifest: BackupManifest
@@ -115,7 +126,8 @@ public struct BackupStore: Sendable {
             throw .unreadableManifest(path: manifestPath, reason: "\(error)")
         }
         guard manifest.id == id else {
-            throw .unreadableManifest(path: manifestPath, reason: "it describes backup \"\(manifest.id)\"")
+            throw .unreadableManifest(
+                path: manifestPath, reason: "it describes backup \"\(manifest.id)\"")
         }
         return Entry(manifest: manifest, archivePath: archivePath, manifestPath: manifestPath)
     }
@@ -126,14 +138,17 @@ public struct BackupStore: Sendable {
     ) throws -> BackupVerification {
         let entry = try entry(id: id)
         return try BackupArchiveReader(path: entry.archivePath).verify(
-            against: entry.manifest, expectedCluster: expectedCluster, extractDatabaseTo: destination)
+            against: entry.manifest, expectedCluster: expectedCluster,
+            extractDatabaseTo: destination)
     }
 
     /// Deletes backup `id`: the sidecar first (so it leaves listings at once), then the archive.
     public func delete(id: String) throws(BackupStoreError) {
         let entry = try entry(id: id)
-        for file in [entry.manifestPath, entry.archivePath] where unlink(file) != 0 && errno != ENOENT {
-            throw .fileSystem(operation: "delete", path: file, reason: String(cString: strerror(errno)))
+        for file in [entry.manifestPath, entry.archivePath]
+        where unlink(file) != 0 && errno != ENOENT {
+            throw .fileSystem(
+                operation: "delete", path: file, reason: String(cString: strerror(errno)))
         }
         try? DurableFile.syncDirectory(directory)
     }
@@ -143,7 +158,8 @@ public struct BackupStore: Sendable {
     public func applyRetention(
         _ policy: RetentionPolicy, now: Date = Date(), newestAttemptFailed: Bool
     ) throws(BackupStoreError) -> [String] {
-        let doomed = policy.backupsToDelete(from: try list(), now: now, newestAttemptFailed: newestAttemptFailed)
+        let doomed = policy.backupsToDelete(
+            from: try list(), now: now, newestAttemptFailed: newestAttemptFailed)
         for backup in doomed { try delete(id: backup.id) }
         return doomed.map(\.id)
     }
@@ -161,7 +177,8 @@ public struct BackupStore: Sendable {
 
     private func fileNames() throws(BackupStoreError) -> [String] {
         do { return try FileManager.default.contentsOfDirectory(atPath: directory) } catch {
-            throw .fileSystem(operation: "list the backup directory", path: directory, reason: "\(error)")
+            throw .fileSystem(
+                operation: "list the backup directory", path: directory, reason: "\(error)")
         }
     }
 }

@@ -13,8 +13,10 @@ public enum BackupStoreError: Error, CustomStringConvertible, Sendable, Equatabl
         switch self {
         case .invalidID(let id, let reason): return "\"\(id)\" is not a valid backup ID: \(reason)"
         case .notFound(let id): return "no backup with ID \"\(id)\""
-        case .unreadableManifest(let path, let reason): return "cannot read the backup manifest \(path): \(reason)"
-        case .fileSystem(let operation, let path, let reason): return "cannot \(operation) \(path): \(reason)"
+        case .unreadableManifest(let path, let reason):
+            return "cannot read the backup manifest \(path): \(reason)"
+        case .fileSystem(let operation, let path, let reason):
+            return "cannot \(operation) \(path): \(reason)"
         }
     }
 }

@@ -27,7 +27,9 @@ public struct RetentionPolicy: Sendable, Hashable, CustomStringConvertible {
         return newestFirst.enumerated().filter { index, backup in
             if index == 0 { return false }
             if let keepNewest, index < keepNewest { return false }
-            if let keepWithin, now.timeIntervalSince(backup.createdAt) <= keepWithin.seconds { return false }
+            if let keepWithin, now.timeIntervalSince(backup.createdAt) <= keepWithin.seconds {
+                return false
+            }
             return true
         }.map(\.element)
     }

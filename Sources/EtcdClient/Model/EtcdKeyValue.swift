@@ -14,7 +14,8 @@ public struct EtcdKeyValue: Sendable, Hashable {
     public var lease: Int64
 
     public init(
-        key: [UInt8], value: [UInt8], createRevision: Int64, modRevision: Int64, version: Int64, lease: Int64
+        key: [UInt8], value: [UInt8], createRevision: Int64, modRevision: Int64, version: Int64,
+        lease: Int64
     ) {
         self.key = key
         self.value = value

@@ -9,7 +9,8 @@ public struct EtcdMember: Sendable, Hashable, CustomStringConvertible {
     public var clientURLs: [String]
     public var isLearner: Bool
 
-    public init(id: UInt64, name: String, peerURLs: [String], clientURLs: [String], isLearner: Bool) {
+    public init(id: UInt64, name: String, peerURLs: [String], clientURLs: [String], isLearner: Bool)
+    {
         self.id = id
         self.name = name
         self.peerURLs = peerURLs
@@ -22,14 +23,16 @@ public struct EtcdMember: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         let role = isLearner ? " learner" : ""
-        return "\(name.isEmpty ? "(unstarted)" : name) \(hexID)\(role) peers \(peerURLs) clients \(clientURLs)"
+        return
+            "\(name.isEmpty ? "(unstarted)" : name) \(hexID)\(role) peers \(peerURLs) clients \(clientURLs)"
     }
 }
 
 extension EtcdMember {
     init(_ member: Etcdserverpb_Member) {
         self.init(
-            id: member.id, name: member.name, peerURLs: member.peerUrls, clientURLs: member.clientUrls,
+            id: member.id, name: member.name, peerURLs: member.peerUrls,
+            clientURLs: member.clientUrls,
             isLearner: member.isLearner)
     }
 }

@@ -20,8 +20,10 @@ public struct EtcdStatus: Sendable, Hashable {
     public var errors: [String]
 
     public init(
-        memberID: UInt64, clusterID: UInt64, version: String, dbSize: Int64, dbSizeInUse: Int64, leader: UInt64,
-        raftIndex: UInt64, raftTerm: UInt64, raftAppliedIndex: UInt64, revision: Int64, isLearner: Bool,
+        memberID: UInt64, clusterID: UInt64, version: String, dbSize: Int64, dbSizeInUse: Int64,
+        leader: UInt64,
+        raftIndex: UInt64, raftTerm: UInt64, raftAppliedIndex: UInt64, revision: Int64,
+        isLearner: Bool,
         errors: [String]
     ) {
         self.memberID = memberID
@@ -45,9 +47,12 @@ public struct EtcdStatus: Sendable, Hashable {
 extension EtcdStatus {
     init(_ response: Etcdserverpb_StatusResponse) {
         self.init(
-            memberID: response.header.memberID, clusterID: response.header.clusterID, version: response.version,
+            memberID: response.header.memberID, clusterID: response.header.clusterID,
+            version: response.version,
             dbSize: response.dbSize, dbSizeInUse: response.dbSizeInUse, leader: response.leader,
-            raftIndex: response.raftIndex, raftTerm: response.raftTerm, raftAppliedIndex: response.raftAppliedIndex,
-            revision: response.header.revision, isLearner: response.isLearner, errors: response.errors)
+            raftIndex: response.raftIndex, raftTerm: response.raftTerm,
+            raftAppliedIndex: response.raftAppliedIndex,
+            revision: response.header.revision, isLearner: response.isLearner,
+            errors: response.errors)
     }
 }

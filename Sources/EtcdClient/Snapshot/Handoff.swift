@@ -34,7 +34,8 @@ final class Handoff<Element: Sendable>: Sendable {
     /// Throws `CancellationError` if the consumer has closed the handoff or this task is cancelled.
     func send(_ element: Element) async throws {
         try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            try await withCheckedThrowingContinuation {
+                (continuation: CheckedContinuation<Void, any Error>) in
                 let action: SendAction = state.withLock { state in
                     if state.end != nil || Task.isCancelled { return .fail }
                     if let consumer = state.consumer {
@@ -87,7 +88,8 @@ final class Handoff<Element: Sendable>: Sendable {
     /// The next element, or `nil` after the producer finished. Rethrows the producer's error once.
     func next() async throws -> Element? {
         try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Element?, any Error>) in
+            try await withCheckedThrowingContinuation {
+                (continuation: CheckedContinuation<Element?, any Error>) in
                 let action: ReceiveAction = state.withLock { state in
                     if let element = state.offered {
                         state.offered = nil

@@ -22,13 +22,16 @@ public struct EtcdExecutorSettings: Sendable {
     public var restoreToolTimeout: Duration
 
     public init(
-        mesos: MesosExecutorEnvironment, etcdBinary: String = "./etcd", launchTimeout: Duration = .seconds(240),
+        mesos: MesosExecutorEnvironment, etcdBinary: String = "./etcd",
+        launchTimeout: Duration = .seconds(240),
         logDirectory: String? = nil, reseedTimeout: Duration = .seconds(90),
-        reseedStopGracePeriod: Duration = .seconds(10), finalAcknowledgementTimeout: Duration = .seconds(5),
+        reseedStopGracePeriod: Duration = .seconds(10),
+        finalAcknowledgementTimeout: Duration = .seconds(5),
         restoreFetchTimeout: Duration = .seconds(600), restoreToolTimeout: Duration = .seconds(600)
     ) {
         self.mesos = mesos
-        self.etcdBinary = etcdBinary.hasPrefix("/") ? etcdBinary : Self.join(mesos.sandbox, etcdBinary)
+        self.etcdBinary =
+            etcdBinary.hasPrefix("/") ? etcdBinary : Self.join(mesos.sandbox, etcdBinary)
         self.launchTimeout = launchTimeout
         self.logDirectory = logDirectory
         self.reseedTimeout = reseedTimeout

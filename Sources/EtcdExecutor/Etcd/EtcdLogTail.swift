@@ -2,8 +2,8 @@ import Foundation
 
 /// The end of etcd's log, for failure messages: the last lines say why it stopped.
 public enum EtcdLogTail {
-    /// The last `lines` non-empty lines of the file at `path`, reading at most its last 64 KiB; empty if
-    /// it cannot be read.
+    /// The last `lines` non-empty lines of the file at `path`, reading at most its last 64 KiB;
+    /// empty if it cannot be read.
     public static func read(_ path: String, lines: Int = 20) -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
         defer { try? handle.close() }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The address etcd binds for a member's host name: etcd refuses host names in `--listen-*-urls` ("expected IP
@@ -19,7 +19,9 @@ public enum ListenAddress {
         var candidates: [(family: Int32, text: String)] = []
         var entry: UnsafeMutablePointer<addrinfo>? = first
         while let current = entry {
-            if let text = numericHost(current.pointee) { candidates.append((current.pointee.ai_family, text)) }
+            if let text = numericHost(current.pointee) {
+                candidates.append((current.pointee.ai_family, text))
+            }
             entry = current.pointee.ai_next
         }
         return candidates.first { $0.family == AF_INET }?.text ?? candidates.first?.text ?? host
@@ -34,7 +36,10 @@ public enum ListenAddress {
     private static func numericHost(_ info: addrinfo) -> String? {
         guard let address = info.ai_addr else { return nil }
         var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-        guard getnameinfo(address, info.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0
+        guard
+            getnameinfo(
+                address, info.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST)
+                == 0
         else { return nil }
         return String(cString: buffer)
     }

@@ -51,12 +51,16 @@ struct ReseedListener: Service {
                 address: "\(late.host):\(late.port)", reason: "the executor is shutting down")
             late.started.resume(returning: .failure(error))
         }
+        // A listener that could not listen stays until the group shuts it down: a service that ends
+        // while the group shuts another one down makes the group cancel them all.
+        try? await gracefulShutdown()
     }
 
     private func serve(_ assignment: Assignment) async {
         let address = "\(assignment.host):\(assignment.port)"
         let server = HTTPServer(
-            name: "reseed listener", router: ReseedRoutes.router { [requests] in await requests.request() },
+            name: "reseed listener",
+            router: ReseedRoutes.router { [requests] in await requests.request() },
             host: assignment.host, port: assignment.port, logger: logger)
         await withDiscardingTaskGroup { group in
             // A server that cannot listen throws here; port() below reports why.

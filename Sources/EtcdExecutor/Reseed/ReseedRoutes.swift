@@ -4,9 +4,9 @@ import TaskContract
 
 /// The reseed listener's routes (`ReseedProtocol`).
 ///
-/// `POST /reseed` answers 200 `{"status":"reseeded"}` once etcd leads its new cluster of one, 409 while
-/// another reseed is under way, 503 when no reseed is possible now, 500 when it failed; every other
-/// method is 405. Errors are JSON `{"error": "…"}`.
+/// `POST /reseed` answers 200 `{"status":"reseeded"}` once etcd leads its new cluster of one, 409
+/// while another reseed is under way, 503 when no reseed is possible now, 500 when it failed; every
+/// other method is 405. Errors are JSON `{"error": "…"}`.
 enum ReseedRoutes {
     static func router(
         reseed: @escaping @Sendable () async -> ReseedOutcome
@@ -18,7 +18,8 @@ enum ReseedRoutes {
         }
         for method in [HTTPRequest.Method.get, .head, .put, .delete, .patch] {
             router.on(path, method: method) { request, _ in
-                let refusal = "\(request.method.rawValue) is not allowed on \(ReseedProtocol.path); use POST"
+                let refusal =
+                    "\(request.method.rawValue) is not allowed on \(ReseedProtocol.path); use POST"
                 return json(
                     ["error": refusal], status: .methodNotAllowed,
                     headers: [.allow: ReseedProtocol.method])
@@ -43,9 +44,12 @@ enum ReseedRoutes {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data =
             (try? encoder.encode(object)) ?? Data(#"{"error":"unencodable response"}"#.utf8)
-        var fields: HTTPFields = [.contentType: "application/json", .contentLength: String(data.count)]
+        var fields: HTTPFields = [
+            .contentType: "application/json", .contentLength: String(data.count),
+        ]
         for field in headers { fields.append(field) }
         return Response(
-            status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+            status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data))
+        )
     }
 }

@@ -1,13 +1,14 @@
-#if canImport(Glibc)
-import Support
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Backup
 import Foundation
 import Logging
 import TaskContract
+
+#if canImport(Glibc)
+    import Support
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Restores a member's data dir from a backup archive before etcd's first start (the first member of a cluster
 /// restored after total loss): fetch the archive and check its SHA-256, verify it and extract `snapshot.db`,
@@ -28,8 +29,10 @@ public struct MemberRestore: Sendable {
     public var logger: Logger
 
     public init(
-        source: EtcdTaskData.RestoreSource, member: SnapshotRestoreTool.Member, etcdBinary: String, sandbox: String,
-        dataDirectory: String, fetchTimeout: Duration = .seconds(600), toolTimeout: Duration = .seconds(600),
+        source: EtcdTaskData.RestoreSource, member: SnapshotRestoreTool.Member, etcdBinary: String,
+        sandbox: String,
+        dataDirectory: String, fetchTimeout: Duration = .seconds(600),
+        toolTimeout: Duration = .seconds(600),
         logger: Logger
     ) {
         self.source = source
@@ -50,12 +53,22 @@ public struct MemberRestore: Sendable {
         public var tool: SnapshotRestoreTool.Kind
         /// True when the tool bumped the revision and marked it compacted.
         public var bumpedRevision: Bool
+
+        public init(
+            backupID: String, revision: Int64, tool: SnapshotRestoreTool.Kind, bumpedRevision: Bool
+        ) {
+            self.backupID = backupID
+            self.revision = revision
+            self.tool = tool
+            self.bumpedRevision = bumpedRevision
+        }
     }
 
     /// True when `dataDirectory` does not exist or is empty: only then is there something to restore. A data dir
     /// with anything in it belongs to a member that already ran (a restarted task) and is never overwritten.
     public static func isNeeded(dataDirectory: String) -> Bool {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: dataDirectory) else {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: dataDirectory)
+        else {
             return !FileManager.default.fileExists(atPath: dataDirectory)
         }
         return entries.isEmpty
@@ -81,7 +94,10 @@ public struct MemberRestore: Sendable {
             let tool = try SnapshotRestoreTool.locate(nextTo: etcdBinary)
             logger.info(
                 "restoring the member's data dir from a backup",
-                metadata: ["url": "\(source.url)", "member": "\(member.name)", "tool": "\(tool.executable)"])
+                metadata: [
+                    "url": "\(source.url)", "member": "\(member.name)",
+                    "tool": "\(tool.executable)",
+                ])
             let archive = try await RestoreArchiveFetcher(timeout: fetchTimeout, logger: logger)
                 .fetch(source, to: archivePath, sandbox: sandbox)
             fetched = archive
@@ -92,18 +108,23 @@ public struct MemberRestore: Sendable {
             try checkNotStopped()
             let bump = await tool.supportsRevisionBump(scratch: sandbox)
             let arguments = tool.restoreArguments(
-                snapshot: databasePath, member: member, dataDirectory: stagingDirectory, bumpRevision: bump)
-            logger.info("running the restore tool", metadata: ["command": "\(tool.commandLine(arguments))"])
+                snapshot: databasePath, member: member, dataDirectory: stagingDirectory,
+                bumpRevision: bump)
+            logger.info(
+                "running the restore tool", metadata: ["command": "\(tool.commandLine(arguments))"])
             try await tool.run(arguments, logPath: logPath, timeout: toolTimeout)
             try checkNotStopped()
             try publish()
             logger.info(
                 "restored the member's data dir",
                 metadata: [
-                    "backup": "\(manifest.id)", "revision": "\(manifest.revision)", "bumped_revision": "\(bump)",
+                    "backup": "\(manifest.id)", "revision": "\(manifest.revision)",
+                    "bumped_revision": "\(bump)",
                     "data_dir": "\(dataDirectory)", "seconds": "\(clock.now - started)",
                 ])
-            return Restored(backupID: manifest.id, revision: manifest.revision, tool: tool.kind, bumpedRevision: bump)
+            return Restored(
+                backupID: manifest.id, revision: manifest.revision, tool: tool.kind,
+                bumpedRevision: bump)
         } catch {
             // Cancellation can surface as any error from a cut-off step; it is still a stop.
             removeDirectory(stagingDirectory)
@@ -116,12 +137,15 @@ public struct MemberRestore: Sendable {
     }
 
     /// Checks the archive end to end and extracts `snapshot.db`; returns its manifest.
-    private func verifyAndExtract(_ archive: FetchedArchive) async throws(MemberRestoreError) -> BackupManifest {
+    private func verifyAndExtract(_ archive: FetchedArchive) async throws(MemberRestoreError)
+        -> BackupManifest
+    {
         let (path, database, url) = (archive.path, databasePath, source.url)
         let started = ContinuousClock.now
         let result = await runBlocking { () -> Result<BackupVerification, MemberRestoreError> in
             do throws(BackupArchiveError) {
-                return .success(try BackupArchiveReader(path: path).verify(extractDatabaseTo: database))
+                return .success(
+                    try BackupArchiveReader(path: path).verify(extractDatabaseTo: database))
             } catch {
                 return .failure(.invalidArchive(url: url, reason: error.description))
             }
@@ -130,7 +154,8 @@ public struct MemberRestore: Sendable {
         logger.info(
             "verified the backup archive",
             metadata: [
-                "backup": "\(manifest.id)", "cluster": "\(manifest.clusterName)", "revision": "\(manifest.revision)",
+                "backup": "\(manifest.id)", "cluster": "\(manifest.clusterName)",
+                "revision": "\(manifest.revision)",
                 "etcd_version": "\(manifest.etcdVersion)", "db_bytes": "\(manifest.dbSize)",
                 "seconds": "\(ContinuousClock.now - started)",
             ])

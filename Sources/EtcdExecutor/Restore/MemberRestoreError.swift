@@ -28,16 +28,19 @@ public enum MemberRestoreError: Error, Sendable, Equatable, CustomStringConverti
     public var description: String {
         switch self {
         case .unsupportedURL(let url):
-            return "cannot fetch the backup \(url): only http://, https://, file:// URLs and local paths are supported"
+            return
+                "cannot fetch the backup \(url): only http://, https://, file:// URLs and local paths are supported"
         case .fetchFailed(let url, let reason):
             return "cannot fetch the backup \(url): \(reason)"
         case .httpStatus(let url, let status, let body):
             let detail = body.isEmpty ? "" : ": \(body)"
             return "cannot fetch the backup \(url): the server answered HTTP \(status)\(detail)"
         case .fetchTimedOut(let url, let after):
-            return "cannot fetch the backup \(url): it did not arrive within \(GoDuration.format(after))"
+            return
+                "cannot fetch the backup \(url): it did not arrive within \(GoDuration.format(after))"
         case .archiveHashMismatch(let url, let expected, let actual):
-            return "the backup \(url) has the wrong SHA-256 (sha256 mismatch): the scheduler expected \(expected), "
+            return
+                "the backup \(url) has the wrong SHA-256 (sha256 mismatch): the scheduler expected \(expected), "
                 + "the fetched archive has \(actual); it is damaged or not the backup that was asked for"
         case .invalidArchive(let url, let reason):
             return "the backup \(url) failed verification: \(reason)"

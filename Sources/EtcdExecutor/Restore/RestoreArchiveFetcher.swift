@@ -1,14 +1,15 @@
-#if canImport(Glibc)
-import Support
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import AsyncHTTPClient
 import Crypto
 import Foundation
 import Logging
 import TaskContract
+
+#if canImport(Glibc)
+    import Support
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The archive to restore from, on the local disk.
 struct FetchedArchive: Sendable, Equatable {
@@ -54,7 +55,8 @@ struct RestoreArchiveFetcher: Sendable {
             guard rename(fetched.path, destination) == 0 else {
                 let reason = String(cString: strerror(errno))
                 unlink(fetched.path)
-                throw .fileSystem(operation: "rename \(fetched.path) to", path: destination, reason: reason)
+                throw .fileSystem(
+                    operation: "rename \(fetched.path) to", path: destination, reason: reason)
             }
             fetched.path = destination
         }
@@ -63,7 +65,9 @@ struct RestoreArchiveFetcher: Sendable {
 
     /// The path a `file://` URL or a plain path names; nil for anything with another scheme.
     static func localPath(_ url: String, sandbox: String) -> String? {
-        if url.lowercased().hasPrefix("file://") { return URL(string: url)?.path ?? String(url.dropFirst(7)) }
+        if url.lowercased().hasPrefix("file://") {
+            return URL(string: url)?.path ?? String(url.dropFirst(7))
+        }
         if url.contains("://") { return nil }
         if url.hasPrefix("/") { return url }
         let relative = url.hasPrefix("./") ? String(url.dropFirst(2)) : url
@@ -72,7 +76,8 @@ struct RestoreArchiveFetcher: Sendable {
 
     // MARK: Local files
 
-    private func hashLocal(_ path: String, url: String, hashing: Bool) async throws(MemberRestoreError)
+    private func hashLocal(_ path: String, url: String, hashing: Bool)
+        async throws(MemberRestoreError)
         -> FetchedArchive
     {
         let result = await runBlocking { () -> Result<FetchedArchive, MemberRestoreError> in
@@ -85,7 +90,8 @@ struct RestoreArchiveFetcher: Sendable {
             }
             guard hashing else {
                 return .success(
-                    FetchedArchive(path: path, isDownloaded: false, size: UInt64(info.st_size), sha256: nil))
+                    FetchedArchive(
+                        path: path, isDownloaded: false, size: UInt64(info.st_size), sha256: nil))
             }
             guard let handle = FileHandle(forReadingAtPath: path) else {
                 let reason = String(cString: strerror(errno))
@@ -102,7 +108,9 @@ struct RestoreArchiveFetcher: Sendable {
             } catch {
                 return .failure(.fetchFailed(url: url, reason: "cannot read \(path): \(error)"))
             }
-            return .success(FetchedArchive(path: path, isDownloaded: false, size: size, sha256: Self.hex(hasher)))
+            return .success(
+                FetchedArchive(
+                    path: path, isDownloaded: false, size: size, sha256: Self.hex(hasher)))
         }
         return try result.get()
     }
@@ -110,7 +118,9 @@ struct RestoreArchiveFetcher: Sendable {
     // MARK: HTTP
 
     /// Downloads `url` to `partial`; removes it on failure.
-    private func download(_ url: String, to partial: String) async throws(MemberRestoreError) -> FetchedArchive {
+    private func download(_ url: String, to partial: String) async throws(MemberRestoreError)
+        -> FetchedArchive
+    {
         unlink(partial)
         let idle = min(idleTimeout, timeout).wholeNanoseconds
         var configuration = HTTPClient.Configuration(
@@ -123,14 +133,16 @@ struct RestoreArchiveFetcher: Sendable {
         do {
             let started = ContinuousClock.now
             guard
-                let fetched = try await Self.withDeadline(timeout, { try await stream(url, to: partial, with: client) })
+                let fetched = try await Self.withDeadline(
+                    timeout, { try await stream(url, to: partial, with: client) })
             else {
                 throw MemberRestoreError.fetchTimedOut(url: url, after: timeout)
             }
             logger.info(
                 "fetched the backup archive",
                 metadata: [
-                    "url": "\(url)", "bytes": "\(fetched.size)", "seconds": "\(ContinuousClock.now - started)",
+                    "url": "\(url)", "bytes": "\(fetched.size)",
+                    "seconds": "\(ContinuousClock.now - started)",
                 ])
             outcome = .success(fetched)
         } catch let error as MemberRestoreError {
@@ -149,10 +161,13 @@ struct RestoreArchiveFetcher: Sendable {
 
     /// Streams the body of `url` into `partial`, hashing it; memory stays at a few chunks (the body is
     /// read with back-pressure).
-    private func stream(_ url: String, to partial: String, with client: HTTPClient) async throws -> FetchedArchive {
+    private func stream(_ url: String, to partial: String, with client: HTTPClient) async throws
+        -> FetchedArchive
+    {
         var request = HTTPClientRequest(url: url)
         request.method = .GET
-        let response = try await client.execute(request, timeout: .nanoseconds(timeout.wholeNanoseconds))
+        let response = try await client.execute(
+            request, timeout: .nanoseconds(timeout.wholeNanoseconds))
         guard response.status.code == 200 else {
             var body = ""
             for try await chunk in response.body {
@@ -178,7 +193,8 @@ struct RestoreArchiveFetcher: Sendable {
             size += UInt64(chunk.readableBytes)
         }
         try Task.checkCancellation()
-        return FetchedArchive(path: partial, isDownloaded: true, size: size, sha256: Self.hex(hasher))
+        return FetchedArchive(
+            path: partial, isDownloaded: true, size: size, sha256: Self.hex(hasher))
     }
 
     private static func writeAll(
@@ -189,7 +205,8 @@ struct RestoreArchiveFetcher: Sendable {
             let written = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
-                throw .fileSystem(operation: "write", path: path, reason: String(cString: strerror(errno)))
+                throw .fileSystem(
+                    operation: "write", path: path, reason: String(cString: strerror(errno)))
             }
             offset += written
         }
@@ -220,13 +237,15 @@ struct RestoreArchiveFetcher: Sendable {
             switch error {
             case .connectTimeout: return "the connection timed out"
             case .readTimeout: return "the server went silent (read timeout)"
-            case .remoteConnectionClosed: return "the server closed the connection before the end of the archive"
+            case .remoteConnectionClosed:
+                return "the server closed the connection before the end of the archive"
             default: return "\(error)"
             }
         }
         let text = "\(error)"
-        if text.contains("Connection refused") { return "the connection was refused (nothing listens there)" }
+        if text.contains("Connection refused") {
+            return "the connection was refused (nothing listens there)"
+        }
         return text
     }
 }
-

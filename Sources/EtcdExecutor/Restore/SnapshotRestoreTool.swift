@@ -18,7 +18,9 @@ public struct SnapshotRestoreTool: Sendable, Equatable {
     }
 
     /// The tool in the directory of `etcdBinary`, etcdutl first.
-    public static func locate(nextTo etcdBinary: String) throws(MemberRestoreError) -> SnapshotRestoreTool {
+    public static func locate(nextTo etcdBinary: String) throws(MemberRestoreError)
+        -> SnapshotRestoreTool
+    {
         let directory = URL(fileURLWithPath: etcdBinary).deletingLastPathComponent().path
         guard let (kind, path) = SnapshotToolKind.locate(in: directory) else {
             throw .noRestoreTool(directory: directory)
@@ -55,16 +57,20 @@ public struct SnapshotRestoreTool: Sendable, Equatable {
 
     /// Runs `arguments` to completion, appending the tool's output to `logPath`; throws with the end of that
     /// output when it fails, and kills it when it takes longer than `timeout` or the task is cancelled.
-    func run(_ arguments: [String], logPath: String, timeout: Duration) async throws(MemberRestoreError) {
+    func run(_ arguments: [String], logPath: String, timeout: Duration)
+        async throws(MemberRestoreError)
+    {
         // Only this run's output goes into the error: the log keeps earlier attempts too.
         var info = stat()
         let logStart = stat(logPath, &info) == 0 ? UInt64(info.st_size) : 0
         let child: ChildProcess
         do {
             child = try ChildProcess.launch(
-                executable: executable, arguments: arguments, environment: environment, outputPath: logPath)
+                executable: executable, arguments: arguments, environment: environment,
+                outputPath: logPath)
         } catch {
-            throw .toolFailed(command: commandLine(arguments), status: "could not be started", output: "\(error)")
+            throw .toolFailed(
+                command: commandLine(arguments), status: "could not be started", output: "\(error)")
         }
         guard let status = await child.waitForExit(timeout: timeout) else {
             await child.terminate(gracePeriod: .seconds(2))
@@ -85,7 +91,8 @@ public struct SnapshotRestoreTool: Sendable, Equatable {
     /// The executor's environment without `ETCD*` settings (the tools read flags from them), with API v3.
     private var environment: [String: String] {
         var environment = ProcessInfo.processInfo.environment.filter {
-            !$0.key.hasPrefix("ETCD_") && !$0.key.hasPrefix("ETCDCTL_") && !$0.key.hasPrefix("ETCDUTL_")
+            !$0.key.hasPrefix("ETCD_") && !$0.key.hasPrefix("ETCDCTL_")
+                && !$0.key.hasPrefix("ETCDUTL_")
         }
         if kind == .etcdctl { environment["ETCDCTL_API"] = "3" }
         return environment

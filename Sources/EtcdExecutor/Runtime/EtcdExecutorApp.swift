@@ -5,9 +5,10 @@ import ServiceLifecycle
 /// shuts them down gracefully on SIGTERM and SIGINT.
 ///
 /// The services, in start order (the group stops them in reverse): the agent subscription, etcd's
-/// supervisor, the reseed listener, and the run loop. The run loop is the one that decides: the group
-/// ends when it does, and a SIGTERM reaches it first, so that etcd is stopped (SIGTERM to its process
-/// group, SIGKILL after the grace period) and TASK_KILLED reported before anything else stops.
+/// supervisor, the reseed listener, and the run loop. The run loop is the one that decides: the
+/// group ends when it does, and a SIGTERM reaches it first, so that etcd is stopped (SIGTERM to its
+/// process group, SIGKILL after the grace period) and TASK_KILLED reported before anything else
+/// stops.
 public struct EtcdExecutorApp: Sendable {
     public let settings: EtcdExecutorSettings
     public let logger: Logger
@@ -17,8 +18,8 @@ public struct EtcdExecutorApp: Sendable {
         self.logger = logger
     }
 
-    /// Runs until the task has ended or the agent is lost for good; returns the process exit code (0
-    /// after a kill or shutdown, 1 after a failure).
+    /// Runs until the task has ended or the agent is lost for good; returns the process exit code
+    /// (0 after a kill or shutdown, 1 after a failure).
     public func run() async -> Int32 {
         let mailbox = RuntimeMailbox()
         let subscription = AgentSubscription(
@@ -32,9 +33,11 @@ public struct EtcdExecutorApp: Sendable {
         let listener = ReseedListener(requests: reseeds, logger: logger)
         let runtime = EtcdExecutorRuntime(
             settings: settings,
-            parts: .init(mailbox: mailbox, supervisor: supervisor, listener: listener, reseeds: reseeds),
+            parts: .init(
+                mailbox: mailbox, supervisor: supervisor, listener: listener, reseeds: reseeds),
             logger: logger)
-        // The helpers report their failures to the run loop and end only when the group shuts them down.
+        // The helpers report their failures to the run loop and end only when the group shuts them
+        // down.
         let group = ServiceGroup(
             configuration: .init(
                 services: [

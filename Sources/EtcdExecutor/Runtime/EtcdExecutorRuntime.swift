@@ -10,8 +10,8 @@ import TaskContract
 /// `ExecutorStateMachine` and carries out the actions it returns — status updates, the restore, the
 /// reseed listener's start, commands to the `EtcdSupervisor` — until the machine says to exit.
 ///
-/// It is the last service of the group, so the group's graceful shutdown (SIGTERM, SIGINT) reaches it
-/// first, and etcd is stopped and TASK_KILLED acknowledged while the agent subscription and the
+/// It is the last service of the group, so the group's graceful shutdown (SIGTERM, SIGINT) reaches
+/// it first, and etcd is stopped and TASK_KILLED acknowledged while the agent subscription and the
 /// supervisor still run. The restore runs as its child task.
 final class EtcdExecutorRuntime: Service {
     /// The services and queue the run loop works with.

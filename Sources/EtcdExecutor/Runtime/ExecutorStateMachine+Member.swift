@@ -1,3 +1,4 @@
+import MesosAPI
 import Support
 import TaskContract
 
@@ -12,7 +13,8 @@ extension ExecutorStateMachine {
             return [.report(.init(task.taskID, .killed, "the executor is stopping: \(stopReason)"))]
         }
         let prepared = MemberPreparation.taskData(of: task)
-        let restore = try? prepared.get().restore
+        let restore: EtcdTaskData.RestoreSource? =
+            if case .success(let data) = prepared { data.restore } else { nil }
         let needsRestore = restore != nil && dataDirectoryIsEmpty
         let note = restore.map {
             "restoring the member's data dir from the backup \($0.url) before etcd starts"
@@ -27,7 +29,8 @@ extension ExecutorStateMachine {
                 + finish(.init(task.taskID, .failed, failure.description), code: 1)
         }
         member = Member(
-            taskID: task.taskID, killGracePeriod: task.killPolicy?.gracePeriod?.duration, data: data)
+            taskID: task.taskID, killGracePeriod: task.killPolicy?.gracePeriod?.duration, data: data
+        )
         if let restore, needsRestore {
             stage = .restoring
             return [starting, .startRestore(data, from: restore)]
@@ -43,7 +46,9 @@ extension ExecutorStateMachine {
         return actions + startListener()
     }
 
-    mutating func restoreEnded(_ result: Result<MemberRestore.Restored, MemberRestoreError>) -> [Action] {
+    mutating func restoreEnded(_ result: Result<MemberRestore.Restored, MemberRestoreError>)
+        -> [Action]
+    {
         guard let member, stage == .restoring else { return [] }
         if let stopReason {
             return finish(
@@ -70,7 +75,9 @@ extension ExecutorStateMachine {
     private mutating func startListener() -> [Action] {
         guard let member else { return [] }
         stage = .startingListener
-        return [.startReseedListener(host: member.data.member.host, port: member.data.member.httpPort)]
+        return [
+            .startReseedListener(host: member.data.member.host, port: member.data.member.httpPort)
+        ]
     }
 
     mutating func listenerStarted(at now: Instant) -> [Action] {
@@ -83,7 +90,8 @@ extension ExecutorStateMachine {
         stage = .supervising
         supervision = EtcdSupervision(
             launchTimeout: configuration.launchTimeout, reseedTimeout: configuration.reseedTimeout,
-            reseedStopGracePeriod: configuration.reseedStopGracePeriod, backoff: configuration.backoff)
+            reseedStopGracePeriod: configuration.reseedStopGracePeriod,
+            backoff: configuration.backoff)
         let running = "running etcd member \(member.data.member.name) (task \(member.taskID))"
         return [.log(.info, running)] + supervise(.start(at: now))
     }

@@ -2,19 +2,20 @@ import Logging
 import MesosAPI
 import TaskContract
 
-/// The etcd executor's decisions, apart from the I/O that carries them out: which task it runs, when
-/// the restore, the reseed listener and etcd start, how KILL, SHUTDOWN, SIGTERM and a lost agent stop
-/// them, which status updates go out, and when the executor exits.
+/// The etcd executor's decisions, apart from the I/O that carries them out: which task it runs,
+/// when the restore, the reseed listener and etcd start, how KILL, SHUTDOWN, SIGTERM and a lost
+/// agent stop them, which status updates go out, and when the executor exits.
 ///
-/// `EtcdExecutorRuntime` feeds it events (with the time) and carries out the actions it returns. The
-/// rules for etcd's process (restarts, giving up, reseeds) are `EtcdSupervision`'s, which this machine
-/// runs inside once etcd is to start and whose actions it turns into its own.
+/// `EtcdExecutorRuntime` feeds it events (with the time) and carries out the actions it returns.
+/// The rules for etcd's process (restarts, giving up, reseeds) are `EtcdSupervision`'s, which this
+/// machine runs inside once etcd is to start and whose actions it turns into its own.
 ///
 /// - TASK_STARTING goes out at once, TASK_RUNNING when etcd first answers its status.
-/// - A task that names a backup, on an empty data dir, stays STARTING while the data dir is restored;
-///   the restore failing ends the task as TASK_FAILED before anything else starts.
+/// - A task that names a backup, on an empty data dir, stays STARTING while the data dir is
+///   restored; the restore failing ends the task as TASK_FAILED before anything else starts.
 /// - The reseed listener starts before etcd; when it cannot listen the task fails.
-/// - KILL, SHUTDOWN, SIGTERM and a lost agent stop etcd (or the restore); the task ends TASK_KILLED.
+/// - KILL, SHUTDOWN, SIGTERM and a lost agent stop etcd (or the restore); the task ends
+///   TASK_KILLED.
 /// - etcd that cannot be kept running ends the task as TASK_FAILED with the end of its log.
 /// - The executor runs one task: a second LAUNCH and task groups are refused with TASK_FAILED.
 public struct ExecutorStateMachine: Sendable {
@@ -47,8 +48,8 @@ public struct ExecutorStateMachine: Sendable {
                 reseedStopGracePeriod: settings.reseedStopGracePeriod)
         }
 
-        /// etcd gets most of the agent's grace period after SHUTDOWN or SIGTERM, leaving time to report
-        /// TASK_KILLED before the agent kills the executor.
+        /// etcd gets most of the agent's grace period after SHUTDOWN or SIGTERM, leaving time to
+        /// report TASK_KILLED before the agent kills the executor.
         var shutdownStopGrace: Duration {
             max(shutdownGracePeriod - .seconds(1), shutdownGracePeriod / 2)
         }
@@ -90,7 +91,8 @@ public struct ExecutorStateMachine: Sendable {
         case startReseedListener(host: String, port: Int)
         case etcd(EtcdProcessCommand)
         case answerReseed(id: Int, ReseedOutcome)
-        /// Exit with `code`, once the agent has acknowledged the last update when `awaitAcknowledgement`.
+        /// Exit with `code`, once the agent has acknowledged the last update when
+        /// `awaitAcknowledgement`.
         case exit(code: Int32, awaitAcknowledgement: Bool)
     }
 
@@ -103,7 +105,8 @@ public struct ExecutorStateMachine: Sendable {
         public var attachesEtcdLog: Bool
 
         public init(
-            _ taskID: TaskID, _ state: TaskState, _ message: String? = nil, attachesEtcdLog: Bool = false
+            _ taskID: TaskID, _ state: TaskState, _ message: String? = nil,
+            attachesEtcdLog: Bool = false
         ) {
             self.taskID = taskID
             self.state = state
@@ -147,7 +150,10 @@ public struct ExecutorStateMachine: Sendable {
     public mutating func handle(_ event: Event, at now: Instant) -> [Action] {
         if exited {
             guard case .reseedRequested(let id) = event else { return [] }
-            return [.answerReseed(id: id, .unavailable("etcd is no longer supervised: the task has ended"))]
+            return [
+                .answerReseed(
+                    id: id, .unavailable("etcd is no longer supervised: the task has ended"))
+            ]
         }
         switch event {
         case .subscribed:
@@ -169,10 +175,12 @@ public struct ExecutorStateMachine: Sendable {
             let grace = gracePeriod ?? member.killGracePeriod ?? configuration.shutdownGracePeriod
             return stop("killed by the scheduler", gracePeriod: grace)
         case .shutdown:
-            return stop("the agent shut the executor down", gracePeriod: configuration.shutdownStopGrace)
+            return stop(
+                "the agent shut the executor down", gracePeriod: configuration.shutdownStopGrace)
         case .terminationRequested:
             return stop(
-                "the executor received SIGTERM or SIGINT", gracePeriod: configuration.shutdownStopGrace)
+                "the executor received SIGTERM or SIGINT",
+                gracePeriod: configuration.shutdownStopGrace)
         case .restoreEnded(let result):
             return restoreEnded(result)
         case .reseedListenerStarted:

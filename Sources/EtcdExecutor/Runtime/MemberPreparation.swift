@@ -7,7 +7,9 @@ import TaskContract
 enum MemberPreparation {
     /// The task data, or the message for TASK_FAILED.
     static func taskData(of task: TaskInfo) -> Result<EtcdTaskData, MemberPreparationError> {
-        guard let bytes = task.data, !bytes.isEmpty else { return .failure(.noData(task: task.taskID.value)) }
+        guard let bytes = task.data, !bytes.isEmpty else {
+            return .failure(.noData(task: task.taskID.value))
+        }
         let data: EtcdTaskData
         do {
             data = try EtcdTaskData(decoding: bytes)
@@ -16,7 +18,9 @@ enum MemberPreparation {
         }
         if let restore = data.restore {
             if restore.url.trimmingCharacters(in: .whitespaces).isEmpty {
-                return .failure(.invalidData(task: task.taskID.value, reason: "the backup to restore has no URL"))
+                return .failure(
+                    .invalidData(
+                        task: task.taskID.value, reason: "the backup to restore has no URL"))
             }
             let hash = restore.archiveSHA256
             if !hash.isEmpty, hash.count != 64 || !hash.allSatisfy(\.isHexDigit) {

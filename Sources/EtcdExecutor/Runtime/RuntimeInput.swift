@@ -1,7 +1,7 @@
 import MesosAPI
 
-/// What the executor's run loop takes in, in the order it happened: from the agent subscription, the
-/// etcd supervisor, the reseed listener, the restore and the service group.
+/// What the executor's run loop takes in, in the order it happened: from the agent subscription,
+/// the etcd supervisor, the reseed listener, the restore and the service group.
 enum RuntimeInput: Sendable {
     case connected(ExecutorClient)
     case event(ExecutorEvent)

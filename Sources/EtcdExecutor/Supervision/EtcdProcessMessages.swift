@@ -2,15 +2,17 @@ import TaskContract
 
 /// What the executor's state machine asks of etcd's processes; `EtcdSupervisor` carries it out.
 ///
-/// Processes are numbered by generation (see `EtcdSupervision`), so an answer about an older process is
-/// recognised as such.
+/// Processes are numbered by generation (see `EtcdSupervision`), so an answer about an older
+/// process is recognised as such.
 public enum EtcdProcessCommand: Sendable, Equatable {
-    /// Start etcd for `member` (with `--force-new-cluster` for a reseed); a failure to start comes back
-    /// as `.exited`.
+    /// Start etcd for `member` (with `--force-new-cluster` for a reseed); a failure to start comes
+    /// back as `.exited`.
     case launch(generation: Int, member: EtcdTaskData, forceNewCluster: Bool)
-    /// Poll etcd's status until it answers (until it leads itself, when asked), then send `.answered`.
+    /// Poll etcd's status until it answers (until it leads itself, when asked), then send
+    /// `.answered`.
     case probe(generation: Int, untilLeadingItself: Bool)
-    /// SIGTERM to etcd's process group, SIGKILL after the grace period; the exit comes back as `.exited`.
+    /// SIGTERM to etcd's process group, SIGKILL after the grace period; the exit comes back as
+    /// `.exited`.
     case terminate(generation: Int, gracePeriod: Duration)
     /// Send `.restartDue` after `delay`.
     case scheduleRestart(generation: Int, after: Duration)
@@ -18,7 +20,8 @@ public enum EtcdProcessCommand: Sendable, Equatable {
     case scheduleReseedTimeout(id: Int, after: Duration)
 }
 
-/// What happened to etcd's processes, as `EtcdSupervisor` reports it to the executor's state machine.
+/// What happened to etcd's processes, as `EtcdSupervisor` reports it to the executor's state
+/// machine.
 public enum EtcdProcessEvent: Sendable, Equatable {
     /// Process `generation` exited (or could not be started), with a description of how.
     case exited(generation: Int, status: String)

@@ -3,8 +3,9 @@ import Support
 /// The decisions about one etcd member's process, apart from the I/O that carries them out: when to start
 /// etcd, when to restart it after it exits and when to give up, how a reseed goes, and how a stop ends it.
 ///
-/// `EtcdSupervisor` feeds it inputs (with the time) and carries out the actions it returns. Processes are
-/// numbered by generation, so a late input about an older process is ignored.
+/// `ExecutorStateMachine` runs it once etcd is to start: it feeds it inputs (with the time) and turns the
+/// actions it returns into its own, which `EtcdSupervisor` carries out. Processes are numbered by
+/// generation, so a late input about an older process is ignored.
 ///
 /// Rules (docs/original-behaviour.md §3.3 and §5.7):
 /// - etcd that exits is restarted after 0, 1, 2, 3, 4, 4, … s while the restart would still fall within the
@@ -83,7 +84,10 @@ public struct EtcdSupervision: Sendable {
     public mutating func handle(_ input: Input) -> [Action] {
         if finished {
             if case .reseedRequested(let id, _) = input {
-                return [.answerReseed(id: id, .unavailable("etcd is no longer supervised: the task has ended"))]
+                return [
+                    .answerReseed(
+                        id: id, .unavailable("etcd is no longer supervised: the task has ended"))
+                ]
             }
             return []
         }
@@ -106,14 +110,18 @@ public struct EtcdSupervision: Sendable {
             guard let current = reseed, current.id == id else { return [] }
             reseed = nil
             let limit = GoDuration.format(reseedTimeout)
-            return [.answerReseed(id: id, .failed("etcd did not lead a one-member cluster within \(limit)"))]
+            return [
+                .answerReseed(
+                    id: id, .failed("etcd did not lead a one-member cluster within \(limit)"))
+            ]
         case .stopRequested(let gracePeriod):
             stopping = true
             pendingRestart = nil
             var actions: [Action] = []
             if let current = reseed {
                 reseed = nil
-                actions.append(.answerReseed(id: current.id, .unavailable("the task is being stopped")))
+                actions.append(
+                    .answerReseed(id: current.id, .unavailable("the task is being stopped")))
             }
             if let running {
                 actions.append(.terminate(generation: running, gracePeriod: gracePeriod))
@@ -134,7 +142,8 @@ public struct EtcdSupervision: Sendable {
         ]
     }
 
-    private mutating func processExited(_ exited: Int, status: String, at now: Instant) -> [Action] {
+    private mutating func processExited(_ exited: Int, status: String, at now: Instant) -> [Action]
+    {
         guard exited == running else { return [] }
         running = nil
         if stopping {
@@ -152,7 +161,8 @@ public struct EtcdSupervision: Sendable {
         if let current = reseed, current.stage == .startedNew(generation: exited) {
             reseed = nil
             actions.append(
-                .answerReseed(id: current.id, .failed("etcd \(status) before it led a one-member cluster")))
+                .answerReseed(
+                    id: current.id, .failed("etcd \(status) before it led a one-member cluster")))
         }
         let delay = backoff.delay(beforeRestart: restarts)
         if let windowStart, now + delay - windowStart > launchTimeout {
@@ -161,7 +171,8 @@ public struct EtcdSupervision: Sendable {
             actions.append(
                 .finish(
                     .gaveUp(
-                        reason: "etcd \(status); it was started \(starts) time\(starts == 1 ? "" : "s") and the "
+                        reason:
+                            "etcd \(status); it was started \(starts) time\(starts == 1 ? "" : "s") and the "
                             + "launch timeout of \(GoDuration.format(launchTimeout)) has passed")))
             return actions
         }

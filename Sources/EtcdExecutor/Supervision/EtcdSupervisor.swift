@@ -6,13 +6,13 @@ import ServiceLifecycle
 import TaskContract
 
 /// etcd's processes under the executor, as a service of its group: carries out the
-/// `EtcdProcessCommand`s of the executor's state machine (which takes them from `EtcdSupervision`) —
-/// starts etcd, probes its status, terminates it, runs the restart and reseed timers — and reports each
-/// exit, answer and timer as an `EtcdProcessEvent`.
+/// `EtcdProcessCommand`s of the executor's state machine (which takes them from `EtcdSupervision`)
+/// — starts etcd, probes its status, terminates it, runs the restart and reseed timers — and
+/// reports each exit, answer and timer as an `EtcdProcessEvent`.
 ///
-/// Every etcd process and every task around one (exit watcher, probe, timer) belongs to this service.
-/// The group shuts it down after the run loop has finished, when etcd has normally exited already; one
-/// still running then is terminated, so that etcd never outlives the executor.
+/// Every etcd process and every task around one (exit watcher, probe, timer) belongs to this
+/// service. The group shuts it down after the run loop has finished, when etcd has normally exited
+/// already; one still running then is terminated, so that etcd never outlives the executor.
 final class EtcdSupervisor: Service {
     /// How etcd runs, whatever the member.
     struct Launch: Sendable {
@@ -79,7 +79,9 @@ final class EtcdSupervisor: Service {
         switch command {
         case .launch(let generation, let member, let forceNewCluster):
             processes = processes.filter { $0.value.child.exitStatus == nil }
-            guard let child = start(generation, member, forceNewCluster: forceNewCluster) else { return }
+            guard let child = start(generation, member, forceNewCluster: forceNewCluster) else {
+                return
+            }
             processes[generation] = Running(child: child, clientURL: member.member.clientURL)
             group.addTask { await Self.watch(child, generation: generation, report: report) }
         case .probe(let generation, let untilLeadingItself):
@@ -119,7 +121,8 @@ final class EtcdSupervisor: Service {
         let arguments = commandLine.arguments(forceNewCluster: forceNewCluster)
         do {
             let child = try ChildProcess.launch(
-                executable: launch.binary, arguments: arguments, environment: Self.etcdEnvironment(),
+                executable: launch.binary, arguments: arguments,
+                environment: Self.etcdEnvironment(),
                 workingDirectory: launch.workingDirectory, outputPath: launch.logPath)
             let command = "\(launch.binary) \(arguments.joined(separator: " "))"
             logger.info("started etcd", metadata: ["pid": "\(child.pid)", "command": "\(command)"])
@@ -143,12 +146,14 @@ final class EtcdSupervisor: Service {
         }
     }
 
-    /// Polls etcd's status at `clientURL` while `child` runs; true once it answers (and leads itself,
-    /// when asked: a member that has just forced a new cluster elects itself).
+    /// Polls etcd's status at `clientURL` while `child` runs; true once it answers (and leads
+    /// itself, when asked: a member that has just forced a new cluster elects itself).
     private static func probe(
         _ clientURL: String, while child: ChildProcess, untilLeadingItself: Bool
     ) async -> Bool {
-        let answered = try? await EtcdClient.withClient(endpoint: clientURL, callTimeout: .seconds(2)) {
+        let answered = try? await EtcdClient.withClient(
+            endpoint: clientURL, callTimeout: .seconds(2)
+        ) {
             client in
             while child.exitStatus == nil {
                 if let status = try? await client.status(), !untilLeadingItself || status.isLeader {

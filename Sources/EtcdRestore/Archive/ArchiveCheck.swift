@@ -19,7 +19,9 @@ enum ArchiveCheck {
     static func run(
         _ archive: LocalArchive, toolDirectory: String?, scratchParent: String?, console: Console,
         isolation: isolated (any Actor)? = #isolation,
-        then continuation: ((ArchiveReport, _ database: String) async throws(RestoreFailure) -> Void)? = nil
+        then continuation: (
+            (ArchiveReport, _ database: String) async throws(RestoreFailure) -> Void
+        )? = nil
     ) async throws(RestoreFailure) -> ArchiveReport {
         try await ScratchDirectory.with(in: scratchParent) { scratch throws(RestoreFailure) in
             let database = scratch.appending(SnapshotArchiver.databaseEntry)
@@ -31,7 +33,8 @@ enum ArchiveCheck {
             let manifest = verification.manifest
             guard status.revision >= manifest.revision else {
                 throw .snapshotStatusDisagrees(
-                    path: archive.path, field: "the revision", manifest: "at least \(manifest.revision)",
+                    path: archive.path, field: "the revision",
+                    manifest: "at least \(manifest.revision)",
                     tool: "\(status.revision)")
             }
             guard status.totalSize == Int64(manifest.dbSize) else {
@@ -40,7 +43,8 @@ enum ArchiveCheck {
                     tool: "\(status.totalSize)")
             }
             let report = ArchiveReport(
-                archive: archive.path, sidecarPath: archive.sidecar == nil ? nil : archive.sidecarPath,
+                archive: archive.path,
+                sidecarPath: archive.sidecar == nil ? nil : archive.sidecarPath,
                 manifest: manifest, tool: tool, status: status)
             try await continuation?(report, database)
             return report

@@ -1,6 +1,6 @@
-import Support
 import Backup
 import Foundation
+import Support
 
 /// An archive file named on the command line, and the `<archive>.json` sidecar beside it when there is one.
 struct LocalArchive: Sendable {
@@ -20,7 +20,8 @@ struct LocalArchive: Sendable {
         }
         guard !isDirectory.boolValue else {
             throw .notAFile(
-                path: path, reason: "it is a directory, not a backup archive (list a directory with `list`)")
+                path: path,
+                reason: "it is a directory, not a backup archive (list a directory with `list`)")
         }
         let sidecarPath = path + ".json"
         if let data = FileManager.default.contents(atPath: sidecarPath) {
@@ -34,12 +35,15 @@ struct LocalArchive: Sendable {
 
     /// Verifies the whole archive (see `BackupArchiveReader.verify`), extracting `snapshot.db` to `extractTo`
     /// when given; runs off the cooperative pool.
-    func verify(extractTo destination: String? = nil) async throws(RestoreFailure) -> BackupVerification {
+    func verify(extractTo destination: String? = nil) async throws(RestoreFailure)
+        -> BackupVerification
+    {
         let path = path
         let sidecar = sidecar
         return try await runBlocking { () throws(RestoreFailure) in
             do throws(BackupArchiveError) {
-                return try BackupArchiveReader(path: path).verify(against: sidecar, extractDatabaseTo: destination)
+                return try BackupArchiveReader(path: path).verify(
+                    against: sidecar, extractDatabaseTo: destination)
             } catch {
                 throw .archive(error)
             }

@@ -30,6 +30,7 @@ enum LoopbackPort {
 
     private static func failure(_ call: String) -> RestoreFailure {
         .fileSystem(
-            operation: "\(call) a loopback socket for", path: "127.0.0.1", reason: String(cString: strerror(errno)))
+            operation: "\(call) a loopback socket for", path: "127.0.0.1",
+            reason: String(cString: strerror(errno)))
     }
 }

@@ -16,7 +16,8 @@ struct ScratchDirectory: Sendable {
         var template = Array("\(parent)/.etcd-mesos-restore-XXXXXX".utf8CString)
         guard let created = mkdtemp(&template) else {
             throw .fileSystem(
-                operation: "create a temporary directory in", path: parent, reason: String(cString: strerror(errno)))
+                operation: "create a temporary directory in", path: parent,
+                reason: String(cString: strerror(errno)))
         }
         path = String(cString: created)
     }

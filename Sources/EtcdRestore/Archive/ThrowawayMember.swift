@@ -23,18 +23,22 @@ struct ThrowawayMember {
     var etcd: String
 
     static func locateEtcd(beside tool: SnapshotTool) throws(RestoreFailure) -> String {
-        let sibling = URL(fileURLWithPath: tool.path).deletingLastPathComponent().appendingPathComponent("etcd").path
+        let sibling = URL(fileURLWithPath: tool.path).deletingLastPathComponent()
+            .appendingPathComponent("etcd").path
         if FileManager.default.isExecutableFile(atPath: sibling) { return sibling }
         if let found = ChildProcess.findExecutable("etcd") { return found }
         throw .toolMissing(searched: [sibling, "PATH (etcd)"])
     }
 
-    func census(of snapshot: String, in scratch: ScratchDirectory) async throws(RestoreFailure) -> Census {
+    func census(of snapshot: String, in scratch: ScratchDirectory) async throws(RestoreFailure)
+        -> Census
+    {
         let clientURL = "http://127.0.0.1:\(try LoopbackPort.allocate())"
         let peerURL = "http://127.0.0.1:\(try LoopbackPort.allocate())"
         let dataDir = scratch.appending("throwaway.etcd")
         let member = RestoreMemberSettings(
-            name: "throwaway", initialCluster: "throwaway=\(peerURL)", initialAdvertisePeerURLs: peerURL,
+            name: "throwaway", initialCluster: "throwaway=\(peerURL)",
+            initialAdvertisePeerURLs: peerURL,
             initialClusterToken: "etcd-mesos-restore-census-\(getpid())")
         try await tool.restore(snapshot: snapshot, member: member, dataDir: dataDir)
         let logPath = scratch.appending("throwaway.log")
@@ -45,14 +49,16 @@ struct ThrowawayMember {
                 arguments: [
                     "--name", member.name, "--data-dir", dataDir, "--listen-client-urls", clientURL,
                     "--advertise-client-urls", clientURL, "--listen-peer-urls", peerURL,
-                    "--initial-advertise-peer-urls", peerURL, "--initial-cluster", member.initialCluster,
+                    "--initial-advertise-peer-urls", peerURL, "--initial-cluster",
+                    member.initialCluster,
                 ],
                 environment: ToolRun.environment, outputPath: logPath)
         } catch {
             throw .toolFailed(command: etcd, status: "could not start", output: "\(error)")
         }
         do throws(RestoreFailure) {
-            let census = try await waitForCensus(clientURL: clientURL, child: child, logPath: logPath)
+            let census = try await waitForCensus(
+                clientURL: clientURL, child: child, logPath: logPath)
             await child.terminate(gracePeriod: .seconds(5))
             return census
         } catch {
@@ -62,7 +68,8 @@ struct ThrowawayMember {
     }
 
     /// Polls the member until it answers a count of every key, or fails when etcd exits or 60 s pass.
-    private func waitForCensus(clientURL: String, child: ChildProcess, logPath: String) async throws(RestoreFailure)
+    private func waitForCensus(clientURL: String, child: ChildProcess, logPath: String)
+        async throws(RestoreFailure)
         -> Census
     {
         var logger = Logger(label: "etcd-mesos-restore")
@@ -74,7 +81,8 @@ struct ThrowawayMember {
             if Task.isCancelled { throw .interrupted }
             if let status = child.exitStatus {
                 throw .toolFailed(
-                    command: "\(etcd) (throwaway member)", status: status.description, output: Self.log(logPath))
+                    command: "\(etcd) (throwaway member)", status: status.description,
+                    output: Self.log(logPath))
             }
             do {
                 let (_, count, revision) = try await EtcdClient.withClient(
@@ -86,7 +94,8 @@ struct ThrowawayMember {
             }
             guard clock.now < deadline else {
                 throw .toolFailed(
-                    command: "\(etcd) (throwaway member)", status: "did not serve within 60s (\(lastError))",
+                    command: "\(etcd) (throwaway member)",
+                    status: "did not serve within 60s (\(lastError))",
                     output: Self.log(logPath))
             }
             do { try await Task.sleep(for: .milliseconds(100)) } catch { throw .interrupted }

@@ -8,7 +8,9 @@ enum CommandRunner {
     ) async throws(ReportedFailure) {
         let console = Console(json: json)
         let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
-        let outcome: Result<Void, RestoreFailure> = await withTaskGroup(of: Result<Void, RestoreFailure>?.self) {
+        let outcome: Result<Void, RestoreFailure> = await withTaskGroup(
+            of: Result<Void, RestoreFailure>?.self
+        ) {
             group in
             group.addTask {
                 do throws(RestoreFailure) {

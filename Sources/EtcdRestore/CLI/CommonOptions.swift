@@ -2,7 +2,10 @@ import ArgumentParser
 
 /// `--json`: every subcommand's switch for scripts.
 struct OutputOptions: ParsableArguments {
-    @Flag(name: .long, help: "Print JSON on stdout instead of text (errors too, as {\"ok\": false, \"error\": …}).")
+    @Flag(
+        name: .long,
+        help: "Print JSON on stdout instead of text (errors too, as {\"ok\": false, \"error\": …})."
+    )
     var json = false
 }
 

@@ -5,7 +5,8 @@ import Backup
 struct DataDirCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data-dir",
-        abstract: "Restore one member's data dir from an archive, offline, with etcd's own restore tool.",
+        abstract:
+            "Restore one member's data dir from an archive, offline, with etcd's own restore tool.",
         discussion: """
             Verifies the archive, then runs `etcdutl snapshot restore` (etcd 3.5+) or `etcdctl snapshot restore` \
             (etcd 3.4) into a hidden directory beside the target and renames it into place, so the target appears \
@@ -24,14 +25,20 @@ struct DataDirCommand: AsyncParsableCommand {
     @Option(name: .long, help: "This member's name (must appear in --initial-cluster).")
     var name: String
 
-    @Option(name: .long, help: ArgumentHelp("Every member of the new cluster: name=peerURL,…", valueName: "members"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Every member of the new cluster: name=peerURL,…", valueName: "members"))
     var initialCluster: String
 
-    @Option(name: .long, help: ArgumentHelp("This member's peer URLs, as in --initial-cluster.", valueName: "urls"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("This member's peer URLs, as in --initial-cluster.", valueName: "urls"))
     var initialAdvertisePeerUrls: String
 
     @Option(
-        name: .long, help: ArgumentHelp("The data dir to create (absent, or an empty directory).", valueName: "dir"))
+        name: .long,
+        help: ArgumentHelp(
+            "The data dir to create (absent, or an empty directory).", valueName: "dir"))
     var dataDir: String
 
     @Option(
@@ -53,7 +60,8 @@ struct DataDirCommand: AsyncParsableCommand {
 
     var settings: RestoreMemberSettings {
         RestoreMemberSettings(
-            name: name, initialCluster: initialCluster, initialAdvertisePeerURLs: initialAdvertisePeerUrls,
+            name: name, initialCluster: initialCluster,
+            initialAdvertisePeerURLs: initialAdvertisePeerUrls,
             initialClusterToken: initialClusterToken ?? "", bumpRevision: bumpRevision)
     }
 
@@ -68,7 +76,8 @@ struct DataDirCommand: AsyncParsableCommand {
         let (path, target, member, toolDirectory) = (archive, dataDir, settings, tools.etcdBinDir)
         try await CommandRunner.run(json: output.json) { console throws(RestoreFailure) in
             let archive = try LocalArchive(path: path)
-            let restore = DataDirRestore(archive: archive, target: target, member: member, toolDirectory: toolDirectory)
+            let restore = DataDirRestore(
+                archive: archive, target: target, member: member, toolDirectory: toolDirectory)
             let result = try await restore.run(console: console)
             console.document(DataDirDocument(result))
             for line in DataDirDocument(result).lines { console.result(line) }
@@ -115,7 +124,8 @@ struct DataDirDocument: Encodable {
             "restored member \(name) into \(dataDir) from backup \(backup) (revision \(revision)) with \(tool)",
             "  initial cluster \(initialCluster), token \(initialClusterToken)",
             bumpRevision.map {
-                "  revision bumped by \($0)" + (markCompacted ? ", old revisions marked compacted" : "")
+                "  revision bumped by \($0)"
+                    + (markCompacted ? ", old revisions marked compacted" : "")
             }
                 ?? "  \(tool) has no --bump-revision: revisions continue from the snapshot's",
             "start it with: etcd --name \(name) --data-dir \(dataDir) and this member's peer and client URLs",

@@ -6,7 +6,8 @@ import Foundation
 struct InspectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Show a backup's revision, sizes, cluster, source member, creation time and key count.",
+        abstract:
+            "Show a backup's revision, sizes, cluster, source member, creation time and key count.",
         discussion: """
             The archive is verified as by `verify`. "Stored keys" is etcd's snapshot status totalKey: every stored \
             revision of every key plus etcd's own records. --count-keys restores the backup into a temporary \
@@ -19,7 +20,9 @@ struct InspectCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The .tar.zst archive.", valueName: "archive"))
     var archive: String
 
-    @Flag(name: .long, help: "Count the live keys on a throwaway etcd member restored from the backup.")
+    @Flag(
+        name: .long,
+        help: "Count the live keys on a throwaway etcd member restored from the backup.")
     var countKeys = false
 
     @OptionGroup var output: OutputOptions
@@ -27,17 +30,21 @@ struct InspectCommand: AsyncParsableCommand {
     @OptionGroup var scratch: ScratchOptions
 
     func run() async throws {
-        let (path, toolDirectory, scratchParent, countKeys) = (archive, tools.etcdBinDir, scratch.scratchDir, countKeys)
+        let (path, toolDirectory, scratchParent, countKeys) = (
+            archive, tools.etcdBinDir, scratch.scratchDir, countKeys
+        )
         try await CommandRunner.run(json: output.json) { console throws(RestoreFailure) in
             let archive = try LocalArchive(path: path)
             var census: ThrowawayMember.Census?
             let report = try await ArchiveCheck.run(
-                archive, toolDirectory: toolDirectory, scratchParent: scratchParent, console: console
+                archive, toolDirectory: toolDirectory, scratchParent: scratchParent,
+                console: console
             ) { report, database throws(RestoreFailure) in
                 guard countKeys else { return }
                 let member = ThrowawayMember(
                     tool: report.tool, etcd: try ThrowawayMember.locateEtcd(beside: report.tool))
-                console.progress("counting keys on a throwaway etcd member restored from the backup…")
+                console.progress(
+                    "counting keys on a throwaway etcd member restored from the backup…")
                 let scratch = ScratchDirectory(
                     existing: URL(fileURLWithPath: database).deletingLastPathComponent().path)
                 census = try await member.census(of: database, in: scratch)
@@ -130,11 +137,18 @@ struct InspectDocument: Encodable {
             ("etcd version", etcdVersion),
             ("raft", "index \(raftIndex), term \(raftTerm)"),
             ("database", "\(ByteCount.format(dbSize)) (\(dbSize) bytes), SHA-256 \(dbSHA256)"),
-            ("archive", "\(archiveSize.map(ByteCount.format) ?? "-"), \(compression) level \(compressionLevel)"),
+            (
+                "archive",
+                "\(archiveSize.map(ByteCount.format) ?? "-"), \(compression) level \(compressionLevel)"
+            ),
             ("stored keys", "\(storedKeys) (every revision of every key, plus etcd's own records)"),
         ]
         if let liveKeys {
-            rows.append(("live keys", "\(liveKeys) (counted on a throwaway member restored from the backup)"))
+            rows.append(
+                (
+                    "live keys",
+                    "\(liveKeys) (counted on a throwaway member restored from the backup)"
+                ))
         }
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }

@@ -1,16 +1,20 @@
-import Support
 import ArgumentParser
 import Backup
 import Foundation
+import Support
 
 /// `list <backup dir | http(s)://scheduler>`: the backups a directory or a scheduler holds, newest first.
 struct ListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List backups, newest first: a table, or their manifests with --json.",
-        discussion: "Only the sidecar manifests are read; nothing is decompressed.\n\n\(RestoreExitCode.helpText)")
+        discussion:
+            "Only the sidecar manifests are read; nothing is decompressed.\n\n\(RestoreExitCode.helpText)"
+    )
 
-    @Argument(help: ArgumentHelp("A backup directory, or the scheduler's URL (http://host:port).", valueName: "source"))
+    @Argument(
+        help: ArgumentHelp(
+            "A backup directory, or the scheduler's URL (http://host:port).", valueName: "source"))
     var source: String
 
     @OptionGroup var output: OutputOptions
@@ -46,21 +50,27 @@ struct ListCommand: AsyncParsableCommand {
         }
     }
 
-    static func fromDirectory(_ directory: String, console: Console) async throws(RestoreFailure) -> [BackupManifest] {
+    static func fromDirectory(_ directory: String, console: Console) async throws(RestoreFailure)
+        -> [BackupManifest]
+    {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
             let looksLikeAddress = directory.contains(":") && !directory.contains("/")
             throw .notAFile(
                 path: directory,
                 reason: "no such directory"
-                    + (looksLikeAddress ? " (for a scheduler, give its URL: http://\(directory))" : ""))
+                    + (looksLikeAddress
+                        ? " (for a scheduler, give its URL: http://\(directory))" : ""))
         }
         guard isDirectory.boolValue else {
-            throw .notAFile(path: directory, reason: "not a directory (to check one archive, use `verify`)")
+            throw .notAFile(
+                path: directory, reason: "not a directory (to check one archive, use `verify`)")
         }
         let (manifests, unreadable) = try await runBlocking { () throws(RestoreFailure) in
             let store = BackupStore(directory: directory)
-            do throws(BackupStoreError) { return (try store.list(), try store.unreadableManifests()) } catch {
+            do throws(BackupStoreError) {
+                return (try store.list(), try store.unreadableManifests())
+            } catch {
                 throw .store(error)
             }
         }

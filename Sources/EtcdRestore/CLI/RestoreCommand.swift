@@ -11,7 +11,8 @@ import Foundation
 public struct RestoreCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "etcd-mesos-restore",
-        abstract: "List, verify and inspect etcd-mesos backups; restore a data dir; seed a cluster after total loss.",
+        abstract:
+            "List, verify and inspect etcd-mesos backups; restore a data dir; seed a cluster after total loss.",
         discussion: """
             Archives are <cluster>-<UTC time>-r<revision>.tar.zst files holding snapshot.db and manifest.json, with \
             a <archive>.json sidecar beside them. Nothing is changed unless every check passed: a refused input \
@@ -20,7 +21,8 @@ public struct RestoreCommand: AsyncParsableCommand {
             \(RestoreExitCode.helpText)
             """,
         subcommands: [
-            ListCommand.self, VerifyCommand.self, InspectCommand.self, DataDirCommand.self, SeedCommand.self,
+            ListCommand.self, VerifyCommand.self, InspectCommand.self, DataDirCommand.self,
+            SeedCommand.self,
         ])
 
     public init() {}
@@ -45,7 +47,8 @@ public struct RestoreCommand: AsyncParsableCommand {
                 Foundation.exit(RestoreExitCode.success.rawValue)
             }
             Console.write(message + "\n", to: .standardError)
-            Foundation.exit(code == .validationFailure ? RestoreExitCode.usage.rawValue : code.rawValue)
+            Foundation.exit(
+                code == .validationFailure ? RestoreExitCode.usage.rawValue : code.rawValue)
         }
     }
 }

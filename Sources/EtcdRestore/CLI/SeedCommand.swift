@@ -22,15 +22,20 @@ struct SeedCommand: AsyncParsableCommand {
             \(RestoreExitCode.helpText)
             """)
 
-    @Argument(help: ArgumentHelp("An archive file, or the ID of a backup the scheduler holds.", valueName: "backup"))
+    @Argument(
+        help: ArgumentHelp(
+            "An archive file, or the ID of a backup the scheduler holds.", valueName: "backup"))
     var backup: String
 
-    @Option(name: .long, help: ArgumentHelp("The scheduler's admin URL.", valueName: "http://host:port"))
+    @Option(
+        name: .long, help: ArgumentHelp("The scheduler's admin URL.", valueName: "http://host:port")
+    )
     var scheduler: String
 
     @Option(
         name: .long,
-        help: ArgumentHelp("File holding the scheduler's admin token (its -admin-token-file).", valueName: "file"))
+        help: ArgumentHelp(
+            "File holding the scheduler's admin token (its -admin-token-file).", valueName: "file"))
     var tokenFile: String?
 
     @Option(
@@ -45,7 +50,8 @@ struct SeedCommand: AsyncParsableCommand {
 
     @Flag(
         name: .long,
-        help: "Seed from a backup of another cluster, or from the scheduler's copy when it differs from the local file."
+        help:
+            "Seed from a backup of another cluster, or from the scheduler's copy when it differs from the local file."
     )
     var force = false
 

@@ -5,7 +5,8 @@ import Backup
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Verify an archive: manifest, SHA-256s, zstd and tar integrity, and etcd's snapshot status.",
+        abstract:
+            "Verify an archive: manifest, SHA-256s, zstd and tar integrity, and etcd's snapshot status.",
         discussion: """
             Checks the manifest inside against the sidecar <archive>.json when there is one (size, SHA-256, ID, \
             cluster, revision), etcd's SHA-256 of the database, the zstd frames and the tar, then extracts the \
@@ -27,7 +28,8 @@ struct VerifyCommand: AsyncParsableCommand {
         try await CommandRunner.run(json: output.json) { console throws(RestoreFailure) in
             let archive = try LocalArchive(path: path)
             let report = try await ArchiveCheck.run(
-                archive, toolDirectory: toolDirectory, scratchParent: scratchParent, console: console)
+                archive, toolDirectory: toolDirectory, scratchParent: scratchParent,
+                console: console)
             console.document(VerifyDocument(report))
             for line in Self.lines(report) { console.result(line) }
         }
@@ -37,7 +39,9 @@ struct VerifyCommand: AsyncParsableCommand {
         let manifest = report.manifest
         return [
             "verified \(report.archive)",
-            report.sidecarPath.map { "  ok  sidecar \($0): archive size and SHA-256, ID, cluster, revision agree" }
+            report.sidecarPath.map {
+                "  ok  sidecar \($0): archive size and SHA-256, ID, cluster, revision agree"
+            }
                 ?? "  --  no sidecar manifest beside the archive; checked the manifest inside only",
             "  ok  zstd frames and tar entries intact (\(ByteCount.format(manifest.archiveSize ?? 0)) archive)",
             "  ok  archive SHA-256 \(manifest.archiveSHA256 ?? "-")",

@@ -34,7 +34,9 @@ public struct DataDirRestore: Sendable {
         public var markedCompacted: Bool
     }
 
-    init(archive: LocalArchive, target: String, member: RestoreMemberSettings, toolDirectory: String?) {
+    init(
+        archive: LocalArchive, target: String, member: RestoreMemberSettings, toolDirectory: String?
+    ) {
         self.archive = archive
         self.target = URL(fileURLWithPath: target).standardizedFileURL.path
         self.member = member
@@ -72,19 +74,23 @@ public struct DataDirRestore: Sendable {
     /// Refuses a target that is a file or a non-empty directory, and a missing parent, before anything is made.
     func checkTarget(parent: String) throws(RestoreFailure) {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory),
+            isDirectory.boolValue
+        else {
             throw .parentMissing(path: target)
         }
         var info = stat()
         guard lstat(target, &info) == 0 else {
             guard errno == ENOENT else {
-                throw .fileSystem(operation: "inspect", path: target, reason: String(cString: strerror(errno)))
+                throw .fileSystem(
+                    operation: "inspect", path: target, reason: String(cString: strerror(errno)))
             }
             return
         }
         guard (info.st_mode & S_IFMT) == S_IFDIR else { throw .targetNotDirectory(path: target) }
         let entries: [String]
-        do { entries = try FileManager.default.contentsOfDirectory(atPath: target).sorted() } catch {
+        do { entries = try FileManager.default.contentsOfDirectory(atPath: target).sorted() } catch
+        {
             throw .fileSystem(operation: "list", path: target, reason: "\(error)")
         }
         guard entries.isEmpty else { throw .targetNotEmpty(path: target, entries: entries) }
@@ -97,7 +103,8 @@ public struct DataDirRestore: Sendable {
                 errno == ENOTEMPTY || errno == EEXIST || errno == ENOTDIR
                 ? "it changed while the restore ran (\(String(cString: strerror(errno))))"
                 : String(cString: strerror(errno))
-            throw .fileSystem(operation: "move the restored data dir to", path: target, reason: reason)
+            throw .fileSystem(
+                operation: "move the restored data dir to", path: target, reason: reason)
         }
         let fd = open(parent, O_RDONLY | O_DIRECTORY)
         if fd >= 0 {

@@ -14,7 +14,8 @@ public struct RestoreMemberSettings: Sendable, Hashable {
     public var bumpRevision: UInt64?
 
     public init(
-        name: String, initialCluster: String, initialAdvertisePeerURLs: String, initialClusterToken: String,
+        name: String, initialCluster: String, initialAdvertisePeerURLs: String,
+        initialClusterToken: String,
         bumpRevision: UInt64? = nil
     ) {
         self.name = name
@@ -60,14 +61,16 @@ public struct RestoreMemberSettings: Sendable, Hashable {
             return "--initial-advertise-peer-urls entry \"\(url)\" is not http(s)://host:port"
         }
         guard Set(advertised) == own else {
-            return "--initial-advertise-peer-urls (\(advertised.joined(separator: ","))) must match \"\(name)\"'s "
+            return
+                "--initial-advertise-peer-urls (\(advertised.joined(separator: ","))) must match \"\(name)\"'s "
                 + "entries in --initial-cluster (\(own.sorted().joined(separator: ",")))"
         }
         return nil
     }
 
     private static func isPeerURL(_ text: String) -> Bool {
-        guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme),
+        guard let url = URL(string: text), let scheme = url.scheme,
+            ["http", "https"].contains(scheme),
             url.host != nil, url.port != nil
         else { return false }
         return true

@@ -26,7 +26,8 @@ public enum RestoreFailure: Error, CustomStringConvertible, Sendable, Equatable 
     /// A local archive whose ID the scheduler does not hold.
     case notOnScheduler(id: String, archive: String, scheduler: String)
     /// The scheduler holds a backup with this ID whose bytes differ from the local archive's.
-    case schedulerCopyDiffers(id: String, archive: String, localSHA256: String, schedulerSHA256: String)
+    case schedulerCopyDiffers(
+        id: String, archive: String, localSHA256: String, schedulerSHA256: String)
     /// Neither an existing file nor a backup ID.
     case notABackup(argument: String, reason: String)
     /// The scheduler knows no such backup (404).
@@ -69,8 +70,10 @@ public enum RestoreFailure: Error, CustomStringConvertible, Sendable, Equatable 
     /// The exit code the CLI ends with.
     public var exitCode: RestoreExitCode {
         switch self {
-        case .archive, .notAFile, .unreadableSidecar, .store, .snapshotStatusDisagrees, .targetNotEmpty,
-            .targetNotDirectory, .parentMissing, .wrongCluster, .notOnScheduler, .schedulerCopyDiffers,
+        case .archive, .notAFile, .unreadableSidecar, .store, .snapshotStatusDisagrees,
+            .targetNotEmpty,
+            .targetNotDirectory, .parentMissing, .wrongCluster, .notOnScheduler,
+            .schedulerCopyDiffers,
             .notABackup, .backupUnknown, .backupRejected, .restoreRefused, .revisionBehind:
             return .refused
         case .schedulerUnreachable, .tokenRejected, .schedulerAnswer: return .scheduler
@@ -85,10 +88,12 @@ public enum RestoreFailure: Error, CustomStringConvertible, Sendable, Equatable 
         case .archive(let error): return "\(error)"
         case .notAFile(let path, let reason): return "\(path): \(reason)"
         case .unreadableSidecar(let path, let reason):
-            return "the sidecar manifest \(path) is unreadable: \(reason) (move it away to verify the archive alone)"
+            return
+                "the sidecar manifest \(path) is unreadable: \(reason) (move it away to verify the archive alone)"
         case .store(let error): return "\(error)"
         case .snapshotStatusDisagrees(let path, let field, let manifest, let tool):
-            return "etcd's snapshot status of \(path) disagrees with its manifest: \(field) is \(tool), "
+            return
+                "etcd's snapshot status of \(path) disagrees with its manifest: \(field) is \(tool), "
                 + "the manifest says \(manifest)"
         case .targetNotEmpty(let path, let entries):
             let shown = entries.prefix(5).joined(separator: ", ") + (entries.count > 5 ? ", …" : "")
@@ -100,28 +105,34 @@ public enum RestoreFailure: Error, CustomStringConvertible, Sendable, Equatable 
         case .parentMissing(let path):
             return "cannot restore into \(path): its parent directory does not exist"
         case .wrongCluster(let backup, let backupCluster, let schedulerCluster):
-            return "backup \(backup) belongs to cluster \"\(backupCluster)\", but the scheduler runs cluster "
+            return
+                "backup \(backup) belongs to cluster \"\(backupCluster)\", but the scheduler runs cluster "
                 + "\"\(schedulerCluster)\"; pass --force to seed from it anyway"
         case .notOnScheduler(let id, let archive, let scheduler):
-            return "the scheduler at \(scheduler) does not hold backup \(id) (\(archive)); seeding needs a backup "
+            return
+                "the scheduler at \(scheduler) does not hold backup \(id) (\(archive)); seeding needs a backup "
                 + "the scheduler holds: copy \(archive) and its .json sidecar into the scheduler's backup "
                 + "directory, then run `etcd-mesos-restore seed \(id) --scheduler \(scheduler)`"
         case .schedulerCopyDiffers(let id, let archive, let local, let scheduler):
-            return "the scheduler's backup \(id) is not the file \(archive): its archive SHA-256 is \(scheduler), "
+            return
+                "the scheduler's backup \(id) is not the file \(archive): its archive SHA-256 is \(scheduler), "
                 + "the file's is \(local); pass --force to seed from the scheduler's copy"
         case .notABackup(let argument, let reason):
             return "\(argument) is neither an archive file nor a backup ID: \(reason)"
         case .backupUnknown(let id, let message):
-            return "the scheduler holds no backup \(id): \(message) (see `etcd-mesos-restore list <scheduler>`)"
+            return
+                "the scheduler holds no backup \(id): \(message) (see `etcd-mesos-restore list <scheduler>`)"
         case .backupRejected(let id, let message):
             return "the scheduler's copy of backup \(id) failed verification: \(message)"
         case .restoreRefused(let message): return "the scheduler refused the restore: \(message)"
         case .revisionBehind(let snapshot, let members):
             let found = members.sorted { $0.key < $1.key }.map { "\($0.key) at \($0.value)" }
                 .joined(separator: ", ")
-            return "the seeded cluster is behind the snapshot: the snapshot holds revision \(snapshot), "
+            return
+                "the seeded cluster is behind the snapshot: the snapshot holds revision \(snapshot), "
                 + "the members report \(found.isEmpty ? "nothing" : found)"
-        case .schedulerUnreachable(let url, let reason): return "cannot reach the scheduler at \(url): \(reason)"
+        case .schedulerUnreachable(let url, let reason):
+            return "cannot reach the scheduler at \(url): \(reason)"
         case .tokenRejected(let url, let tokenSent, let message):
             return tokenSent
                 ? "the scheduler at \(url) rejected the admin token (401: \(message)); check --token-file"
@@ -130,16 +141,19 @@ public enum RestoreFailure: Error, CustomStringConvertible, Sendable, Equatable 
         case .schedulerAnswer(let url, let status, let message):
             return "unexpected answer from the scheduler (\(url)): HTTP \(status): \(message)"
         case .timedOut(let after, let waitingFor, let lastState):
-            return "timed out after \(RestoreDuration.format(after)) waiting for \(waitingFor); last seen: \(lastState)"
+            return
+                "timed out after \(RestoreDuration.format(after)) waiting for \(waitingFor); last seen: \(lastState)"
         case .toolMissing(let searched):
             return
                 "no etcd snapshot tool found (looked for etcdutl and etcdctl in \(searched.joined(separator: ", "))); "
                 + "install etcd's tools or pass --etcd-bin-dir"
         case .toolFailed(let command, let status, let output):
             return "`\(command)` \(status)" + (output.isEmpty ? "" : ":\n\(output)")
-        case .fileSystem(let operation, let path, let reason): return "cannot \(operation) \(path): \(reason)"
+        case .fileSystem(let operation, let path, let reason):
+            return "cannot \(operation) \(path): \(reason)"
         case .unexpected(let reason): return reason
-        case .interrupted: return "interrupted by a signal; this command's temporary files were removed"
+        case .interrupted:
+            return "interrupted by a signal; this command's temporary files were removed"
         case .interruptedAfterRequest(let backup, let scheduler, let accepted):
             return accepted
                 ? "interrupted by a signal; the scheduler at \(scheduler) goes on restoring backup \(backup): "

@@ -3,7 +3,9 @@ import Foundation
 
 /// The human table of `list`: one backup a line, newest first, with sizes an operator can read at a glance.
 enum BackupTable {
-    static let headers = ["ID", "CREATED (UTC)", "REVISION", "DB SIZE", "ARCHIVE SIZE", "CLUSTER", "EPOCH"]
+    static let headers = [
+        "ID", "CREATED (UTC)", "REVISION", "DB SIZE", "ARCHIVE SIZE", "CLUSTER", "EPOCH",
+    ]
 
     static func render(_ manifests: [BackupManifest]) -> String {
         let rows = manifests.map { manifest in
@@ -21,7 +23,8 @@ enum BackupTable {
         let widths = headers.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
         return all.map { row in
             row.enumerated().map { column, cell in
-                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                column == row.count - 1
+                    ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
             }.joined(separator: "  ")
         }.joined(separator: "\n")
     }
@@ -43,6 +46,7 @@ enum ByteCount {
             value /= 1000
             unit += 1
         }
-        return unit == 0 ? "\(bytes) B" : String(format: value < 10 ? "%.2f" : "%.1f", value) + " " + units[unit]
+        return unit == 0
+            ? "\(bytes) B" : String(format: value < 10 ? "%.2f" : "%.1f", value) + " " + units[unit]
     }
 }

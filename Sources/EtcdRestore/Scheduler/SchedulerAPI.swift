@@ -22,7 +22,8 @@ public final class SchedulerAPI: Sendable {
         // The read timeout is the request's own deadline: `POST /restore` verifies the archive before answering.
         var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(5)))
         configuration.connectionPool.retryConnectionEstablishment = false
-        client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        client = HTTPClient(
+            eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
     /// `http://host:port` from what the operator typed (`host:port` gets `http://`); nil when it is no URL.
@@ -30,7 +31,9 @@ public final class SchedulerAPI: Sendable {
         var url = text.trimmingCharacters(in: .whitespaces)
         if !url.hasPrefix("http://") && !url.hasPrefix("https://") { url = "http://" + url }
         while url.hasSuffix("/") { url.removeLast() }
-        guard let parsed = URL(string: url), let host = parsed.host, !host.isEmpty else { return nil }
+        guard let parsed = URL(string: url), let host = parsed.host, !host.isEmpty else {
+            return nil
+        }
         return url
     }
 
@@ -86,7 +89,8 @@ public final class SchedulerAPI: Sendable {
     public func restore(id: String) async throws(RestoreFailure) -> RestoreAnswer {
         let payload = Data(RestoreJSON.string(["backup": id], pretty: false).utf8)
         // The scheduler verifies the whole archive before it answers: about a second per 200 MB of database.
-        let (status, body) = try await send("/restore", post: payload, authorized: true, timeout: .seconds(600))
+        let (status, body) = try await send(
+            "/restore", post: payload, authorized: true, timeout: .seconds(600))
         switch status {
         case 200, 202: return try decode(RestoreAnswer.self, body, what: "POST /restore")
         case 409:
@@ -94,7 +98,8 @@ public final class SchedulerAPI: Sendable {
             throw .restoreRefused(message: answer?.message ?? Self.message(body))
         case 404: throw .backupUnknown(id: id, message: Self.message(body))
         case 422: throw .backupRejected(id: id, message: Self.message(body))
-        case 401: throw .tokenRejected(url: baseURL, tokenSent: token != nil, message: Self.message(body))
+        case 401:
+            throw .tokenRejected(url: baseURL, tokenSent: token != nil, message: Self.message(body))
         default: throw unexpected(status, body)
         }
     }
@@ -111,7 +116,9 @@ public final class SchedulerAPI: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        if authorized, let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if authorized, let token {
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        }
         do {
             let response = try await client.execute(
                 request, timeout: .milliseconds(Int64((timeout ?? requestTimeout).seconds * 1000)))
@@ -125,10 +132,13 @@ public final class SchedulerAPI: Sendable {
         }
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, _ body: Data, what: String) throws(RestoreFailure) -> T {
+    private func decode<T: Decodable>(_ type: T.Type, _ body: Data, what: String)
+        throws(RestoreFailure) -> T
+    {
         do { return try RestoreJSON.decoder().decode(type, from: body) } catch {
             throw .schedulerAnswer(
-                url: baseURL, status: 200, message: "\(what) answered JSON this CLI cannot read: \(error)")
+                url: baseURL, status: 200,
+                message: "\(what) answered JSON this CLI cannot read: \(error)")
         }
     }
 
@@ -145,7 +155,8 @@ public final class SchedulerAPI: Sendable {
                 if let text = object[key] as? String { return text }
             }
         }
-        let text = String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         return text.isEmpty ? "(empty body)" : text
     }
 

@@ -27,7 +27,8 @@ public struct SchedulerStats: Decodable, Sendable, Hashable {
 
     /// True once every configured member runs and the cluster is healthy.
     public var isComplete: Bool {
-        clusterSize > 0 && runningServers >= clusterSize && healthy == 1 && (awaitingOperator ?? 0) == 0
+        clusterSize > 0 && runningServers >= clusterSize && healthy == 1
+            && (awaitingOperator ?? 0) == 0
     }
 
     /// `phase mutable, 2/3 running, healthy 0, epoch 4`.

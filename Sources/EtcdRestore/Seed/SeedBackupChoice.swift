@@ -62,12 +62,15 @@ struct SeedBackupChoice: Sendable {
             forcedPast.append("\(refusal)")
         }
         for note in forcedPast { console.warning("--force: going ahead although \(note)") }
-        return SeedBackupChoice(manifest: held, verifiedArchive: verifiedArchive, forcedPast: forcedPast)
+        return SeedBackupChoice(
+            manifest: held, verifiedArchive: verifiedArchive, forcedPast: forcedPast)
     }
 
     /// The cluster the scheduler runs: from `/stats` where it says, otherwise the cluster of its newest other
     /// backup (a scheduler's backup directory holds its own cluster's backups).
-    static func schedulerCluster(stats: SchedulerStats, backups: [BackupManifest], excluding id: String) -> String? {
+    static func schedulerCluster(
+        stats: SchedulerStats, backups: [BackupManifest], excluding id: String
+    ) -> String? {
         if let name = stats.clusterName, !name.isEmpty { return name }
         return backups.first { $0.id != id }?.clusterName
     }

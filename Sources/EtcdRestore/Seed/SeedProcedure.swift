@@ -17,7 +17,9 @@ public struct SeedProcedure: Sendable {
     public var timeout: Duration
     public var pollInterval: Duration
 
-    public init(backup: String, force: Bool, timeout: Duration, pollInterval: Duration = .seconds(1)) {
+    public init(
+        backup: String, force: Bool, timeout: Duration, pollInterval: Duration = .seconds(1)
+    ) {
         self.backup = backup
         self.force = force
         self.timeout = timeout
@@ -52,7 +54,8 @@ public struct SeedProcedure: Sendable {
     }
 
     func run(api: SchedulerAPI, console: Console) async throws(RestoreFailure) -> Report {
-        let choice = try await SeedBackupChoice.resolve(backup, api: api, force: force, console: console)
+        let choice = try await SeedBackupChoice.resolve(
+            backup, api: api, force: force, console: console)
         let manifest = choice.manifest
         console.result(
             "seeding from backup \(manifest.id): cluster \(manifest.clusterName), revision \(manifest.revision), "
@@ -62,10 +65,12 @@ public struct SeedProcedure: Sendable {
         do throws(RestoreFailure) {
             answer = try await api.restore(id: manifest.id)
         } catch .interrupted {
-            throw .interruptedAfterRequest(backup: manifest.id, scheduler: api.baseURL, accepted: false)
+            throw .interruptedAfterRequest(
+                backup: manifest.id, scheduler: api.baseURL, accepted: false)
         }
         console.result(
-            "the scheduler \(answer.outcome == "accepted" ? "accepted" : "reports") the restore: \(answer.message)")
+            "the scheduler \(answer.outcome == "accepted" ? "accepted" : "reports") the restore: \(answer.message)"
+        )
         console.event(AnsweredEvent(outcome: answer.outcome, message: answer.message))
 
         let clock = ContinuousClock()
@@ -76,30 +81,36 @@ public struct SeedProcedure: Sendable {
         do throws(RestoreFailure) {
             stats = try await waitUntilHealthy(
                 api: api, console: console, clock: clock, started: started, deadline: deadline)
-            console.result("cluster healthy: \(stats.runningServers)/\(stats.clusterSize) members running")
+            console.result(
+                "cluster healthy: \(stats.runningServers)/\(stats.clusterSize) members running")
             revisions = try await waitForRevision(
                 manifest.revision, api: api, console: console, clock: clock, deadline: deadline)
         } catch .interrupted {
-            throw .interruptedAfterRequest(backup: manifest.id, scheduler: api.baseURL, accepted: true)
+            throw .interruptedAfterRequest(
+                backup: manifest.id, scheduler: api.baseURL, accepted: true)
         }
         let highest = revisions.values.max() ?? 0
         let elapsed = (clock.now - started).seconds
         console.result(
             "revision check: the cluster is at revision \(highest), the snapshot at \(manifest.revision) "
-                + "(\(revisions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")))")
+                + "(\(revisions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")))"
+        )
         console.result(
             "seeded cluster \(manifest.clusterName) from backup \(manifest.id) in "
                 + RestoreDuration.format(.milliseconds(Int64(elapsed * 1000))))
         return Report(
-            backup: manifest.id, clusterName: manifest.clusterName, snapshotRevision: manifest.revision,
-            clusterRevision: highest, memberRevisions: revisions, runningServers: stats.runningServers,
+            backup: manifest.id, clusterName: manifest.clusterName,
+            snapshotRevision: manifest.revision,
+            clusterRevision: highest, memberRevisions: revisions,
+            runningServers: stats.runningServers,
             clusterSize: stats.clusterSize, elapsedSeconds: elapsed)
     }
 
     /// Polls `/stats` until every member runs and the cluster is healthy; reports each change. A scheduler that
     /// does not answer for a while (it may restart) is retried until the deadline.
     private func waitUntilHealthy(
-        api: SchedulerAPI, console: Console, clock: ContinuousClock, started: ContinuousClock.Instant,
+        api: SchedulerAPI, console: Console, clock: ContinuousClock,
+        started: ContinuousClock.Instant,
         deadline: ContinuousClock.Instant
     ) async throws(RestoreFailure) -> SchedulerStats {
         var lastShown: String?
@@ -120,7 +131,8 @@ public struct SeedProcedure: Sendable {
                 lastState = "\(error)"
             }
             try await pause(
-                until: deadline, clock: clock, waitingFor: "every member to run and the cluster to be healthy",
+                until: deadline, clock: clock,
+                waitingFor: "every member to run and the cluster to be healthy",
                 lastState: lastState)
         }
     }
@@ -151,21 +163,26 @@ public struct SeedProcedure: Sendable {
                 lastState =
                     revisions.isEmpty
                     ? "no running member answered: "
-                        + (problems.isEmpty ? "the scheduler lists none" : problems.joined(separator: "; "))
-                    : "members at " + revisions.map { "\($0.key) \($0.value)" }.sorted().joined(separator: ", ")
+                        + (problems.isEmpty
+                            ? "the scheduler lists none" : problems.joined(separator: "; "))
+                    : "members at "
+                        + revisions.map { "\($0.key) \($0.value)" }.sorted().joined(separator: ", ")
             } catch {
                 if case .interrupted = error { throw error }
                 lastState = "\(error)"
             }
             guard clock.now < deadline else {
                 if !lastRevisions.isEmpty {
-                    throw .revisionBehind(snapshotRevision: revision, memberRevisions: lastRevisions)
+                    throw .revisionBehind(
+                        snapshotRevision: revision, memberRevisions: lastRevisions)
                 }
                 throw .timedOut(
-                    after: timeout, waitingFor: "a member to report revision ≥ \(revision)", lastState: lastState)
+                    after: timeout, waitingFor: "a member to report revision ≥ \(revision)",
+                    lastState: lastState)
             }
             try await pause(
-                until: deadline, clock: clock, waitingFor: "a member at revision ≥ \(revision)", lastState: lastState)
+                until: deadline, clock: clock, waitingFor: "a member at revision ≥ \(revision)",
+                lastState: lastState)
         }
     }
 
@@ -173,19 +190,24 @@ public struct SeedProcedure: Sendable {
     static func revision(of endpoint: String) async throws -> Int64 {
         var logger = Logger(label: "etcd-mesos-restore")
         logger.logLevel = .critical
-        return try await EtcdClient.withClient(endpoint: endpoint, callTimeout: .seconds(3), logger: logger) { client in
+        return try await EtcdClient.withClient(
+            endpoint: endpoint, callTimeout: .seconds(3), logger: logger
+        ) { client in
             try await client.status().revision
         }
     }
 
     /// Sleeps one poll interval, or throws `timedOut` when the deadline has passed.
     private func pause(
-        until deadline: ContinuousClock.Instant, clock: ContinuousClock, waitingFor: String, lastState: String
+        until deadline: ContinuousClock.Instant, clock: ContinuousClock, waitingFor: String,
+        lastState: String
     ) async throws(RestoreFailure) {
         guard clock.now < deadline else {
             throw .timedOut(after: timeout, waitingFor: waitingFor, lastState: lastState)
         }
-        do { try await Task.sleep(for: min(pollInterval, deadline - clock.now)) } catch { throw .interrupted }
+        do { try await Task.sleep(for: min(pollInterval, deadline - clock.now)) } catch {
+            throw .interrupted
+        }
     }
 }
 

@@ -7,7 +7,9 @@ public enum RestoreDuration {
     /// Parses `text`: a positive Go duration with its unit (`10m`, not `600`); nil otherwise.
     public static func parse(_ text: String) -> Duration? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard trimmed.contains(where: \.isLetter), let duration = GoDuration.parse(trimmed), duration > .zero else {
+        guard trimmed.contains(where: \.isLetter), let duration = GoDuration.parse(trimmed),
+            duration > .zero
+        else {
             return nil
         }
         return duration

@@ -36,7 +36,9 @@ public struct SnapshotTool: Sendable, Hashable, CustomStringConvertible {
                 candidates.append((kind, kind.path(in: directory)))
             } else {
                 searched.append("PATH (\(kind.rawValue))")
-                if let path = ChildProcess.findExecutable(kind.rawValue) { candidates.append((kind, path)) }
+                if let path = ChildProcess.findExecutable(kind.rawValue) {
+                    candidates.append((kind, path))
+                }
             }
         }
         var problems: [String] = []
@@ -53,10 +55,14 @@ public struct SnapshotTool: Sendable, Hashable, CustomStringConvertible {
 
     /// Asks the tool at `path` for its version and restore flags.
     static func probe(kind: Kind, path: String) async throws(RestoreFailure) -> SnapshotTool {
-        let versionOutput = try await ToolRun(executable: path, arguments: ["version"], timeout: .seconds(30)).output()
+        let versionOutput = try await ToolRun(
+            executable: path, arguments: ["version"], timeout: .seconds(30)
+        ).output()
         let prefix = "\(kind.rawValue) version:"
-        guard let line = versionOutput.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) else {
-            throw .toolFailed(command: "\(path) version", status: "printed no version", output: versionOutput)
+        guard let line = versionOutput.split(separator: "\n").first(where: { $0.hasPrefix(prefix) })
+        else {
+            throw .toolFailed(
+                command: "\(path) version", status: "printed no version", output: versionOutput)
         }
         let version = line.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces)
         // `--help` exits 0 on etcdutl and etcdctl alike; its text lists the flags the restore command has.
@@ -71,13 +77,15 @@ public struct SnapshotTool: Sendable, Hashable, CustomStringConvertible {
     /// `snapshot status` of a snapshot file (`snapshot.db` as `etcdctl snapshot save` writes it).
     public func status(of snapshot: String) async throws(RestoreFailure) -> SnapshotFileStatus {
         let output = try await ToolRun(
-            executable: path, arguments: ["snapshot", "status", snapshot, "-w", "json"], timeout: .seconds(600)
+            executable: path, arguments: ["snapshot", "status", snapshot, "-w", "json"],
+            timeout: .seconds(600)
         ).output()
         guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
             let status = try? JSONDecoder().decode(SnapshotFileStatus.self, from: Data(line.utf8))
         else {
             throw .toolFailed(
-                command: "\(path) snapshot status \(snapshot) -w json", status: "printed no JSON status",
+                command: "\(path) snapshot status \(snapshot) -w json",
+                status: "printed no JSON status",
                 output: ToolRun.tail(output))
         }
         return status
@@ -98,7 +106,8 @@ public struct SnapshotTool: Sendable, Hashable, CustomStringConvertible {
         snapshot: String, member: RestoreMemberSettings, dataDir: String
     ) async throws(RestoreFailure) {
         _ = try await ToolRun(
-            executable: path, arguments: restoreArguments(snapshot: snapshot, member: member, dataDir: dataDir),
+            executable: path,
+            arguments: restoreArguments(snapshot: snapshot, member: member, dataDir: dataDir),
             timeout: .seconds(3600)
         ).output()
     }

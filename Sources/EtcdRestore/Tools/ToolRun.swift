@@ -22,7 +22,8 @@ struct ToolRun {
     func output() async throws(RestoreFailure) -> String {
         let (status, output) = try await run()
         guard status.isSuccess else {
-            throw .toolFailed(command: commandLine, status: status.description, output: Self.tail(output))
+            throw .toolFailed(
+                command: commandLine, status: status.description, output: Self.tail(output))
         }
         return output
     }
@@ -30,21 +31,25 @@ struct ToolRun {
     /// The exit status and the output, whatever the status.
     func run() async throws(RestoreFailure) -> (ChildProcess.ExitStatus, String) {
         var template = Array(
-            "\(FileManager.default.temporaryDirectory.path)/etcd-mesos-restore-tool-XXXXXX".utf8CString)
+            "\(FileManager.default.temporaryDirectory.path)/etcd-mesos-restore-tool-XXXXXX"
+                .utf8CString)
         let fd = mkstemp(&template)
         guard fd >= 0 else {
             throw .fileSystem(
-                operation: "create a file for the output of", path: executable, reason: String(cString: strerror(errno))
+                operation: "create a file for the output of", path: executable,
+                reason: String(cString: strerror(errno))
             )
         }
         close(fd)
-        let outputPath = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let outputPath = String(
+            decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         defer { unlink(outputPath) }
 
         let child: ChildProcess
         do {
             child = try ChildProcess.launch(
-                executable: executable, arguments: arguments, environment: Self.environment, outputPath: outputPath)
+                executable: executable, arguments: arguments, environment: Self.environment,
+                outputPath: outputPath)
         } catch {
             throw .toolFailed(command: commandLine, status: "could not start", output: "\(error)")
         }
@@ -61,7 +66,8 @@ struct ToolRun {
         guard let status else {
             await child.terminate(gracePeriod: .seconds(2))
             throw .toolFailed(
-                command: commandLine, status: "did not finish within \(RestoreDuration.format(timeout))",
+                command: commandLine,
+                status: "did not finish within \(RestoreDuration.format(timeout))",
                 output: Self.tail(output))
         }
         return (status, output)

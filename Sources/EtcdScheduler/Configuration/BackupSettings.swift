@@ -1,5 +1,5 @@
-import Support
 import Foundation
+import Support
 
 /// The backup schedule and retention the flags `-backup-*` ask for.
 public struct BackupSettings: Sendable, Equatable {
@@ -12,7 +12,9 @@ public struct BackupSettings: Sendable, Equatable {
     /// `-backup-compression-level`: a zstd level in `BackupCompression.levels`.
     public var compressionLevel: Int
 
-    public init(directory: String, interval: Duration?, retention: BackupRetention, compressionLevel: Int) {
+    public init(
+        directory: String, interval: Duration?, retention: BackupRetention, compressionLevel: Int
+    ) {
         self.directory = directory
         self.interval = interval
         self.retention = retention
@@ -44,7 +46,9 @@ public struct BackupRetention: Sendable, Equatable, CustomStringConvertible {
             if let count = Int(part) {
                 guard count >= 1, newest == nil else { return nil }
                 newest = count
-            } else if part.contains(where: \.isLetter), let age = GoDuration.parse(part), age > .zero {
+            } else if part.contains(where: \.isLetter), let age = GoDuration.parse(part),
+                age > .zero
+            {
                 guard within == nil else { return nil }
                 within = age
             } else {

@@ -1,4 +1,5 @@
 import Support
+
 /// Rewrites a Go-style command line into one swift-argument-parser reads the same way.
 ///
 /// ArgumentParser already takes `-flag=value`, `--flag=value`, `-flag value` and `--flag value` for options
@@ -7,7 +8,8 @@ import Support
 /// one becomes `-name=true`. Go never reads `-bool value`: it would stop parsing flags at `value` and ignore
 /// everything after it, silently; we refuse that with a message instead.
 enum GoFlagSyntax {
-    static func normalize(_ arguments: [String], booleanFlags: Set<String>) throws(SchedulerConfigurationError)
+    static func normalize(_ arguments: [String], booleanFlags: Set<String>)
+        throws(SchedulerConfigurationError)
         -> [String]
     {
         var result: [String] = []

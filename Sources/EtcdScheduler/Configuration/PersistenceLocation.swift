@@ -33,11 +33,16 @@ public struct ZooKeeperPersistAddress: Sendable, Hashable, CustomStringConvertib
         self.chroot = chroot
     }
 
-    public init(parsing text: String, origin: FlagOrigin = .commandLine) throws(SchedulerConfigurationError) {
+    public init(parsing text: String, origin: FlagOrigin = .commandLine)
+        throws(SchedulerConfigurationError)
+    {
         func invalid(_ reason: String, example: Bool = true) -> SchedulerConfigurationError {
             let hint =
-                example ? "; expected zk://host:port[,host:port…]/chroot, e.g. zk://zk1:2181,zk2:2181/etcd-mesos" : ""
-            return .invalidValue(flag: "zk-framework-persist", value: text, expected: reason + hint, origin: origin)
+                example
+                ? "; expected zk://host:port[,host:port…]/chroot, e.g. zk://zk1:2181,zk2:2181/etcd-mesos"
+                : ""
+            return .invalidValue(
+                flag: "zk-framework-persist", value: text, expected: reason + hint, origin: origin)
         }
         guard text.lowercased().hasPrefix("zk://") else { throw invalid("not a zk:// URL") }
         let path = text.dropFirst("zk://".count).drop { $0 != "/" }
@@ -51,7 +56,8 @@ public struct ZooKeeperPersistAddress: Sendable, Hashable, CustomStringConvertib
             throw invalid("\(error)", example: false)
         }
         guard parsed.credentials == nil else {
-            throw invalid("credentials in the URL are not supported (the znodes are created world-readable)")
+            throw invalid(
+                "credentials in the URL are not supported (the znodes are created world-readable)")
         }
         do {
             _ = try ZooKeeperConnectString(parsing: parsed.serverList + parsed.path)

@@ -38,7 +38,7 @@ public struct MesosFlags: ParsableArguments, Sendable {
         name: .goFlag("failover-timeout-seconds"),
         help: .flag(
             "How long Mesos keeps the framework's tasks after the scheduler disappears: seconds, "
-                + "or a duration like 168h. "
+                + "or a duration such as 24h. "
                 + "Default \(GoDuration.format(Defaults.failoverTimeout)).",
             value: "seconds", environment: "failover-timeout-seconds"))
     public var failoverTimeoutSeconds: String?

@@ -78,7 +78,9 @@ extension SchedulerOptions {
         let failoverTimeout = try reader.duration(
             mesos.failoverTimeoutSeconds, "failover-timeout-seconds",
             default: Defaults.failoverTimeout, allowZero: true)
-        let webURI = reader.string(mesos.frameworkWebURI, "framework-weburi").flatMap { $0.isEmpty ? nil : $0 }
+        let webURI = reader.string(mesos.frameworkWebURI, "framework-weburi").flatMap {
+            $0.isEmpty ? nil : $0
+        }
         let authentication = try resolveAuthentication(absolute)
 
         let address =
@@ -88,7 +90,8 @@ extension SchedulerOptions {
                 : hostName ?? Self.systemHostName() ?? Defaults.loopbackAddress)
         if reader.lookup(mesos.driverPort, "driver-port") != nil {
             _ = try reader.int(mesos.driverPort, "driver-port", default: 0, range: 0...65535)
-            notices.append("-driver-port is ignored: the v1 HTTP scheduler API needs no driver port")
+            notices.append(
+                "-driver-port is ignored: the v1 HTTP scheduler API needs no driver port")
         }
         let adminPort = try reader.int(
             serving.adminPort, "admin-port", default: Defaults.adminPort, range: 0...65535)
@@ -96,10 +99,12 @@ extension SchedulerOptions {
             serving.artifactPort, "artifact-port", default: Defaults.artifactPort, range: 0...65535)
         if adminPort != 0 && adminPort == artifactPort {
             throw .conflict(
-                flags: ["admin-port", "artifact-port"], reason: "both are \(adminPort); the two servers need two ports")
+                flags: ["admin-port", "artifact-port"],
+                reason: "both are \(adminPort); the two servers need two ports")
         }
         let adminTokenFile = try nonEmpty(serving.adminTokenFile, "admin-token-file").map(absolute)
-        func binary(_ given: String?, _ flag: String, _ program: String) throws(SchedulerConfigurationError)
+        func binary(_ given: String?, _ flag: String, _ program: String)
+            throws(SchedulerConfigurationError)
             -> BinaryLocation
         {
             let path = try nonEmpty(given, flag)
@@ -115,18 +120,23 @@ extension SchedulerOptions {
         let workDirectory = absolute(
             try nonEmpty(files.workDirectory, "work-dir") ?? Defaults.workDirectory)
         let persistence = try resolvePersistence(
-            &reader, isLocal: isLocal, frameworkName: frameworkName, workDirectory: workDirectory, absolute)
+            &reader, isLocal: isLocal, frameworkName: frameworkName, workDirectory: workDirectory,
+            absolute)
         let localAgentDefault = max(Defaults.minimumLocalAgents, reconciler.clusterSize)
-        let localAgents = try reader.int(files.localAgents, "local-agents", default: localAgentDefault, range: 1...254)
+        let localAgents = try reader.int(
+            files.localAgents, "local-agents", default: localAgentDefault, range: 1...254)
         var localMesos: LocalMesosSettings?
         if isLocal {
             if reconciler.singleInstancePerAgent && localAgents < reconciler.clusterSize {
                 throw .conflict(
                     flags: ["local-agents", "cluster-size"],
-                    reason: "\(localAgents) agents cannot hold \(reconciler.clusterSize) members, one per agent "
-                        + "(-single-instance-per-slave); give -local-agents=\(reconciler.clusterSize) or more")
+                    reason:
+                        "\(localAgents) agents cannot hold \(reconciler.clusterSize) members, one per agent "
+                        + "(-single-instance-per-slave); give -local-agents=\(reconciler.clusterSize) or more"
+                )
             }
-            localMesos = LocalMesosSettings(agentCount: localAgents, workDirectory: workDirectory + "/agents")
+            localMesos = LocalMesosSettings(
+                agentCount: localAgents, workDirectory: workDirectory + "/agents")
         } else if files.localAgents != nil {
             notices.append("-local-agents is ignored: it applies only with -master=local")
         }
@@ -145,14 +155,18 @@ extension SchedulerOptions {
                 logging.verbosity, "v", default: Defaults.verbosity, range: 0...Int.max))
 
         return SchedulerSettings(
-            frameworkName: frameworkName, master: master, persistence: persistence, reconciler: reconciler,
-            failoverTimeout: failoverTimeout, frameworkWebURI: webURI, authentication: authentication,
-            address: address, adminPort: adminPort, adminTokenFile: adminTokenFile, artifactPort: artifactPort,
+            frameworkName: frameworkName, master: master, persistence: persistence,
+            reconciler: reconciler,
+            failoverTimeout: failoverTimeout, frameworkWebURI: webURI,
+            authentication: authentication,
+            address: address, adminPort: adminPort, adminTokenFile: adminTokenFile,
+            artifactPort: artifactPort,
             binaries: binaries,
             etcdHealthInterval: try reader.duration(
                 cluster.etcdHealthInterval, "etcd-health-interval",
                 default: Defaults.etcdHealthInterval, allowZero: false),
-            workDirectory: workDirectory, localMesos: localMesos, backup: backup, restoreFrom: restoreFrom,
+            workDirectory: workDirectory, localMesos: localMesos, backup: backup,
+            restoreFrom: restoreFrom,
             allowEmptyCluster: allowEmptyCluster, logging: loggingSettings,
             notices: notices + reader.environmentNotices)
     }
@@ -176,11 +190,13 @@ extension SchedulerOptions {
         return given.text
     }
 
-    private func resolveAuthentication(_ absolute: (String) -> String) throws(SchedulerConfigurationError)
+    private func resolveAuthentication(_ absolute: (String) -> String)
+        throws(SchedulerConfigurationError)
         -> MesosAuthentication?
     {
         let principal = mesos.authenticationPrincipal.flatMap { $0.isEmpty ? nil : $0 }
-        let secretFile = mesos.authenticationSecretFile.flatMap { $0.isEmpty ? nil : $0 }.map(absolute)
+        let secretFile = mesos.authenticationSecretFile.flatMap { $0.isEmpty ? nil : $0 }.map(
+            absolute)
         let provider =
             try nonEmpty(mesos.authenticationProvider, "mesos-authentication-provider")
             ?? SchedulerDefaults.authenticationProvider
@@ -209,21 +225,25 @@ extension SchedulerOptions {
                 flags: ["zk-framework-persist", "framework-persist-file"],
                 reason: "give one place to persist the framework's state, not both")
         case (.some(let zooKeeper), nil):
-            return .zooKeeper(try ZooKeeperPersistAddress(parsing: zooKeeper.text, origin: zooKeeper.origin))
+            return .zooKeeper(
+                try ZooKeeperPersistAddress(parsing: zooKeeper.text, origin: zooKeeper.origin))
         case (nil, .some(let file)):
             return .file(path: absolute(file))
         case (nil, nil):
             guard isLocal else {
                 throw .missing(
                     flag: "zk-framework-persist",
-                    reason: "give zk://host:port[,host:port…]/chroot, or -framework-persist-file=PATH "
+                    reason:
+                        "give zk://host:port[,host:port…]/chroot, or -framework-persist-file=PATH "
                         + "(a file is the default only with -master=local)")
             }
             return .file(path: workDirectory + "/\(frameworkName)-state.json")
         }
     }
 
-    private func resolveBackup(_ reader: inout FlagReader, workDirectory: String, _ absolute: (String) -> String)
+    private func resolveBackup(
+        _ reader: inout FlagReader, workDirectory: String, _ absolute: (String) -> String
+    )
         throws(SchedulerConfigurationError) -> BackupSettings
     {
         let directory =
@@ -237,7 +257,8 @@ extension SchedulerOptions {
             guard let parsed = BackupRetention(parsing: text) else {
                 throw .invalidValue(
                     flag: "backup-retention", value: text,
-                    expected: "expected a count (10), an age (7d, 72h) or both (10,7d); a count is at least 1",
+                    expected:
+                        "expected a count (10), an age (7d, 72h) or both (10,7d); a count is at least 1",
                     origin: .commandLine)
             }
             retention = parsed
@@ -246,15 +267,19 @@ extension SchedulerOptions {
             backups.backupCompressionLevel, "backup-compression-level",
             default: SchedulerDefaults.backupCompressionLevel, range: BackupCompression.levels)
         return BackupSettings(
-            directory: directory, interval: interval == .zero ? nil : interval, retention: retention,
+            directory: directory, interval: interval == .zero ? nil : interval,
+            retention: retention,
             compressionLevel: level)
     }
 
     /// A given flag's value, refusing an empty one (`-backup-dir=` is a mistake, not "use the default").
-    private func nonEmpty(_ value: String?, _ flag: String) throws(SchedulerConfigurationError) -> String? {
+    private func nonEmpty(_ value: String?, _ flag: String) throws(SchedulerConfigurationError)
+        -> String?
+    {
         guard let value else { return nil }
         guard !value.isEmpty else {
-            throw .invalidValue(flag: flag, value: "", expected: "must not be empty", origin: .commandLine)
+            throw .invalidValue(
+                flag: flag, value: "", expected: "must not be empty", origin: .commandLine)
         }
         return value
     }
@@ -263,11 +288,14 @@ extension SchedulerOptions {
     private static func checkZnodeName(_ name: String, flag: String, origin: FlagOrigin)
         throws(SchedulerConfigurationError)
     {
-        let forbidden = name.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F || $0 == "/" }
+        let forbidden = name.unicodeScalars.contains {
+            $0.value < 0x20 || $0.value == 0x7F || $0 == "/"
+        }
         guard !name.isEmpty, !forbidden, name != ".", name != ".." else {
             throw .invalidValue(
                 flag: flag, value: name,
-                expected: "expected a non-empty name without \"/\" or control characters (it names znodes and files)",
+                expected:
+                    "expected a non-empty name without \"/\" or control characters (it names znodes and files)",
                 origin: origin)
         }
     }
@@ -280,7 +308,8 @@ extension SchedulerOptions {
     static func systemHostName() -> String? {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count) == 0 else { return nil }
-        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let name = String(
+            decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         return name.isEmpty ? nil : name
     }
 }

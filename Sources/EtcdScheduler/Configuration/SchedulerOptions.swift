@@ -32,7 +32,8 @@ public struct SchedulerOptions: ParsableArguments, Sendable {
 
     /// The boolean flags, which Go lets stand alone (`-auto-reseed` means `-auto-reseed=true`).
     public static let booleanFlags: Set<String> = [
-        "auto-reseed", "single-instance-per-slave", "allow-empty-cluster", "logtostderr", "alsologtostderr",
+        "auto-reseed", "single-instance-per-slave", "allow-empty-cluster", "logtostderr",
+        "alsologtostderr",
     ]
 
     /// Parses a Go-style command line (without the program name). Throws ArgumentParser's errors (and its
@@ -42,10 +43,10 @@ public struct SchedulerOptions: ParsableArguments, Sendable {
     }
 }
 
-
 extension ArgumentHelp {
     /// Help for a flag that a container environment variable may stand in for.
-    static func flag(_ text: String, value: String, environment flag: String? = nil) -> ArgumentHelp {
+    static func flag(_ text: String, value: String, environment flag: String? = nil) -> ArgumentHelp
+    {
         let variable = flag.flatMap(ContainerEnvironment.variable(for:))
         return ArgumentHelp(text + (variable.map { " (env: \($0))" } ?? ""), valueName: value)
     }

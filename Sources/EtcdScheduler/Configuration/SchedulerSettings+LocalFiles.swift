@@ -14,11 +14,14 @@ extension SchedulerSettings {
     ) throws(SchedulerConfigurationError) -> SchedulerSettings {
         var resolved = self
         resolved.binaries.executor = try Self.locate(
-            binaries.executor, flag: "executor-bin", executableDirectory: executableDirectory, searchPath: searchPath)
+            binaries.executor, flag: "executor-bin", executableDirectory: executableDirectory,
+            searchPath: searchPath)
         resolved.binaries.etcd = try Self.locate(
-            binaries.etcd, flag: "etcd-bin", executableDirectory: executableDirectory, searchPath: searchPath)
+            binaries.etcd, flag: "etcd-bin", executableDirectory: executableDirectory,
+            searchPath: searchPath)
         resolved.binaries.etcdctl = try Self.locate(
-            binaries.etcdctl, flag: "etcdctl-bin", executableDirectory: executableDirectory, searchPath: searchPath)
+            binaries.etcdctl, flag: "etcdctl-bin", executableDirectory: executableDirectory,
+            searchPath: searchPath)
         if let secretFile = authentication?.secretFile {
             _ = try SecretFile.read(secretFile, flag: "mesos-authentication-secret-file")
         }
@@ -38,7 +41,9 @@ extension SchedulerSettings {
             return location
         }
         var candidates = [location.path]
-        if let executableDirectory { candidates.append(executableDirectory + "/" + location.programName) }
+        if let executableDirectory {
+            candidates.append(executableDirectory + "/" + location.programName)
+        }
         for directory in (searchPath ?? "").split(separator: ":") where !directory.isEmpty {
             candidates.append("\(directory)/\(location.programName)")
         }
@@ -50,14 +55,17 @@ extension SchedulerSettings {
         let nextTo = executableDirectory.map { " next to this program (\($0)) and" } ?? ""
         throw .unusableFile(
             flag: flag, path: location.path,
-            reason: "\(problem(with: location.path) ?? "unusable"); also looked for \(location.programName)"
+            reason:
+                "\(problem(with: location.path) ?? "unusable"); also looked for \(location.programName)"
                 + "\(nextTo) on PATH; give -\(flag)=PATH")
     }
 
     /// Why `path` cannot be run, or nil if it can.
     private static func problem(with path: String) -> String? {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return "does not exist" }
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            return "does not exist"
+        }
         if isDirectory.boolValue { return "is a directory, not a program" }
         guard access(path, X_OK) == 0 else { return "is not executable (chmod +x it)" }
         return nil
@@ -67,12 +75,15 @@ extension SchedulerSettings {
 /// Reads a secret or token file: its content without trailing line breaks, refusing a missing, unreadable
 /// or empty file with a message naming the flag.
 public enum SecretFile {
-    public static func read(_ path: String, flag: String) throws(SchedulerConfigurationError) -> String {
+    public static func read(_ path: String, flag: String) throws(SchedulerConfigurationError)
+        -> String
+    {
         guard FileManager.default.fileExists(atPath: path) else {
             throw .unusableFile(flag: flag, path: path, reason: "does not exist")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw .unusableFile(flag: flag, path: path, reason: "cannot be read (check its permissions)")
+            throw .unusableFile(
+                flag: flag, path: path, reason: "cannot be read (check its permissions)")
         }
         var text = String(decoding: data, as: UTF8.self)
         while text.last == "\n" || text.last == "\r" { text.removeLast() }

@@ -27,7 +27,8 @@ struct ClusterProber: Sendable {
         let answering = statuses.filter { $0.1 != nil }
         let source = answering.first { $0.1?.isLeader == true } ?? answering.first
         guard let (via, _) = source, let client = try? pool.client(for: via.clientURL) else {
-            return ClusterObservation(members: nil, probes: probes, quorumConfirmed: members.isEmpty ? nil : false)
+            return ClusterObservation(
+                members: nil, probes: probes, quorumConfirmed: members.isEmpty ? nil : false)
         }
         let list = try? await client.memberList()
         let quorum = (try? await client.range(quorumKey)) != nil
@@ -53,6 +54,8 @@ struct ClusterProber: Sendable {
     }
 
     static func member(_ member: EtcdClientMember) -> Reconciler.EtcdMember {
-        Reconciler.EtcdMember(id: member.id, name: member.name, peerURLs: member.peerURLs, isLearner: member.isLearner)
+        Reconciler.EtcdMember(
+            id: member.id, name: member.name, peerURLs: member.peerURLs, isLearner: member.isLearner
+        )
     }
 }

@@ -23,7 +23,8 @@ final class EtcdClientPool: Service {
     func client(for endpoint: String) throws -> EtcdClient {
         try clients.withLock { clients in
             if let client = clients[endpoint] { return client }
-            let client = try EtcdClient(endpoint: endpoint, callTimeout: callTimeout, logger: logger)
+            let client = try EtcdClient(
+                endpoint: endpoint, callTimeout: callTimeout, logger: logger)
             connections.start { _ = try? await client.runConnections() }
             clients[endpoint] = client
             return client

@@ -19,9 +19,11 @@ struct MembershipOperator: Sendable {
                 let client = try pool.client(for: member.clientURL)
                 switch operation {
                 case .add(let peerURL):
-                    let (added, members) = try await client.memberAdd(peerURLs: [peerURL], isLearner: asLearner)
+                    let (added, members) = try await client.memberAdd(
+                        peerURLs: [peerURL], isLearner: asLearner)
                     return .memberAdded(
-                        peerURL: peerURL, memberID: added.id, members: members.map(ClusterProber.member))
+                        peerURL: peerURL, memberID: added.id,
+                        members: members.map(ClusterProber.member))
                 case .remove(let id):
                     _ = try await client.memberRemove(id: id)
                     return .memberRemoved(id)
@@ -30,9 +32,13 @@ struct MembershipOperator: Sendable {
                     return .memberPromoted(id)
                 }
             } catch {
-                if case .remove(let id) = operation, Self.isMemberNotFound(error) { return .memberRemoved(id) }
+                if case .remove(let id) = operation, Self.isMemberNotFound(error) {
+                    return .memberRemoved(id)
+                }
                 lastError = "\(error)"
-                logger.notice("etcd \(operation) failed", metadata: ["via": "\(member)", "error": "\(lastError)"])
+                logger.notice(
+                    "etcd \(operation) failed",
+                    metadata: ["via": "\(member)", "error": "\(lastError)"])
                 if Self.isDefinitive(error) { break }
             }
         }

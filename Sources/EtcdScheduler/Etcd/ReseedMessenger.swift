@@ -17,11 +17,14 @@ struct ReseedMessenger: Sendable {
             let response = try await httpClient.execute(request, timeout: .init(timeout))
             let body = String(buffer: try await response.body.collect(upTo: 1 << 16))
             guard response.status.code == 200 else {
-                return .reseedFailed(order.taskID, reason: "the executor answered \(response.status.code): \(body)")
+                return .reseedFailed(
+                    order.taskID, reason: "the executor answered \(response.status.code): \(body)")
             }
             return .reseedFinished(order.taskID)
         } catch {
-            return .reseedFailed(order.taskID, reason: "cannot reach the executor at \(order.member.reseedURL): \(error)")
+            return .reseedFailed(
+                order.taskID,
+                reason: "cannot reach the executor at \(order.member.reseedURL): \(error)")
         }
     }
 }

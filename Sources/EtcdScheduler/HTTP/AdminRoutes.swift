@@ -15,18 +15,37 @@ struct AdminRoutes: Sendable {
 
     func add(to router: Router<BasicRequestContext>) {
         router.route("/stats", [.get: { _, _ in JSONResponse.make(await statsBody()) }])
-        router.route("/members", [.get: { _, _ in JSONResponse.make(await core.members.map(MemberRecord.init)) }])
-        router.route("/membership", [.get: { _, _ in JSONResponse.make(await core.members.map(MemberRecord.init)) }])
+        router.route(
+            "/members",
+            [.get: { _, _ in JSONResponse.make(await core.members.map(MemberRecord.init)) }])
+        router.route(
+            "/membership",
+            [.get: { _, _ in JSONResponse.make(await core.members.map(MemberRecord.init)) }])
         router.route("/healthz", [.get: { _, _ in await health() }])
-        router.route("/metrics", [.get: { _, _ in
-            JSONResponse.text(
-                await metrics.render(stats: core.stats, extras: extras), contentType: "text/plain; version=0.0.4")
-        }])
-        router.route("/", [.get: { _, _ in JSONResponse.text(StatusPage.html, contentType: "text/html; charset=utf-8") }])
-        router.route("/reseed", [.post: { request, _ in
-            if let refusal = authorize(request) { return refusal }
-            return await answer(core.request(.operatorRequestedReseed))
-        }])
+        router.route(
+            "/metrics",
+            [
+                .get: { _, _ in
+                    JSONResponse.text(
+                        await metrics.render(stats: core.stats, extras: extras),
+                        contentType: "text/plain; version=0.0.4")
+                }
+            ])
+        router.route(
+            "/",
+            [
+                .get: { _, _ in
+                    JSONResponse.text(StatusPage.html, contentType: "text/html; charset=utf-8")
+                }
+            ])
+        router.route(
+            "/reseed",
+            [
+                .post: { request, _ in
+                    if let refusal = authorize(request) { return refusal }
+                    return await answer(core.request(.operatorRequestedReseed))
+                }
+            ])
     }
 
     /// 401 unless the request carries the admin token (when one is configured).
@@ -42,7 +61,8 @@ struct AdminRoutes: Sendable {
 
     private func statsBody() async -> StatsBody {
         var fields: [String: StatsBody.Value] = [
-            "framework_id": await core.persistedState.frameworkID.map { .text($0.rawValue) } ?? .null,
+            "framework_id": await core.persistedState.frameworkID.map { .text($0.rawValue) }
+                ?? .null,
             "cluster_name": .text(clusterName),
         ]
         for extra in extras { fields.merge(await extra.statsFields()) { _, new in new } }
@@ -55,16 +75,19 @@ struct AdminRoutes: Sendable {
         var problems: [String] = []
         if phase == .awaitingOperator {
             problems.append(
-                "every member is lost and the cluster held data: waiting for POST /restore (or an explicit empty start)")
+                "every member is lost and the cluster held data: waiting for POST /restore (or an explicit empty start)"
+            )
         } else if stats.healthy != 1 {
             problems.append("the etcd cluster has no quorum (phase \(phase.name))")
         }
         if !problems.isEmpty {
-            return JSONResponse.make(HealthBody(status: "unhealthy", reasons: problems), status: .serviceUnavailable)
+            return JSONResponse.make(
+                HealthBody(status: "unhealthy", reasons: problems), status: .serviceUnavailable)
         }
         var degraded: [String] = []
         for extra in extras { degraded += await extra.degradedReasons() }
-        return JSONResponse.make(HealthBody(status: degraded.isEmpty ? "healthy" : "degraded", reasons: degraded))
+        return JSONResponse.make(
+            HealthBody(status: degraded.isEmpty ? "healthy" : "degraded", reasons: degraded))
     }
 
     /// The admin API's answer to an operator request, from the reconciler's `answer` action.
@@ -72,10 +95,14 @@ struct AdminRoutes: Sendable {
         for case .answer(let answer) in actions {
             let status: HTTPResponse.Status = answer.outcome == .refused ? .conflict : .accepted
             return JSONResponse.make(
-                ["request": answer.request.rawValue, "outcome": "\(answer.outcome)", "message": answer.message],
+                [
+                    "request": answer.request.rawValue, "outcome": "\(answer.outcome)",
+                    "message": answer.message,
+                ],
                 status: status)
         }
-        return JSONResponse.error("the scheduler gave no answer to the request", status: .internalServerError)
+        return JSONResponse.error(
+            "the scheduler gave no answer to the request", status: .internalServerError)
     }
 }
 
@@ -104,7 +131,9 @@ struct StatsBody: Encodable {
             var container = encoder.singleValueContainer()
             switch self {
             case .number(let value):
-                if value == value.rounded(), abs(value) < 1e15 { try container.encode(Int64(value)) } else {
+                if value == value.rounded(), abs(value) < 1e15 {
+                    try container.encode(Int64(value))
+                } else {
                     try container.encode(value)
                 }
             case .text(let value): try container.encode(value)

@@ -10,17 +10,28 @@ struct ArtifactRoutes: Sendable {
     func add(to router: Router<BasicRequestContext>) {
         let fileIO = FileIO()
         for (name, path) in files {
-            router.route(RouterPath(stringLiteral: "/\(name)"), [.get: { _, context in
-                let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-                guard let size else {
-                    return JSONResponse.error("\(name) is not available: \(path) cannot be read", status: .notFound)
-                }
-                let body = try await fileIO.loadFile(path: path, context: context)
-                return Response(
-                    status: .ok,
-                    headers: [.contentType: "application/octet-stream", .contentLength: String(size)],
-                    body: body)
-            }])
+            router.route(
+                RouterPath(stringLiteral: "/\(name)"),
+                [
+                    .get: { _, context in
+                        let size =
+                            (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+                            ?? nil
+                        guard let size else {
+                            return JSONResponse.error(
+                                "\(name) is not available: \(path) cannot be read",
+                                status: .notFound)
+                        }
+                        let body = try await fileIO.loadFile(path: path, context: context)
+                        return Response(
+                            status: .ok,
+                            headers: [
+                                .contentType: "application/octet-stream",
+                                .contentLength: String(size),
+                            ],
+                            body: body)
+                    }
+                ])
         }
     }
 }

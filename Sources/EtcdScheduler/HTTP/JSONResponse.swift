@@ -7,20 +7,26 @@ enum JSONResponse {
     static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(value)) ?? Data(#"{"error":"the response could not be encoded"}"#.utf8)
+        let data =
+            (try? encoder.encode(value))
+            ?? Data(#"{"error":"the response could not be encoded"}"#.utf8)
         return Response(
             status: status,
             headers: [.contentType: "application/json", .contentLength: String(data.count)],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static func error(_ message: String, status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {
+    static func error(_ message: String, status: HTTPResponse.Status, headers: HTTPFields = [:])
+        -> Response
+    {
         var response = make(["error": message], status: status)
         for field in headers { response.headers.append(field) }
         return response
     }
 
-    static func text(_ text: String, contentType: String, status: HTTPResponse.Status = .ok) -> Response {
+    static func text(_ text: String, contentType: String, status: HTTPResponse.Status = .ok)
+        -> Response
+    {
         Response(
             status: status,
             headers: [.contentType: contentType, .contentLength: String(text.utf8.count)],

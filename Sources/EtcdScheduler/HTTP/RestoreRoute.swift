@@ -18,15 +18,21 @@ struct RestoreRoute: Sendable {
     }
 
     func add(to router: Router<BasicRequestContext>) {
-        router.route("/restore", [.post: { request, _ in
-            if let refusal = admin.authorize(request) { return refusal }
-            let bytes = try await request.body.collect(upTo: 1 << 16)
-            guard let body = try? JSONDecoder().decode(Body.self, from: Data(buffer: bytes)) else {
-                return JSONResponse.error(
-                    #"the body must be JSON like {"backup": "<backup id>"} (see GET /backups)"#, status: .badRequest)
-            }
-            return await restore(body.backup)
-        }])
+        router.route(
+            "/restore",
+            [
+                .post: { request, _ in
+                    if let refusal = admin.authorize(request) { return refusal }
+                    let bytes = try await request.body.collect(upTo: 1 << 16)
+                    guard let body = try? JSONDecoder().decode(Body.self, from: Data(buffer: bytes))
+                    else {
+                        return JSONResponse.error(
+                            #"the body must be JSON like {"backup": "<backup id>"} (see GET /backups)"#,
+                            status: .badRequest)
+                    }
+                    return await restore(body.backup)
+                }
+            ])
     }
 
     func restore(_ id: String) async -> Response {
@@ -39,7 +45,8 @@ struct RestoreRoute: Sendable {
             default: return JSONResponse.error("\(error)", status: .internalServerError)
             }
         } catch {
-            return JSONResponse.error("backup \(id) failed verification: \(error)", status: .unprocessableContent)
+            return JSONResponse.error(
+                "backup \(id) failed verification: \(error)", status: .unprocessableContent)
         }
         return admin.answer(await core.request(.operatorRequestedRestore(backupID: id)))
     }

@@ -23,12 +23,14 @@ struct MemberTaskBuilder: Sendable {
         }
         let data = EtcdTaskData(
             member: EtcdTaskData.Member(
-                name: member.name, host: member.host, rpcPort: member.peerPort, clientPort: member.clientPort,
+                name: member.name, host: member.host, rpcPort: member.peerPort,
+                clientPort: member.clientPort,
                 httpPort: member.reseedPort, type: launch.initialClusterState.rawValue,
                 slaveID: launch.agentID.rawValue),
             peers: peers,
             initialClusterState: launch.initialClusterState.rawValue,
-            clusterToken: Self.clusterToken(frameworkName: frameworkName, epoch: launch.clusterEpoch),
+            clusterToken: Self.clusterToken(
+                frameworkName: frameworkName, epoch: launch.clusterEpoch),
             restore: launch.restoreFromBackup.map {
                 EtcdTaskData.RestoreSource(
                     url: "\(urls.admin)/backups/\($0)", archiveSHA256: restoreSHA256 ?? "")
@@ -42,12 +44,15 @@ struct MemberTaskBuilder: Sendable {
                 arguments: ["./\(executorFileName)", "-log_dir=./", "-etcd-bin=./\(etcdFileName)"],
                 shell: false,
                 uris: ([executorFileName, etcdFileName] + toolFileNames).map {
-                    CommandInfo.URI(value: "\(urls.artifact)/\($0)", executable: true, extract: false)
+                    CommandInfo.URI(
+                        value: "\(urls.artifact)/\($0)", executable: true, extract: false)
                 }),
             resources: [
                 .scalar("cpus", launch.executorResources.cpus),
                 .scalar("mem", launch.executorResources.memoryMB),
-            ] + (launch.executorResources.diskMB > 0 ? [.scalar("disk", launch.executorResources.diskMB)] : []),
+            ]
+                + (launch.executorResources.diskMB > 0
+                    ? [.scalar("disk", launch.executorResources.diskMB)] : []),
             name: "etcd",
             source: frameworkName)
         return MesosAPI.TaskInfo(
@@ -79,7 +84,8 @@ struct MemberTaskBuilder: Sendable {
     private static func peerMember(_ entry: InitialClusterEntry) -> EtcdTaskData.Member {
         let url = URL(string: entry.peerURL)
         return EtcdTaskData.Member(
-            name: entry.name, host: url?.host ?? "", rpcPort: url?.port ?? 0, clientPort: 0, httpPort: 0)
+            name: entry.name, host: url?.host ?? "", rpcPort: url?.port ?? 0, clientPort: 0,
+            httpPort: 0)
     }
 
     /// Sorted ports as the fewest ranges (consecutive ports merge).

@@ -34,9 +34,12 @@ struct MesosConnection: Service {
                 return
             } catch {
                 resolver.advance()
-                logger.warning("Mesos subscription lost or refused", metadata: ["error": "\(error)"])
+                logger.warning(
+                    "Mesos subscription lost or refused", metadata: ["error": "\(error)"])
                 if Self.frameworkWasRemoved(error) {
-                    logger.error("the master removed this framework (its failover timeout passed); its tasks are gone")
+                    logger.error(
+                        "the master removed this framework (its failover timeout passed); its tasks are gone"
+                    )
                     core.submit(.frameworkRemoved)
                 }
             }
@@ -51,12 +54,16 @@ struct MesosConnection: Service {
         var info = try await framework()
         info.id = await core.persistedState.frameworkID.map { MesosAPI.FrameworkID($0.rawValue) }
         let subscription = try await SchedulerSubscription.subscribe(
-            to: master, framework: info, credential: credential, httpClient: httpClient, logger: logger)
+            to: master, framework: info, credential: credential, httpClient: httpClient,
+            logger: logger)
         logger.info(
             "subscribed to Mesos",
-            metadata: ["master": "\(subscription.endpoint)", "framework_id": "\(subscription.frameworkID)"])
+            metadata: [
+                "master": "\(subscription.endpoint)", "framework_id": "\(subscription.frameworkID)",
+            ])
         await link.attach(subscription)
-        core.submit(.subscribed(frameworkID: Reconciler.FrameworkID(subscription.frameworkID.value)))
+        core.submit(
+            .subscribed(frameworkID: Reconciler.FrameworkID(subscription.frameworkID.value)))
         let ended: Result<Void, any Error>
         do {
             for try await event in subscription.events {

@@ -25,7 +25,8 @@ enum MesosLinkError: Error, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case .notSubscribed(let call): "\(call) not sent: the scheduler is not subscribed to a Mesos master"
+        case .notSubscribed(let call):
+            "\(call) not sent: the scheduler is not subscribed to a Mesos master"
         }
     }
 }

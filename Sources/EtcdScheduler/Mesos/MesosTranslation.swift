@@ -12,8 +12,10 @@ enum MesosTranslation {
         let ports = offer.resources.filter { $0.name == "ports" }.flatMap(\.rangeValues)
             .map { Int($0.lowerBound)...Int($0.upperBound) }
         return ResourceOffer(
-            id: Reconciler.OfferID(offer.id.value), agentID: Reconciler.AgentID(offer.agentID.value),
-            hostname: offer.hostname, cpus: scalar("cpus"), memoryMB: scalar("mem"), diskMB: scalar("disk"),
+            id: Reconciler.OfferID(offer.id.value),
+            agentID: Reconciler.AgentID(offer.agentID.value),
+            hostname: offer.hostname, cpus: scalar("cpus"), memoryMB: scalar("mem"),
+            diskMB: scalar("disk"),
             ports: ports)
     }
 
@@ -31,6 +33,10 @@ enum MesosTranslation {
     }
 
     static func taskID(_ id: Reconciler.TaskID) -> MesosAPI.TaskID { MesosAPI.TaskID(id.rawValue) }
-    static func agentID(_ id: Reconciler.AgentID) -> MesosAPI.AgentID { MesosAPI.AgentID(id.rawValue) }
-    static func offerID(_ id: Reconciler.OfferID) -> MesosAPI.OfferID { MesosAPI.OfferID(id.rawValue) }
+    static func agentID(_ id: Reconciler.AgentID) -> MesosAPI.AgentID {
+        MesosAPI.AgentID(id.rawValue)
+    }
+    static func offerID(_ id: Reconciler.OfferID) -> MesosAPI.OfferID {
+        MesosAPI.OfferID(id.rawValue)
+    }
 }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Replaces a file's content so that a crash at any moment leaves either the old content or the new one:
 /// write a temporary file in the same directory, fsync it, rename it over the target, fsync the directory
@@ -14,11 +15,14 @@ enum AtomicFileWriter {
     static func write(_ data: Data, to path: String) throws(ClusterStateStoreError) {
         let directory = (path as NSString).deletingLastPathComponent
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw .fileSystem(path: directory, operation: "create the directory", reason: "\(error)")
+            throw .fileSystem(
+                path: directory, operation: "create the directory", reason: "\(error)")
         }
-        let temporary = "\(directory)/\(temporaryPrefix(for: path))\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let temporary =
+            "\(directory)/\(temporaryPrefix(for: path))\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw failure(temporary, "create") }
         do throws(ClusterStateStoreError) {
@@ -58,12 +62,15 @@ enum AtomicFileWriter {
         return leftovers
     }
 
-    private static func writeAll(_ data: Data, to descriptor: Int32, path: String) throws(ClusterStateStoreError) {
+    private static func writeAll(_ data: Data, to descriptor: Int32, path: String)
+        throws(ClusterStateStoreError)
+    {
         var failed = false
         data.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
-                let written = systemWrite(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                let written = systemWrite(
+                    descriptor, buffer.baseAddress! + offset, buffer.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
                     failed = true
@@ -75,11 +82,13 @@ enum AtomicFileWriter {
         if failed { throw failure(path, "write") }
     }
 
-    private static func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    private static func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int)
+        -> Int
+    {
         #if canImport(Glibc)
-        Glibc.write(descriptor, bytes, count)
+            Glibc.write(descriptor, bytes, count)
         #else
-        Darwin.write(descriptor, bytes, count)
+            Darwin.write(descriptor, bytes, count)
         #endif
     }
 

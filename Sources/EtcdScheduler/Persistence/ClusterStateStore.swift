@@ -26,14 +26,16 @@ public protocol ClusterStateStore: Sendable {
 public enum StateStoreFactory {
     /// A store for `location`. No I/O happens until the first call; `load()` reports an unreachable
     /// ZooKeeper or an unreadable file.
-    public static func make(_ location: PersistenceLocation, frameworkName: String, logger: Logger) async throws
+    public static func make(_ location: PersistenceLocation, frameworkName: String, logger: Logger)
+        async throws
         -> any ClusterStateStore
     {
         switch location {
         case .file(let path):
             FileClusterStateStore(path: path, logger: logger)
         case .zooKeeper(let address):
-            ZooKeeperClusterStateStore(address: address, frameworkName: frameworkName, logger: logger)
+            ZooKeeperClusterStateStore(
+                address: address, frameworkName: frameworkName, logger: logger)
         }
     }
 }

@@ -23,12 +23,15 @@ enum PersistedStateCoding {
     static func encode(_ state: PersistedClusterState, now: Date = Date()) -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        let document = Document(format: format, savedAt: ISO8601DateFormatter().string(from: now), state: state)
+        let document = Document(
+            format: format, savedAt: ISO8601DateFormatter().string(from: now), state: state)
         // Encoding plain strings, numbers and arrays cannot fail.
         return (try? encoder.encode(document)) ?? Data()
     }
 
-    static func decode(_ data: Data, location: String) throws(ClusterStateStoreError) -> PersistedClusterState {
+    static func decode(_ data: Data, location: String) throws(ClusterStateStoreError)
+        -> PersistedClusterState
+    {
         guard !data.isEmpty else { throw .corrupt(location: location, reason: "it is empty") }
         let decoder = JSONDecoder()
         let probe: FormatProbe
@@ -38,9 +41,12 @@ enum PersistedStateCoding {
             throw .corrupt(location: location, reason: describe(error))
         }
         guard let found = probe.format else {
-            throw .corrupt(location: location, reason: "no \"format\" field: not a state this scheduler wrote")
+            throw .corrupt(
+                location: location, reason: "no \"format\" field: not a state this scheduler wrote")
         }
-        guard found <= format else { throw .unsupportedFormat(location: location, format: found, supported: format) }
+        guard found <= format else {
+            throw .unsupportedFormat(location: location, format: found, supported: format)
+        }
         do {
             return try decoder.decode(Document.self, from: data).state
         } catch {
@@ -69,7 +75,8 @@ enum PersistedStateCoding {
                 .sorted { $0.taskID < $1.taskID }
         } catch {
             throw .corrupt(
-                location: location, reason: "expected a JSON object of task ID to agent ID: \(describe(error))")
+                location: location,
+                reason: "expected a JSON object of task ID to agent ID: \(describe(error))")
         }
     }
 

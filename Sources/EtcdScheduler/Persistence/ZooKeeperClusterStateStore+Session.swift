@@ -33,7 +33,9 @@ extension ZooKeeperClusterStateStore {
             let expected: Int32?
             switch mode {
             case .compareAndSet(let version):
-                guard let version else { return try await create(path, data, client: client, overwriting: false) }
+                guard let version else {
+                    return try await create(path, data, client: client, overwriting: false)
+                }
                 expected = version
             case .overwrite:
                 expected = nil
@@ -43,11 +45,14 @@ extension ZooKeeperClusterStateStore {
             } catch ZooKeeperError.noNode {
                 // Someone deleted the state we read: as much a second writer as a changed version.
                 if case .compareAndSet = mode {
-                    throw ClusterStateStoreError.concurrentModification(location: znodeLocation(path))
+                    throw ClusterStateStoreError.concurrentModification(
+                        location: znodeLocation(path))
                 }
                 return try await create(path, data, client: client, overwriting: true)
             } catch ZooKeeperError.badVersion {
-                if let version = try await versionIfHolding(data, at: path, client: client) { return version }
+                if let version = try await versionIfHolding(data, at: path, client: client) {
+                    return version
+                }
                 throw ClusterStateStoreError.concurrentModification(location: znodeLocation(path))
             }
         }
@@ -64,7 +69,8 @@ extension ZooKeeperClusterStateStore {
         }
     }
 
-    private func create(_ path: String, _ data: Data, client: ZooKeeperClient, overwriting: Bool) async throws
+    private func create(_ path: String, _ data: Data, client: ZooKeeperClient, overwriting: Bool)
+        async throws
         -> Int32
     {
         do {
@@ -75,7 +81,9 @@ extension ZooKeeperClusterStateStore {
             try await client.create(path, data: data)
             return 0
         } catch ZooKeeperError.nodeExists {
-            if let version = try await versionIfHolding(data, at: path, client: client) { return version }
+            if let version = try await versionIfHolding(data, at: path, client: client) {
+                return version
+            }
             guard overwriting else {
                 throw ClusterStateStoreError.concurrentModification(location: znodeLocation(path))
             }
@@ -84,7 +92,9 @@ extension ZooKeeperClusterStateStore {
     }
 
     /// The node's version if it holds exactly `data`.
-    private func versionIfHolding(_ data: Data, at path: String, client: ZooKeeperClient) async throws -> Int32? {
+    private func versionIfHolding(_ data: Data, at path: String, client: ZooKeeperClient)
+        async throws -> Int32?
+    {
         let (current, stat) = try await client.get(path)
         return current == data ? stat.version : nil
     }
@@ -94,7 +104,8 @@ extension ZooKeeperClusterStateStore {
     /// Runs `body` with a connected session, retrying what a new attempt may fix (a lost connection, an
     /// expired session, an unreachable server) until `operationTimeout` has passed since the start.
     /// A call that hangs is cut off by closing the session at the deadline.
-    func run<T>(_ operation: String, _ body: (ZooKeeperClient) async throws -> T) async throws -> T {
+    func run<T>(_ operation: String, _ body: (ZooKeeperClient) async throws -> T) async throws -> T
+    {
         let clock = ContinuousClock()
         let deadline = clock.now + operationTimeout
         var lastError = "no answer"
@@ -103,7 +114,8 @@ extension ZooKeeperClusterStateStore {
             let remaining = deadline - clock.now
             guard remaining > .zero else {
                 throw ClusterStateStoreError.unavailable(
-                    location: location, operation: operation, after: operationTimeout, lastError: lastError)
+                    location: location, operation: operation, after: operationTimeout,
+                    lastError: lastError)
             }
             do {
                 let client = try await connectedClient(within: remaining)
@@ -121,7 +133,8 @@ extension ZooKeeperClusterStateStore {
                 case .sessionExpired, .closed:
                     await dropClient()
                 default:
-                    throw ClusterStateStoreError.rejected(location: location, operation: operation, reason: lastError)
+                    throw ClusterStateStoreError.rejected(
+                        location: location, operation: operation, reason: lastError)
                 }
             }
             let left = deadline - clock.now
@@ -134,7 +147,8 @@ extension ZooKeeperClusterStateStore {
     private func connectedClient(within timeout: Duration) async throws -> ZooKeeperClient {
         if let client { return client }
         let connected = try await ZooKeeperClient.connect(
-            address.serverList, sessionTimeout: sessionTimeout, connectTimeout: timeout, logger: logger)
+            address.serverList, sessionTimeout: sessionTimeout, connectTimeout: timeout,
+            logger: logger)
         if let client {
             // Another operation connected meanwhile (actor reentrancy); keep one session.
             await connected.close()

@@ -29,7 +29,9 @@ public actor ZooKeeperClusterStateStore: ClusterStateStore {
     public nonisolated var location: String { "ZooKeeper \(address)" }
     nonisolated var statePath: String { address.chroot + "/\(frameworkName)_state" }
     nonisolated var frameworkIDPath: String { address.chroot + "/\(frameworkName)_framework_id" }
-    nonisolated var reconciliationPath: String { address.chroot + "/\(frameworkName)_reconciliation" }
+    nonisolated var reconciliationPath: String {
+        address.chroot + "/\(frameworkName)_reconciliation"
+    }
 
     /// The session in use, if connected.
     var client: ZooKeeperClient?
@@ -43,8 +45,10 @@ public actor ZooKeeperClusterStateStore: ClusterStateStore {
     var waiting: [CheckedContinuation<Void, Never>] = []
 
     public init(
-        address: ZooKeeperPersistAddress, frameworkName: String, operationTimeout: Duration = .seconds(10),
-        sessionTimeout: Duration = .seconds(10), logger: Logger = Logger(label: "etcd-mesos.persistence")
+        address: ZooKeeperPersistAddress, frameworkName: String,
+        operationTimeout: Duration = .seconds(10),
+        sessionTimeout: Duration = .seconds(10),
+        logger: Logger = Logger(label: "etcd-mesos.persistence")
     ) {
         self.address = address
         self.frameworkName = frameworkName
@@ -91,7 +95,8 @@ public actor ZooKeeperClusterStateStore: ClusterStateStore {
         mirrored[reconciliationPath] = .some(reconciliation?.data)
         stateVersion = stored?.version
         if let stored {
-            let state = try PersistedStateCoding.decode(stored.data, location: znodeLocation(statePath))
+            let state = try PersistedStateCoding.decode(
+                stored.data, location: znodeLocation(statePath))
             checked = true
             return state
         }
@@ -102,16 +107,22 @@ public actor ZooKeeperClusterStateStore: ClusterStateStore {
 
     /// The state the original's two znodes describe. It stored no epoch or revision; a non-empty
     /// reconciliation map means members ran, so the cluster may hold data.
-    private func migrated(frameworkID: Data?, reconciliation: Data?) throws -> PersistedClusterState {
-        let tasks = try reconciliation.map {
-            try PersistedStateCoding.decodeReconciliation($0, location: znodeLocation(reconciliationPath))
-        } ?? []
-        let id = frameworkID.map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
+    private func migrated(frameworkID: Data?, reconciliation: Data?) throws -> PersistedClusterState
+    {
+        let tasks =
+            try reconciliation.map {
+                try PersistedStateCoding.decodeReconciliation(
+                    $0, location: znodeLocation(reconciliationPath))
+            } ?? []
+        let id = frameworkID.map {
+            String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
         let formed = !tasks.isEmpty
         logger.notice(
             "migrating the state of the original etcd-mesos scheduler",
             metadata: [
-                "location": "\(location)", "framework_id": "\(id ?? "none")", "tasks": "\(tasks.count)",
+                "location": "\(location)", "framework_id": "\(id ?? "none")",
+                "tasks": "\(tasks.count)",
             ])
         return PersistedClusterState(
             frameworkID: id.flatMap { $0.isEmpty ? nil : FrameworkID($0) }, tasks: tasks,
@@ -133,7 +144,8 @@ public actor ZooKeeperClusterStateStore: ClusterStateStore {
         }
         // Like the original, the map appears once a task has run, and then always holds the latest tasks.
         if !state.tasks.isEmpty || mirrored[reconciliationPath] != .some(nil) {
-            try await writeMirror(reconciliationPath, PersistedStateCoding.encodeReconciliation(state.tasks))
+            try await writeMirror(
+                reconciliationPath, PersistedStateCoding.encodeReconciliation(state.tasks))
         }
     }
 

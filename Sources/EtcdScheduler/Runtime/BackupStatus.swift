@@ -13,9 +13,12 @@ struct BackupStatus: AdminStatusContributor {
             "backup_consecutive_failures": .number(Double(statistics.consecutiveFailures)),
             "backup_running": .number(statistics.running == nil ? 0 : 1),
         ]
-        fields["backup_last_success_at"] = statistics.lastSuccessAt.map { .text(BackupTimestamp.iso8601($0)) } ?? .null
-        fields["backup_last_duration_seconds"] = statistics.lastDuration.map { .number($0.seconds) } ?? .null
-        fields["backup_last_archive_bytes"] = statistics.lastArchiveSize.map { .number(Double($0)) } ?? .null
+        fields["backup_last_success_at"] =
+            statistics.lastSuccessAt.map { .text(BackupTimestamp.iso8601($0)) } ?? .null
+        fields["backup_last_duration_seconds"] =
+            statistics.lastDuration.map { .number($0.seconds) } ?? .null
+        fields["backup_last_archive_bytes"] =
+            statistics.lastArchiveSize.map { .number(Double($0)) } ?? .null
         fields["backup_newest_id"] = statistics.newestBackupID.map { .text($0) } ?? .null
         fields["backup_last_error"] = statistics.lastError.map { .text($0) } ?? .null
         fields["backup_interval_seconds"] = statistics.interval.map { .number($0.seconds) } ?? .null

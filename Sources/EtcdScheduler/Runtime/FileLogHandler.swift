@@ -17,8 +17,11 @@ public struct FileLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
 
     /// Opens (creating it and its directory if needed) `<directory>/<fileName>` for appending.
-    public static func open(directory: String, fileName: String) throws -> @Sendable (String) -> FileLogHandler {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    public static func open(directory: String, fileName: String) throws
+        -> @Sendable (String) -> FileLogHandler
+    {
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true)
         let path = (directory as NSString).appendingPathComponent(fileName)
         if !FileManager.default.fileExists(atPath: path) {
             guard FileManager.default.createFile(atPath: path, contents: nil) else {
@@ -42,12 +45,15 @@ public struct FileLogHandler: LogHandler {
     }
 
     public func log(
-        level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
+        level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?,
+        source: String,
         file: String, function: String, line: UInt
     ) {
         let merged = metadata.merging(explicit ?? [:]) { _, new in new }
-        let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+            separator: " ")
         let timestamp = Date().formatted(.iso8601)
-        sink.write("\(timestamp) \(level) \(label): \(message)\(fields.isEmpty ? "" : " " + fields)\n")
+        sink.write(
+            "\(timestamp) \(level) \(label): \(message)\(fields.isEmpty ? "" : " " + fields)\n")
     }
 }

@@ -28,33 +28,51 @@ struct SchedulerActions: ClusterActionPerformer {
         case .launch(let launch):
             await launchMember(launch)
         case .decline(let offerID, let refuseSeconds):
-            await call(.decline(.init(
-                offerIDs: [MesosTranslation.offerID(offerID)], filters: Filters(refuseSeconds: refuseSeconds))))
+            await call(
+                .decline(
+                    .init(
+                        offerIDs: [MesosTranslation.offerID(offerID)],
+                        filters: Filters(refuseSeconds: refuseSeconds))))
         case .suppressOffers:
             await call(.suppress(.init()))
         case .reviveOffers:
             await call(.revive(.init()))
         case .kill(let taskID, let agentID):
-            await call(.kill(.init(
-                taskID: MesosTranslation.taskID(taskID), agentID: agentID.map(MesosTranslation.agentID))))
+            await call(
+                .kill(
+                    .init(
+                        taskID: MesosTranslation.taskID(taskID),
+                        agentID: agentID.map(MesosTranslation.agentID))))
         case .acknowledge(let taskID, let agentID, let acknowledgementID):
             guard let agentID, let uuid = Data(base64Encoded: acknowledgementID) else { return }
-            await call(.acknowledge(.init(
-                agentID: MesosTranslation.agentID(agentID), taskID: MesosTranslation.taskID(taskID), uuid: uuid)))
+            await call(
+                .acknowledge(
+                    .init(
+                        agentID: MesosTranslation.agentID(agentID),
+                        taskID: MesosTranslation.taskID(taskID), uuid: uuid)))
         case .reconcile(let tasks):
-            await call(.reconcile(.init(tasks: tasks.map {
-                .init(taskID: MesosTranslation.taskID($0.taskID), agentID: $0.agentID.map(MesosTranslation.agentID))
-            })))
+            await call(
+                .reconcile(
+                    .init(
+                        tasks: tasks.map {
+                            .init(
+                                taskID: MesosTranslation.taskID($0.taskID),
+                                agentID: $0.agentID.map(MesosTranslation.agentID))
+                        })))
         case .addMember(let peerURL, let asLearner, let via):
             context.startSideWork { [membership] in
                 await membership.perform(.add(peerURL: peerURL), asLearner: asLearner, via: via)
             }
         case .removeMember(let id, let via):
-            context.startSideWork { [membership] in await membership.perform(.remove(id), via: via) }
+            context.startSideWork { [membership] in await membership.perform(.remove(id), via: via)
+            }
         case .promoteMember(let id, let via):
-            context.startSideWork { [membership] in await membership.perform(.promote(id), via: via) }
+            context.startSideWork { [membership] in await membership.perform(.promote(id), via: via)
+            }
         case .reseed(let order):
-            logger.warning("ordering a reseed", metadata: ["seed": "\(order.member)", "epoch": "\(order.clusterEpoch)"])
+            logger.warning(
+                "ordering a reseed",
+                metadata: ["seed": "\(order.member)", "epoch": "\(order.clusterEpoch)"])
             context.startSideWork { [reseed] in await reseed.deliver(order) }
         case .answer:
             break  // returned to the requester by the core
@@ -68,21 +86,28 @@ struct SchedulerActions: ClusterActionPerformer {
             var sha: String?
             if let backup = launch.restoreFromBackup { sha = await backupSHA256(backup) }
             let task = try taskBuilder.taskInfo(for: launch, restoreSHA256: sha)
-            logger.info("launching etcd member", metadata: ["task": "\(launch.taskID)", "agent": "\(launch.agentID)"])
-            await call(.accept(.init(
-                offerIDs: [MesosTranslation.offerID(launch.offerID)], operations: [.launch(.init(taskInfos: [task]))],
-                filters: Filters(refuseSeconds: offerRefuseSecondsOnLaunch))))
+            logger.info(
+                "launching etcd member",
+                metadata: ["task": "\(launch.taskID)", "agent": "\(launch.agentID)"])
+            await call(
+                .accept(
+                    .init(
+                        offerIDs: [MesosTranslation.offerID(launch.offerID)],
+                        operations: [.launch(.init(taskInfos: [task]))],
+                        filters: Filters(refuseSeconds: offerRefuseSecondsOnLaunch))))
         } catch {
-            logger.error("cannot build the task", metadata: ["task": "\(launch.taskID)", "error": "\(error)"])
+            logger.error(
+                "cannot build the task",
+                metadata: ["task": "\(launch.taskID)", "error": "\(error)"])
         }
     }
-
 
     private func call(_ payload: SchedulerCall.Payload) async {
         do {
             try await link.call(payload)
         } catch {
-            logger.warning("Mesos call failed", metadata: ["call": "\(payload.typeName)", "error": "\(error)"])
+            logger.warning(
+                "Mesos call failed", metadata: ["call": "\(payload.typeName)", "error": "\(error)"])
         }
     }
 

@@ -24,7 +24,9 @@ enum StartupRestore {
         guard value.contains("/") else { return value }
         let url = URL(fileURLWithPath: value).standardizedFileURL
         let directory = URL(fileURLWithPath: store.directory).standardizedFileURL.path
-        guard url.deletingLastPathComponent().path == directory, url.lastPathComponent.hasSuffix(".tar.zst") else {
+        guard url.deletingLastPathComponent().path == directory,
+            url.lastPathComponent.hasSuffix(".tar.zst")
+        else {
             throw StartupRestoreError.outsideBackupDirectory(path: value, directory: directory)
         }
         return String(url.lastPathComponent.dropLast(".tar.zst".count))

@@ -1,6 +1,6 @@
-import Support
 import Foundation
 import MesosAPI
+import Support
 
 /// How one local agent is set up: its own loopback address (127.0.0.N, so each agent is its own "host"),
 /// its resources, its work directory, and the agent flags that reach executors.
@@ -28,9 +28,11 @@ public struct AgentConfiguration: Sendable, Hashable {
 
     public init(
         hostname: String, port: Int, cpus: Double = 4, mem: Double = 4096, disk: Double = 10240,
-        ports: [ClosedRange<UInt64>] = [31000...32000], attributes: [Attribute] = [], workDirectory: String,
+        ports: [ClosedRange<UInt64>] = [31000...32000], attributes: [Attribute] = [],
+        workDirectory: String,
         executorEnvironment: [String: String] = [:], recoveryTimeout: Duration = .seconds(900),
-        subscriptionBackoffMax: Duration = .seconds(2), executorShutdownGracePeriod: Duration = .seconds(5),
+        subscriptionBackoffMax: Duration = .seconds(2),
+        executorShutdownGracePeriod: Duration = .seconds(5),
         executorRegistrationTimeout: Duration = .seconds(60)
     ) {
         self.hostname = hostname
@@ -66,7 +68,8 @@ enum StoutDuration {
     static func format(_ duration: Duration) -> String {
         let nanoseconds = duration.wholeNanoseconds
         let units: [(String, Int64)] = [
-            ("weeks", 604_800_000_000_000), ("days", 86_400_000_000_000), ("hrs", 3_600_000_000_000),
+            ("weeks", 604_800_000_000_000), ("days", 86_400_000_000_000),
+            ("hrs", 3_600_000_000_000),
             ("mins", 60_000_000_000), ("secs", 1_000_000_000), ("ms", 1_000_000), ("us", 1000),
         ]
         for (name, size) in units where nanoseconds >= size && nanoseconds % size == 0 {

@@ -8,11 +8,14 @@ enum ExecutorEnvironment {
     static let defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
     static func make(
-        configuration: AgentConfiguration, agentID: AgentID, frameworkID: FrameworkID, checkpoint: Bool,
+        configuration: AgentConfiguration, agentID: AgentID, frameworkID: FrameworkID,
+        checkpoint: Bool,
         executor: ExecutorInfo, sandbox: String
     ) -> [String: String] {
         var environment = configuration.executorEnvironment
-        let grace = executor.shutdownGracePeriod.map(\.duration) ?? configuration.executorShutdownGracePeriod
+        let grace =
+            executor.shutdownGracePeriod.map(\.duration)
+            ?? configuration.executorShutdownGracePeriod
         environment["MESOS_FRAMEWORK_ID"] = frameworkID.value
         environment["MESOS_EXECUTOR_ID"] = executor.executorID.value
         environment["MESOS_AGENT_ENDPOINT"] = configuration.endpoint
@@ -24,8 +27,10 @@ enum ExecutorEnvironment {
         environment["MESOS_HTTP_COMMAND_EXECUTOR"] = "0"
         environment["MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD"] = StoutDuration.format(grace)
         if checkpoint {
-            environment["MESOS_RECOVERY_TIMEOUT"] = StoutDuration.format(configuration.recoveryTimeout)
-            environment["MESOS_SUBSCRIPTION_BACKOFF_MAX"] = StoutDuration.format(configuration.subscriptionBackoffMax)
+            environment["MESOS_RECOVERY_TIMEOUT"] = StoutDuration.format(
+                configuration.recoveryTimeout)
+            environment["MESOS_SUBSCRIPTION_BACKOFF_MAX"] = StoutDuration.format(
+                configuration.subscriptionBackoffMax)
         }
         environment["LIBPROCESS_PORT"] = "0"
         for variable in executor.command?.environment?.variables ?? [] {
@@ -38,12 +43,17 @@ enum ExecutorEnvironment {
     /// How to start `command` in `sandbox` so that stdout goes to the `stdout` file (ChildProcess's output
     /// path) and stderr to the `stderr` file, as the Mesos sandbox logger does: a shell that redirects its
     /// stderr, then runs the command (shell) or execs it (`shell: false`, `arguments` is the whole argv).
-    static func launchArguments(for command: CommandInfo) -> (executable: String, arguments: [String])? {
+    static func launchArguments(for command: CommandInfo) -> (
+        executable: String, arguments: [String]
+    )? {
         if command.runsInShell {
             guard let value = command.value else { return nil }
             return ("/bin/sh", ["-c", "exec 2>>stderr\n" + value])
         }
         guard let value = command.value else { return nil }
-        return ("/bin/sh", ["-c", #"exec 2>>stderr; exec "$0" "$@""#, value] + command.arguments.dropFirst())
+        return (
+            "/bin/sh",
+            ["-c", #"exec 2>>stderr; exec "$0" "$@""#, value] + command.arguments.dropFirst()
+        )
     }
 }

@@ -8,7 +8,9 @@ import ProcessControl
 /// http(s) and file URIs (or plain absolute paths), `output_file`, `executable` (mode 0755) and `extract`
 /// (default true) for tar, tar.gz/tgz, tar.bz2, tar.xz and zip archives.
 enum Fetcher {
-    static let archiveSuffixes = [".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".zip"]
+    static let archiveSuffixes = [
+        ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".zip",
+    ]
 
     static func fetch(_ uris: [CommandInfo.URI], into sandbox: String) async throws(FetchError) {
         for uri in uris {
@@ -16,7 +18,8 @@ enum Fetcher {
         }
     }
 
-    private static func fetch(_ uri: CommandInfo.URI, into sandbox: String) async throws(FetchError) {
+    private static func fetch(_ uri: CommandInfo.URI, into sandbox: String) async throws(FetchError)
+    {
         let source = uri.value
         let name = uri.outputFile ?? (source.split(separator: "/").last.map(String.init) ?? "")
         guard !name.isEmpty, !name.contains("..") else {
@@ -26,22 +29,28 @@ enum Fetcher {
         if source.hasPrefix("http://") || source.hasPrefix("https://") {
             try await download(source, to: destination)
         } else {
-            let path = source.hasPrefix("file://") ? String(source.dropFirst("file://".count)) : source
+            let path =
+                source.hasPrefix("file://") ? String(source.dropFirst("file://".count)) : source
             guard path.hasPrefix("/") else {
-                throw FetchError(uri: source, reason: "unsupported URI scheme (the local fetcher takes http, https and file)")
+                throw FetchError(
+                    uri: source,
+                    reason: "unsupported URI scheme (the local fetcher takes http, https and file)")
             }
             do {
                 try? FileManager.default.removeItem(atPath: destination)
                 try FileManager.default.copyItem(atPath: path, toPath: destination)
             } catch {
-                throw FetchError(uri: source, reason: "cannot copy \(path): \(error.localizedDescription)")
+                throw FetchError(
+                    uri: source, reason: "cannot copy \(path): \(error.localizedDescription)")
             }
         }
         if uri.executable == true {
             guard chmod(destination, 0o755) == 0 else {
                 throw FetchError(uri: source, reason: "cannot make \(destination) executable")
             }
-        } else if uri.extract ?? true, let suffix = archiveSuffixes.first(where: { name.hasSuffix($0) }) {
+        } else if uri.extract ?? true,
+            let suffix = archiveSuffixes.first(where: { name.hasSuffix($0) })
+        {
             try await extract(destination, isZip: suffix == ".zip", into: sandbox, uri: source)
         }
     }
@@ -50,7 +59,8 @@ enum Fetcher {
         do {
             // The deadline covers connecting and the response head (AsyncHTTPClient retries refused connections
             // until then); the body may take as long as it needs.
-            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
+            let response = try await HTTPClient.shared.execute(
+                HTTPClientRequest(url: url), timeout: .seconds(30))
             guard response.status.code == 200 else {
                 throw FetchError(uri: url, reason: "HTTP \(response.status.code)")
             }
@@ -70,7 +80,9 @@ enum Fetcher {
         }
     }
 
-    private static func extract(_ archive: String, isZip: Bool, into directory: String, uri: String) async throws(FetchError) {
+    private static func extract(_ archive: String, isZip: Bool, into directory: String, uri: String)
+        async throws(FetchError)
+    {
         let command: (String, [String])
         if isZip {
             guard let python = ChildProcess.findExecutable("python3") else {
@@ -79,14 +91,17 @@ enum Fetcher {
             command = (python, ["-m", "zipfile", "-e", archive, directory])
         } else {
             guard let tar = ChildProcess.findExecutable("tar") else {
-                throw FetchError(uri: uri, reason: "cannot extract \(archive): tar is not installed")
+                throw FetchError(
+                    uri: uri, reason: "cannot extract \(archive): tar is not installed")
             }
             command = (tar, ["-xf", archive, "-C", directory])
         }
         do {
             let process = try ChildProcess.launch(executable: command.0, arguments: command.1)
             let status = await process.waitForExit()
-            guard status.isSuccess else { throw FetchError(uri: uri, reason: "extracting \(archive) \(status)") }
+            guard status.isSuccess else {
+                throw FetchError(uri: uri, reason: "extracting \(archive) \(status)")
+            }
         } catch let error as FetchError {
             throw error
         } catch {

@@ -7,7 +7,8 @@ extension LocalAgent {
     /// down).
     func executorSubscribe(
         _ key: ExecutorKey, _ subscribe: ExecutorCall.Subscribe
-    ) async throws(ExecutorCallRejection) -> (streamID: String, events: AsyncStream<ExecutorEvent>) {
+    ) async throws(ExecutorCallRejection) -> (streamID: String, events: AsyncStream<ExecutorEvent>)
+    {
         guard var run = try lookUp(key), let agentID else {
             throw ExecutorCallRejection(statusCode: 400, message: "Executor cannot be found")
         }
@@ -51,7 +52,9 @@ extension LocalAgent {
 
     /// Executor UPDATE: acknowledged to the executor at once (the agent's receipt) and forwarded to the master,
     /// which delivers it to the scheduler until acknowledged.
-    func executorUpdate(_ key: ExecutorKey, _ status: TaskStatus) async throws(ExecutorCallRejection) {
+    func executorUpdate(_ key: ExecutorKey, _ status: TaskStatus)
+        async throws(ExecutorCallRejection)
+    {
         guard let run = try lookUp(key) else {
             throw ExecutorCallRejection(statusCode: 400, message: "Executor cannot be found")
         }
@@ -69,7 +72,8 @@ extension LocalAgent {
         guard run.stream != nil else {
             throw ExecutorCallRejection(statusCode: 403, message: "Executor is not subscribed")
         }
-        await master.executorMessage(data, executor: key.executor, framework: key.framework, agent: agentID)
+        await master.executorMessage(
+            data, executor: key.executor, framework: key.framework, agent: agentID)
     }
 
     /// The run of `key`; throws "Framework cannot be found" when the agent runs nothing of that framework.
@@ -81,10 +85,12 @@ extension LocalAgent {
         return nil
     }
 
-    private func acceptUpdate(_ status: TaskStatus, from key: ExecutorKey, acknowledge: Bool) async {
+    private func acceptUpdate(_ status: TaskStatus, from key: ExecutorKey, acknowledge: Bool) async
+    {
         guard let agentID, let uuid = status.uuid else { return }
         if acknowledge {
-            executors[key]?.stream?.continuation.yield(.acknowledged(.init(taskID: status.taskID, uuid: uuid)))
+            executors[key]?.stream?.continuation.yield(
+                .acknowledged(.init(taskID: status.taskID, uuid: uuid)))
         }
         guard executors[key]?.forwardedUpdates.insert(uuid).inserted == true else { return }
         var status = status

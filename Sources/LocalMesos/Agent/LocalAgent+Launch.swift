@@ -22,59 +22,77 @@ extension LocalAgent {
                 return
             }
             await startExecutor(
-                key: key, info: executor, kind: .custom, launch: launch, agentID: agentID, command: executor.command)
+                key: key, info: executor, kind: .custom, launch: launch, agentID: agentID,
+                command: executor.command)
         } else if let command = task.command {
-            var info = ExecutorInfo(executorID: ExecutorID(task.taskID.value), frameworkID: launch.frameworkID)
-            info.name = "Command Executor (Task: \(task.taskID)) (Command: sh -c '\(command.value ?? "")')"
+            var info = ExecutorInfo(
+                executorID: ExecutorID(task.taskID.value), frameworkID: launch.frameworkID)
+            info.name =
+                "Command Executor (Task: \(task.taskID)) (Command: sh -c '\(command.value ?? "")')"
             info.command = command
             let key = ExecutorKey(framework: launch.frameworkID, executor: info.executorID)
-            await startExecutor(key: key, info: info, kind: .command, launch: launch, agentID: agentID, command: command)
+            await startExecutor(
+                key: key, info: info, kind: .command, launch: launch, agentID: agentID,
+                command: command)
         }
     }
 
     /// Registers the executor at once (so that later commands find it), then fetches and starts it in the
     /// background, so that a slow fetch never holds up the agent's other commands.
     private func startExecutor(
-        key: ExecutorKey, info: ExecutorInfo, kind: ExecutorRun.Kind, launch: TaskLaunch, agentID: AgentID,
+        key: ExecutorKey, info: ExecutorInfo, kind: ExecutorRun.Kind, launch: TaskLaunch,
+        agentID: AgentID,
         command: CommandInfo?
     ) async {
         let containerID = ContainerID(UUID().uuidString.lowercased())
         let sandbox = [
-            configuration.workDirectory, "slaves", agentID.value, "frameworks", key.framework.value, "executors",
+            configuration.workDirectory, "slaves", agentID.value, "frameworks", key.framework.value,
+            "executors",
             key.executor.value, "runs", containerID.value,
         ].joined(separator: "/")
         var run = ExecutorRun(
-            key: key, frameworkInfo: launch.frameworkInfo, info: info, kind: kind, containerID: containerID,
+            key: key, frameworkInfo: launch.frameworkInfo, info: info, kind: kind,
+            containerID: containerID,
             sandbox: sandbox)
         run.tasks[launch.task.taskID] = .staging
         if kind == .custom { run.queuedTasks = [launch.task] }
         executors[key] = run
         tasks.start { [weak self] in
-            await self?.fetchAndStart(key: key, containerID: containerID, launch: launch, agentID: agentID, command: command)
+            await self?.fetchAndStart(
+                key: key, containerID: containerID, launch: launch, agentID: agentID,
+                command: command)
         }
     }
 
     private func fetchAndStart(
-        key: ExecutorKey, containerID: ContainerID, launch: TaskLaunch, agentID: AgentID, command: CommandInfo?
+        key: ExecutorKey, containerID: ContainerID, launch: TaskLaunch, agentID: AgentID,
+        command: CommandInfo?
     ) async {
         guard let run = executors[key], run.containerID == containerID else { return }
         let sandbox = run.sandbox
         do {
-            try FileManager.default.createDirectory(atPath: sandbox, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: sandbox, withIntermediateDirectories: true)
             try await Fetcher.fetch(command?.uris ?? [], into: sandbox)
-            guard let command, let (executable, arguments) = ExecutorEnvironment.launchArguments(for: command) else {
+            guard let command,
+                let (executable, arguments) = ExecutorEnvironment.launchArguments(for: command)
+            else {
                 throw LaunchFailure("the executor has no command to run")
             }
-            guard let current = executors[key], current.containerID == containerID, !current.tasks.isEmpty else {
+            guard let current = executors[key], current.containerID == containerID,
+                !current.tasks.isEmpty
+            else {
                 // Killed or shut down while fetching: nothing left to run.
                 executors[key] = nil
                 return
             }
             let environment = ExecutorEnvironment.make(
                 configuration: configuration, agentID: agentID, frameworkID: key.framework,
-                checkpoint: launch.frameworkInfo.checkpoint ?? false, executor: run.info, sandbox: sandbox)
+                checkpoint: launch.frameworkInfo.checkpoint ?? false, executor: run.info,
+                sandbox: sandbox)
             let process = try ChildProcess.launch(
-                executable: executable, arguments: arguments, environment: environment, workingDirectory: sandbox,
+                executable: executable, arguments: arguments, environment: environment,
+                workingDirectory: sandbox,
                 outputPath: sandbox + "/stdout")
             executors[key]?.process = process
             tasks.start { [weak self] in
@@ -82,8 +100,12 @@ extension LocalAgent {
                 await self?.executorProcessExited(key, containerID: containerID, status: status)
             }
             if run.kind == .command {
-                if executors[key]?.killRequested == true { await killCommand(key, gracePeriod: .zero) }
-                await sendUpdate(launch.task.taskID, .running, of: key, source: .executor, message: nil, reason: nil)
+                if executors[key]?.killRequested == true {
+                    await killCommand(key, gracePeriod: .zero)
+                }
+                await sendUpdate(
+                    launch.task.taskID, .running, of: key, source: .executor, message: nil,
+                    reason: nil)
             } else {
                 armRegistrationTimeout(key, containerID: containerID)
             }
@@ -92,10 +114,13 @@ extension LocalAgent {
             let message = "Failed to launch container: \(error)"
             logger.warning("\(message)")
             for taskID in executors[key]?.tasks.keys.sorted() ?? [] {
-                await sendUpdate(taskID, .failed, of: key, source: .agent, message: message, reason: .containerLaunchFailed)
+                await sendUpdate(
+                    taskID, .failed, of: key, source: .agent, message: message,
+                    reason: .containerLaunchFailed)
             }
             executors[key] = nil
-            await master.executorExited(key.executor, framework: key.framework, agent: agentID, status: -1)
+            await master.executorExited(
+                key.executor, framework: key.framework, agent: agentID, status: -1)
         }
     }
 
@@ -108,11 +133,16 @@ extension LocalAgent {
     }
 
     private func registrationTimedOut(_ key: ExecutorKey, containerID: ContainerID) async {
-        guard let run = executors[key], run.containerID == containerID, !run.subscribedOnce else { return }
-        logger.warning("executor \(key.executor) did not subscribe within the registration timeout; destroying it")
+        guard let run = executors[key], run.containerID == containerID, !run.subscribedOnce else {
+            return
+        }
+        logger.warning(
+            "executor \(key.executor) did not subscribe within the registration timeout; destroying it"
+        )
         for taskID in run.tasks.keys.sorted() {
             await sendUpdate(
-                taskID, .failed, of: key, source: .agent, message: "Executor did not register in time",
+                taskID, .failed, of: key, source: .agent,
+                message: "Executor did not register in time",
                 reason: .executorRegistrationTimeout)
         }
         if let process = run.process { ProcessTree.killAll(under: process.pid) }
@@ -120,7 +150,9 @@ extension LocalAgent {
 
     /// The executor's process ended: its tasks that are not terminal yet get a terminal update from the agent
     /// (REASON_EXECUTOR_TERMINATED), and the master hears of the exit (FAILURE to the scheduler).
-    func executorProcessExited(_ key: ExecutorKey, containerID: ContainerID, status: ChildProcess.ExitStatus) async {
+    func executorProcessExited(
+        _ key: ExecutorKey, containerID: ContainerID, status: ChildProcess.ExitStatus
+    ) async {
         guard let run = executors[key], run.containerID == containerID, let agentID else { return }
         if let process = run.process { ProcessTree.killAll(under: process.pid) }
         run.stream?.continuation.finish()
@@ -130,9 +162,13 @@ extension LocalAgent {
                 case .exited(0): (.finished, "Command exited with status 0")
                 case .exited(let code): (.failed, "Command exited with status \(code)")
                 case .signalled(let signal):
-                    (run.killRequested ? .killed : .failed, "Command terminated with signal \(Self.signalName(signal))")
+                    (
+                        run.killRequested ? .killed : .failed,
+                        "Command terminated with signal \(Self.signalName(signal))"
+                    )
                 }
-            await sendUpdate(taskID, state, of: key, source: .executor, message: message, reason: nil)
+            await sendUpdate(
+                taskID, state, of: key, source: .executor, message: message, reason: nil)
         } else {
             let state: TaskState = run.shuttingDown ? .killed : .failed
             for taskID in run.tasks.keys.sorted() {
@@ -142,12 +178,16 @@ extension LocalAgent {
             }
         }
         executors[key] = nil
-        await master.executorExited(key.executor, framework: key.framework, agent: agentID, status: status.waitStatus)
+        await master.executorExited(
+            key.executor, framework: key.framework, agent: agentID, status: status.waitStatus)
     }
 
     /// KILL from the master.
     func killTask(_ taskID: TaskID, framework: FrameworkID, killPolicy: KillPolicy?) async {
-        guard let key = executors.first(where: { $0.key.framework == framework && $0.value.tasks[taskID] != nil })?.key,
+        guard
+            let key = executors.first(where: {
+                $0.key.framework == framework && $0.value.tasks[taskID] != nil
+            })?.key,
             var run = executors[key]
         else { return }
         if run.kind == .command {
@@ -161,7 +201,8 @@ extension LocalAgent {
             run.queuedTasks.remove(at: index)
             executors[key] = run
             await sendUpdate(
-                taskID, .killed, of: key, source: .agent, message: "Killed before delivery to the executor",
+                taskID, .killed, of: key, source: .agent,
+                message: "Killed before delivery to the executor",
                 reason: .taskKilledDuringLaunch)
             return
         }
@@ -206,13 +247,15 @@ extension LocalAgent {
     /// Sends an update about a task of executor `key` to the master, with a fresh uuid (so it is delivered
     /// reliably), and tracks the task's state.
     func sendUpdate(
-        _ taskID: TaskID, _ state: TaskState, of key: ExecutorKey, source: TaskStatus.Source, message: String?,
+        _ taskID: TaskID, _ state: TaskState, of key: ExecutorKey, source: TaskStatus.Source,
+        message: String?,
         reason: TaskStatus.Reason?
     ) async {
         guard let agentID else { return }
         let status = TaskStatus(
             taskID: taskID, state: state, message: message, agentID: agentID,
-            timestamp: Date().timeIntervalSince1970, executorID: key.executor, source: source, reason: reason,
+            timestamp: Date().timeIntervalSince1970, executorID: key.executor, source: source,
+            reason: reason,
             uuid: TaskStatus.uuidBytes())
         if state.isTerminal {
             executors[key]?.tasks[taskID] = nil

@@ -1,9 +1,9 @@
 import Foundation
+import HTTPServing
 import Logging
 import MesosAPI
 import ProcessControl
 import Support
-import HTTPServing
 
 /// An in-process Mesos agent: serves the v1 executor API on its own loopback address, launches custom
 /// executors (and command tasks under a built-in command executor) as child processes in sandboxes, and
@@ -122,8 +122,9 @@ public actor LocalAgent: AgentLink {
         case .shutdownFramework(let framework):
             for key in executors.keys where key.framework == framework { shutdownExecutor(key) }
         case .message(let data, let executor, let framework):
-            executors[ExecutorKey(framework: framework, executor: executor)]?.stream?.continuation.yield(
-                .message(.init(data: data)))
+            executors[ExecutorKey(framework: framework, executor: executor)]?.stream?.continuation
+                .yield(
+                    .message(.init(data: data)))
         case .acknowledged:
             // Updates are acknowledged to executors on receipt; the master tracks scheduler acknowledgements.
             break
@@ -135,7 +136,8 @@ public actor LocalAgent: AgentLink {
     private func startServer() async throws {
         let server = HTTPServer(
             name: "agent", responder: AgentHTTPResponder(agent: self), host: configuration.hostname,
-            port: configuration.port, server: .http1(additionalChannelHandlers: [CloseOnInputClosedHandler()]),
+            port: configuration.port,
+            server: .http1(additionalChannelHandlers: [CloseOnInputClosedHandler()]),
             logger: logger)
         let (ready, readyInput) = AsyncStream.makeStream(of: (any Error)?.self)
         let (stop, stopInput) = AsyncStream.makeStream(of: Void.self)
@@ -154,7 +156,8 @@ public actor LocalAgent: AgentLink {
         }
         var iterator = ready.makeAsyncIterator()
         guard started, case .some(nil) = await iterator.next() else {
-            throw HTTPServerError.stoppedBeforeListening(server: "\(server)", reason: "the agent is stopped")
+            throw HTTPServerError.stoppedBeforeListening(
+                server: "\(server)", reason: "the agent is stopped")
         }
         self.server = (stopInput, stopped)
     }

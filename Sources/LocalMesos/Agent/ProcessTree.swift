@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The processes below a process, read from /proc, so that killing an executor also kills what it started in
 /// other process groups (etcd under the etcd executor) — a real agent's container does the same with cgroups.
@@ -9,7 +10,9 @@ enum ProcessTree {
     /// Every live descendant of `root` (not `root` itself).
     static func descendants(of root: pid_t) -> [pid_t] {
         var children: [pid_t: [pid_t]] = [:]
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else {
+            return []
+        }
         for entry in entries {
             guard let pid = pid_t(entry), let parent = parentPID(of: pid) else { continue }
             children[parent, default: []].append(pid)

@@ -27,7 +27,8 @@ public struct LocalClusterConfiguration: Sendable {
         host: String = "127.0.0.1", port: Int = 5050, agentCount: Int = 3, agentPorts: [Int] = [],
         firstAgentAddress: Int = 2, workDirectory: String, cpus: Double = 4, mem: Double = 4096,
         disk: Double = 10240, ports: [ClosedRange<UInt64>] = [31000...32000],
-        master: MasterConfiguration = MasterConfiguration(), zooKeeper: ZooKeeperMasterAddress? = nil,
+        master: MasterConfiguration = MasterConfiguration(),
+        zooKeeper: ZooKeeperMasterAddress? = nil,
         customizeAgent: @escaping @Sendable (inout AgentConfiguration) -> Void = { _ in }
     ) {
         self.host = host
@@ -49,7 +50,8 @@ public struct LocalClusterConfiguration: Sendable {
     public func agentConfiguration(_ index: Int) -> AgentConfiguration {
         var configuration = AgentConfiguration(
             hostname: "127.0.0.\(firstAgentAddress + index)",
-            port: index < agentPorts.count ? agentPorts[index] : 5051, cpus: cpus, mem: mem, disk: disk,
+            port: index < agentPorts.count ? agentPorts[index] : 5051, cpus: cpus, mem: mem,
+            disk: disk,
             ports: ports, workDirectory: workDirectory)
         customizeAgent(&configuration)
         return configuration
@@ -74,7 +76,9 @@ public struct LocalCluster: Sendable {
             zooKeeper: configuration.zooKeeper, logger: logger
         ) { master in
             let agents = (0..<configuration.agentCount).map { index in
-                LocalAgent(configuration: configuration.agentConfiguration(index), master: master.master, logger: logger)
+                LocalAgent(
+                    configuration: configuration.agentConfiguration(index), master: master.master,
+                    logger: logger)
             }
             return try await withThrowingTaskGroup(of: Void.self) { group in
                 for agent in agents { group.addTask { await agent.run() } }

@@ -17,13 +17,16 @@ public enum ZooKeeperMasterRegistration {
         do {
             try await client.createParents(address.path)
             let node = try await client.create(
-                address.path + "/" + MasterGroup.memberNodePrefix, data: try MesosJSON.encode(masterInfo),
+                address.path + "/" + MasterGroup.memberNodePrefix,
+                data: try MesosJSON.encode(masterInfo),
                 mode: .ephemeralSequential)
             logger.info("registered as a Mesos master in ZooKeeper at \(node)")
             let watcher = Task {
                 for await event in client.sessionEvents where event == .expired {
                     // A real master aborts here; the local one keeps serving but is no longer detectable.
-                    logger.error("ZooKeeper session expired: \(node) is gone; zk:// detection will not find this master")
+                    logger.error(
+                        "ZooKeeper session expired: \(node) is gone; zk:// detection will not find this master"
+                    )
                 }
             }
             defer { watcher.cancel() }

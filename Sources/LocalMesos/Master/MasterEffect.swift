@@ -52,8 +52,12 @@ public struct SchedulerCallRejection: Error, Sendable, Hashable, CustomStringCon
         self.message = message
     }
 
-    public static func badRequest(_ message: String) -> Self { .init(statusCode: 400, message: message) }
-    public static func forbidden(_ message: String) -> Self { .init(statusCode: 403, message: message) }
+    public static func badRequest(_ message: String) -> Self {
+        .init(statusCode: 400, message: message)
+    }
+    public static func forbidden(_ message: String) -> Self {
+        .init(statusCode: 403, message: message)
+    }
     public static let notImplemented = Self(statusCode: 501, message: "")
 
     public var description: String { "\(statusCode) \(message)" }

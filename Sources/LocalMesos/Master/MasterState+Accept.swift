@@ -11,13 +11,16 @@ extension MasterState {
     ) -> [MasterEffect] {
         guard let framework = frameworks[frameworkID] else { return [] }
         if let error = validateOffers(accept.offerIDs, of: frameworkID) {
-            for id in accept.offerIDs where offers[id]?.offer.frameworkID == frameworkID { removeOffer(id) }
+            for id in accept.offerIDs where offers[id]?.offer.frameworkID == frameworkID {
+                removeOffer(id)
+            }
             let state: TaskState = framework.isPartitionAware ? .dropped : .lost
             return Self.launchedTasks(in: accept.operations).flatMap { task in
                 sendUpdate(
                     masterStatus(
                         task: task.taskID, state: state, reason: .invalidOffers,
-                        message: "Task launched with invalid offers: \(error)", agent: task.agentID, now: now),
+                        message: "Task launched with invalid offers: \(error)", agent: task.agentID,
+                        now: now),
                     to: frameworkID)
             }
         }
@@ -34,7 +37,8 @@ extension MasterState {
             case .launch(let launch):
                 for task in launch.taskInfos {
                     effects += launchTask(
-                        task, of: frameworkID, on: agentID, role: role, remaining: &remaining, now: now)
+                        task, of: frameworkID, on: agentID, role: role, remaining: &remaining,
+                        now: now)
                 }
             case .launchGroup(let group):
                 for task in group.taskGroup.tasks {
@@ -51,7 +55,8 @@ extension MasterState {
                 continue
             }
         }
-        addFilter(remaining, agent: agentID, framework: frameworkID, filters: accept.filters, now: now)
+        addFilter(
+            remaining, agent: agentID, framework: frameworkID, filters: accept.filters, now: now)
         return effects
     }
 
@@ -59,17 +64,21 @@ extension MasterState {
     private func validateOffers(_ ids: [OfferID], of frameworkID: FrameworkID) -> String? {
         if ids.isEmpty { return "No offers specified" }
         var seen: Set<OfferID> = []
-        for id in ids where !seen.insert(id).inserted { return "Duplicate offer \(id) in offer list" }
+        for id in ids where !seen.insert(id).inserted {
+            return "Duplicate offer \(id) in offer list"
+        }
         for id in ids where offers[id] == nil { return "Offer \(id) is no longer valid" }
         for id in ids {
             let owner = offers[id]!.offer.frameworkID
             if owner != frameworkID {
-                return "Offer \(id) has invalid framework \(owner) while framework \(frameworkID) is expected"
+                return
+                    "Offer \(id) has invalid framework \(owner) while framework \(frameworkID) is expected"
             }
         }
         let firstRole = offers[ids[0]]!.role
         for id in ids where offers[id]!.role != firstRole {
-            return "Aggregated offers must be allocated to the same role. Offer \(id) uses role '\(offers[id]!.role) "
+            return
+                "Aggregated offers must be allocated to the same role. Offer \(id) uses role '\(offers[id]!.role) "
                 + "but another is using role '\(firstRole)"
         }
         let firstAgent = offers[ids[0]]!.offer.agentID
@@ -94,18 +103,26 @@ extension MasterState {
         _ task: TaskInfo, of frameworkID: FrameworkID, on agentID: AgentID, role: String,
         remaining: inout ResourceBag, now: Date
     ) -> [MasterEffect] {
-        guard let framework = frameworks[frameworkID], let agent = agents[agentID] else { return [] }
+        guard let framework = frameworks[frameworkID], let agent = agents[agentID] else {
+            return []
+        }
         var task = task
-        if task.executor != nil && task.executor?.frameworkID == nil { task.executor?.frameworkID = frameworkID }
+        if task.executor != nil && task.executor?.frameworkID == nil {
+            task.executor?.frameworkID = frameworkID
+        }
         let taskResources = ResourceBag(task.resources)
         var consumed = taskResources
-        let newExecutor = task.executor.map { !agent.hasExecutor($0.executorID, of: frameworkID) } ?? false
+        let newExecutor =
+            task.executor.map { !agent.hasExecutor($0.executorID, of: frameworkID) } ?? false
         if newExecutor, let executor = task.executor { consumed += ResourceBag(executor.resources) }
 
-        if let error = validate(task, framework: framework, agent: agent, needs: consumed, available: remaining) {
+        if let error = validate(
+            task, framework: framework, agent: agent, needs: consumed, available: remaining)
+        {
             return sendUpdate(
                 masterStatus(
-                    task: task.taskID, state: .error, reason: .taskInvalid, message: error, agent: task.agentID,
+                    task: task.taskID, state: .error, reason: .taskInvalid, message: error,
+                    agent: task.agentID,
                     now: now),
                 to: frameworkID)
         }
@@ -122,7 +139,9 @@ extension MasterState {
             agents[agentID]?.executors[frameworkID, default: [:]][executor.executorID] = executor
         }
         return [
-            .launchTask(TaskLaunch(frameworkID: frameworkID, frameworkInfo: framework.info, task: task), on: agentID)
+            .launchTask(
+                TaskLaunch(frameworkID: frameworkID, frameworkInfo: framework.info, task: task),
+                on: agentID)
         ]
     }
 
@@ -144,23 +163,31 @@ extension MasterState {
         }
         if task.resources.isEmpty { return "Task uses no resources" }
         if (task.executor == nil) == (task.command == nil) {
-            return "Task should have at least one (but not both) of CommandInfo or ExecutorInfo present"
+            return
+                "Task should have at least one (but not both) of CommandInfo or ExecutorInfo present"
         }
         if let executor = task.executor {
-            if let existing = agent.executors[framework.id]?[executor.executorID], existing != executor {
-                return "ExecutorInfo is not compatible with existing ExecutorInfo with same ExecutorID"
+            if let existing = agent.executors[framework.id]?[executor.executorID],
+                existing != executor
+            {
+                return
+                    "ExecutorInfo is not compatible with existing ExecutorInfo with same ExecutorID"
             }
             if let owner = executor.frameworkID, owner != framework.id {
-                return "ExecutorInfo has an invalid FrameworkID (Actual: \(owner) vs Expected: \(framework.id))"
+                return
+                    "ExecutorInfo has an invalid FrameworkID (Actual: \(owner) vs Expected: \(framework.id))"
             }
             if let grace = executor.shutdownGracePeriod, grace.nanoseconds < 0 {
                 return "ExecutorInfo's 'shutdown_grace_period' must be non-negative"
             }
-            if let type = executor.type, type != .custom { return "'ExecutorInfo.type' must be 'CUSTOM'" }
+            if let type = executor.type, type != .custom {
+                return "'ExecutorInfo.type' must be 'CUSTOM'"
+            }
             if executor.command == nil { return "'ExecutorInfo.command' must be set" }
         }
         if !available.contains(needs) {
-            return "Total resources \(needs) required by task and its executor is more than available \(available)"
+            return
+                "Total resources \(needs) required by task and its executor is more than available \(available)"
         }
         return nil
     }
@@ -170,7 +197,9 @@ extension MasterState {
         if id.isEmpty { return "ID must not be empty" }
         if id.utf8.count > 255 { return "ID must not be greater than 255 characters" }
         if id == "." || id == ".." { return "'\(id)' is disallowed" }
-        if id.unicodeScalars.contains(where: { $0 == "/" || $0 == "\\" || $0.value < 32 || $0.value == 127 }) {
+        if id.unicodeScalars.contains(where: {
+            $0 == "/" || $0 == "\\" || $0.value < 32 || $0.value == 127
+        }) {
             return "'\(id)' contains invalid characters"
         }
         return nil

@@ -8,7 +8,8 @@ extension MasterState {
         let id = newAgentID()
         var info = info
         info.id = id
-        agents[id] = AgentRecord(id: id, info: info, total: ResourceBag(info.resources), registeredTime: now)
+        agents[id] = AgentRecord(
+            id: id, info: info, total: ResourceBag(info.resources), registeredTime: now)
         agentOrder.append(id)
         return (id, allocate(now: now))
     }
@@ -19,7 +20,8 @@ extension MasterState {
     public mutating func agentDisconnected(_ id: AgentID, now: Date) -> [MasterEffect] {
         guard var agent = agents[id], agent.isConnected else { return [] }
         agent.isConnected = false
-        agent.reregisterDeadline = now.addingTimeInterval(configuration.agentReregisterTimeoutSeconds)
+        agent.reregisterDeadline = now.addingTimeInterval(
+            configuration.agentReregisterTimeoutSeconds)
         agents[id] = agent
         var effects = rescindOffers(on: id)
         let involved = Set(agent.tasks.keys).union(agent.executors.keys)
@@ -29,7 +31,8 @@ extension MasterState {
                 guard let task = frameworks[frameworkID]?.tasks[taskID] else { continue }
                 let status = masterStatus(
                     task: taskID, state: .lost, reason: .agentDisconnected,
-                    message: "Agent \(agent.info.hostname) disconnected", agent: id, executor: task.executorID,
+                    message: "Agent \(agent.info.hostname) disconnected", agent: id,
+                    executor: task.executorID,
                     now: now)
                 finishTask(task, with: status, unreachable: false)
                 effects += sendUpdate(status, to: frameworkID)
@@ -88,14 +91,17 @@ extension MasterState {
     /// Operator: the agent is gone for good (`MARK_AGENT_GONE`).
     public mutating func markAgentGone(_ id: AgentID, now: Date) -> [MasterEffect] {
         if agents[id] != nil {
-            return removeAgent(id, unreachable: false, message: "Agent has been marked gone", now: now)
+            return removeAgent(
+                id, unreachable: false, message: "Agent has been marked gone", now: now)
         }
         if unreachableAgents.removeValue(forKey: id) != nil { goneAgents[id] = now }
         return []
     }
 
     /// Fault injection: stop (or resume) offering an agent's resources; pausing rescinds its offers.
-    public mutating func setOfferingPaused(_ id: AgentID, _ paused: Bool, now: Date) -> [MasterEffect] {
+    public mutating func setOfferingPaused(_ id: AgentID, _ paused: Bool, now: Date)
+        -> [MasterEffect]
+    {
         guard agents[id] != nil else { return [] }
         agents[id]?.offeringPaused = paused
         return paused ? rescindOffers(on: id) : allocate(now: now)
@@ -105,21 +111,26 @@ extension MasterState {
     /// status. (The agent sends the terminal updates of its tasks itself.) Command executors, which the master
     /// does not track, produce nothing.
     public mutating func executorExited(
-        _ executor: ExecutorID, framework frameworkID: FrameworkID, agent agentID: AgentID, status: Int32, now: Date
+        _ executor: ExecutorID, framework frameworkID: FrameworkID, agent agentID: AgentID,
+        status: Int32, now: Date
     ) -> [MasterEffect] {
         // Like master.cpp, ignore executors the master does not track (command executors).
-        guard var agent = agents[agentID], let info = agent.executors[frameworkID]?.removeValue(forKey: executor)
+        guard var agent = agents[agentID],
+            let info = agent.executors[frameworkID]?.removeValue(forKey: executor)
         else { return [] }
         agent.allocated -= ResourceBag(info.resources)
         if agent.executors[frameworkID]?.isEmpty == true { agent.executors[frameworkID] = nil }
         agents[agentID] = agent
-        return send(.failure(.init(agentID: agentID, executorID: executor, status: status)), to: frameworkID)
+        return send(
+            .failure(.init(agentID: agentID, executorID: executor, status: status)), to: frameworkID
+        )
             + allocate(now: now)
     }
 
     /// An executor's MESSAGE for its scheduler (best effort: dropped while the framework is disconnected).
     public func executorMessage(
-        _ data: Data, executor: ExecutorID, framework frameworkID: FrameworkID, agent agentID: AgentID
+        _ data: Data, executor: ExecutorID, framework frameworkID: FrameworkID,
+        agent agentID: AgentID
     ) -> [MasterEffect] {
         send(.message(.init(agentID: agentID, executorID: executor, data: data)), to: frameworkID)
     }
@@ -146,7 +157,9 @@ extension MasterState {
     }
 
     private mutating func removeExecutors(of frameworkID: FrameworkID, on agentID: AgentID) {
-        guard var agent = agents[agentID], let executors = agent.executors.removeValue(forKey: frameworkID) else {
+        guard var agent = agents[agentID],
+            let executors = agent.executors.removeValue(forKey: frameworkID)
+        else {
             return
         }
         for executor in executors.values { agent.allocated -= ResourceBag(executor.resources) }

@@ -11,17 +11,24 @@ extension MasterState {
         _ call: SchedulerCall, streamID: String?, now: Date
     ) throws(SchedulerCallRejection) -> [MasterEffect] {
         guard let frameworkID = call.frameworkID else {
-            throw .badRequest("Failed to validate scheduler::Call: Expecting 'framework_id' to be present")
+            throw .badRequest(
+                "Failed to validate scheduler::Call: Expecting 'framework_id' to be present")
         }
         if case .acknowledge(let ack) = call.payload, !Self.isValidUUID(ack.uuid) {
             throw .badRequest("Failed to validate scheduler::Call: Not a valid UUID")
         }
-        if case .updateFramework(let update) = call.payload, update.frameworkInfo.id != frameworkID {
+        if case .updateFramework(let update) = call.payload, update.frameworkInfo.id != frameworkID
+        {
             throw .badRequest(
-                "Failed to validate scheduler::Call: 'framework_id' differs from 'update_framework.framework_info.id'")
+                "Failed to validate scheduler::Call: 'framework_id' differs from 'update_framework.framework_info.id'"
+            )
         }
-        guard let framework = frameworks[frameworkID] else { throw .badRequest("Framework cannot be found") }
-        guard let currentStream = framework.streamID else { throw .forbidden("Framework is not subscribed") }
+        guard let framework = frameworks[frameworkID] else {
+            throw .badRequest("Framework cannot be found")
+        }
+        guard let currentStream = framework.streamID else {
+            throw .forbidden("Framework is not subscribed")
+        }
         guard let streamID else {
             throw .badRequest("All non-subscribe calls should include the 'Mesos-Stream-Id' header")
         }
@@ -39,7 +46,8 @@ extension MasterState {
         case .accept(let accept):
             return self.accept(accept, from: frameworkID, now: now)
         case .decline(let decline):
-            return self.decline(decline.offerIDs, filters: decline.filters, from: frameworkID, now: now)
+            return self.decline(
+                decline.offerIDs, filters: decline.filters, from: frameworkID, now: now)
         case .revive(let revive):
             return self.revive(roles: revive.roles, of: frameworkID, now: now)
         case .suppress(let suppress):
@@ -49,7 +57,9 @@ extension MasterState {
             return self.kill(kill, from: frameworkID, now: now)
         case .shutdown(let shutdown):
             guard agents[shutdown.agentID] != nil else { return [] }
-            return [.shutdownExecutor(shutdown.executorID, framework: frameworkID, on: shutdown.agentID)]
+            return [
+                .shutdownExecutor(shutdown.executorID, framework: frameworkID, on: shutdown.agentID)
+            ]
         case .acknowledge(let ack):
             return acknowledge(ack, from: frameworkID, now: now)
         case .reconcile(let reconcile):
@@ -58,7 +68,8 @@ extension MasterState {
             guard let agent = agents[message.agentID], agent.isConnected else { return [] }
             return [
                 .messageToExecutor(
-                    message.data, executor: message.executorID, framework: frameworkID, on: message.agentID)
+                    message.data, executor: message.executorID, framework: frameworkID,
+                    on: message.agentID)
             ]
         case .request:
             return []
@@ -76,7 +87,8 @@ extension MasterState {
 
     /// Valid call types this master accepts and ignores (inverse offers and operation feedback).
     static let unmodelledCallTypes: Set<String> = [
-        "ACCEPT_INVERSE_OFFERS", "DECLINE_INVERSE_OFFERS", "ACKNOWLEDGE_OPERATION_STATUS", "RECONCILE_OPERATIONS",
+        "ACCEPT_INVERSE_OFFERS", "DECLINE_INVERSE_OFFERS", "ACKNOWLEDGE_OPERATION_STATUS",
+        "RECONCILE_OPERATIONS",
     ]
 
     /// A 16-byte UUID with a known version, as stout's `UUID::fromBytes` requires.
@@ -86,7 +98,9 @@ extension MasterState {
         return (1...5).contains(version)
     }
 
-    mutating func updateFramework(_ update: SchedulerCall.UpdateFramework, now: Date) -> [MasterEffect] {
+    mutating func updateFramework(_ update: SchedulerCall.UpdateFramework, now: Date)
+        -> [MasterEffect]
+    {
         guard let id = update.frameworkInfo.id, var framework = frameworks[id] else { return [] }
         var info = update.frameworkInfo
         info.user = framework.info.user
@@ -101,16 +115,21 @@ extension MasterState {
         _ offerIDs: [OfferID], filters: Filters?, from framework: FrameworkID, now: Date
     ) -> [MasterEffect] {
         for offerID in offerIDs {
-            guard let record = offers[offerID], record.offer.frameworkID == framework else { continue }
+            guard let record = offers[offerID], record.offer.frameworkID == framework else {
+                continue
+            }
             removeOffer(offerID)
-            addFilter(record.resources, agent: record.offer.agentID, framework: framework, filters: filters, now: now)
+            addFilter(
+                record.resources, agent: record.offer.agentID, framework: framework,
+                filters: filters, now: now)
         }
         return []
     }
 
     /// Installs a decline filter; `refuse_seconds` ≤ 0 installs none, a missing or invalid one means 5 s.
     mutating func addFilter(
-        _ resources: ResourceBag, agent: AgentID, framework: FrameworkID, filters: Filters?, now: Date
+        _ resources: ResourceBag, agent: AgentID, framework: FrameworkID, filters: Filters?,
+        now: Date
     ) {
         guard !resources.isEmpty else { return }
         var seconds = filters?.refuseSeconds ?? configuration.defaultRefuseSeconds
@@ -140,12 +159,18 @@ extension MasterState {
         frameworks[id] = framework
     }
 
-    mutating func kill(_ kill: SchedulerCall.Kill, from framework: FrameworkID, now: Date) -> [MasterEffect] {
+    mutating func kill(_ kill: SchedulerCall.Kill, from framework: FrameworkID, now: Date)
+        -> [MasterEffect]
+    {
         guard let task = frameworks[framework]?.tasks[kill.taskID] else {
             // Unknown task: answered as an explicit reconciliation of it.
-            return reconcile([.init(taskID: kill.taskID, agentID: kill.agentID)], of: framework, now: now)
+            return reconcile(
+                [.init(taskID: kill.taskID, agentID: kill.agentID)], of: framework, now: now)
         }
         guard let agent = agents[task.agentID], agent.isConnected else { return [] }
-        return [.killTask(kill.taskID, framework: framework, killPolicy: kill.killPolicy, on: task.agentID)]
+        return [
+            .killTask(
+                kill.taskID, framework: framework, killPolicy: kill.killPolicy, on: task.agentID)
+        ]
     }
 }

@@ -12,7 +12,11 @@ extension MasterState {
     ) -> [MasterEffect] {
         var info = subscribe.frameworkInfo
         if info.id?.value.isEmpty == true { info.id = nil }
-        if let error = Self.validate(info) ?? info.id.flatMap({ removedFrameworkIDs.contains($0) ? "Framework has been removed" : nil }) {
+        if let error = Self.validate(info)
+            ?? info.id.flatMap({
+                removedFrameworkIDs.contains($0) ? "Framework has been removed" : nil
+            })
+        {
             return [.send(.error(.init(message: error)), to: stream), .closeStream(stream)]
         }
 
@@ -21,7 +25,9 @@ extension MasterState {
         if let existingID = info.id, var framework = frameworks[existingID] {
             if framework.info.principal != info.principal {
                 return [
-                    .send(.error(.init(message: "Changing framework's principal is not allowed.")), to: stream),
+                    .send(
+                        .error(.init(message: "Changing framework's principal is not allowed.")),
+                        to: stream),
                     .closeStream(stream),
                 ]
             }
@@ -54,7 +60,8 @@ extension MasterState {
             .send(
                 .subscribed(
                     .init(
-                        frameworkID: id, heartbeatIntervalSeconds: configuration.heartbeatIntervalSeconds,
+                        frameworkID: id,
+                        heartbeatIntervalSeconds: configuration.heartbeatIntervalSeconds,
                         masterInfo: masterInfo)),
                 to: stream))
         effects.append(.send(.heartbeat, to: stream))
@@ -66,7 +73,9 @@ extension MasterState {
     /// The subscription stream `stream` ended (the scheduler went away or the connection broke): the
     /// framework is disconnected, its offers are withdrawn, and it is removed after its failover timeout.
     public mutating func streamClosed(_ stream: StreamID, now: Date) -> [MasterEffect] {
-        guard var framework = frameworks.values.first(where: { $0.streamID == stream }) else { return [] }
+        guard var framework = frameworks.values.first(where: { $0.streamID == stream }) else {
+            return []
+        }
         framework.streamID = nil
         framework.unregisteredTime = now
         framework.failoverDeadline = now.addingTimeInterval(max(0, framework.failoverTimeout))
@@ -90,7 +99,8 @@ extension MasterState {
             var finished = task
             let status = masterStatus(
                 task: task.info.taskID, state: .killed, reason: .frameworkRemoved,
-                message: "Framework \(id.value) removed", agent: task.agentID, executor: task.executorID, now: now)
+                message: "Framework \(id.value) removed", agent: task.agentID,
+                executor: task.executorID, now: now)
             if !task.state.isTerminal { releaseTaskResources(task) }
             finished.state = .killed
             finished.statuses.append(status)
@@ -113,7 +123,9 @@ extension MasterState {
         for agentID in agents.keys.sorted() {
             guard var agent = agents[agentID] else { continue }
             if let executors = agent.executors.removeValue(forKey: id) {
-                for executor in executors.values { agent.allocated -= ResourceBag(executor.resources) }
+                for executor in executors.values {
+                    agent.allocated -= ResourceBag(executor.resources)
+                }
                 agentsInvolved.insert(agentID)
             }
             agent.tasks[id] = nil
@@ -127,13 +139,16 @@ extension MasterState {
         filters[id] = nil
         removedFrameworkIDs.insert(id)
         completedFrameworks.append(framework)
-        if completedFrameworks.count > 50 { completedFrameworks.removeFirst(completedFrameworks.count - 50) }
+        if completedFrameworks.count > 50 {
+            completedFrameworks.removeFirst(completedFrameworks.count - 50)
+        }
         effects += allocate(now: now)
         return effects
     }
 
     func trimCompletedTasks(_ framework: inout FrameworkRecord) {
-        let excess = framework.completedTasks.count - configuration.maximumCompletedTasksPerFramework
+        let excess =
+            framework.completedTasks.count - configuration.maximumCompletedTasksPerFramework
         if excess > 0 { framework.completedTasks.removeFirst(excess) }
     }
 
@@ -144,21 +159,27 @@ extension MasterState {
             return "'FrameworkInfo.role' must not be set when the framework is MULTI_ROLE capable"
         }
         if !multiRole, !info.roles.isEmpty {
-            return "'FrameworkInfo.roles' must not be set when the framework is not MULTI_ROLE capable"
+            return
+                "'FrameworkInfo.roles' must not be set when the framework is not MULTI_ROLE capable"
         }
         if multiRole {
             var seen: Set<String> = []
             let duplicates = Set(info.roles.filter { !seen.insert($0).inserted })
             if !duplicates.isEmpty {
-                return "'FrameworkInfo.roles' contains duplicate items: { \(duplicates.sorted().joined(separator: ", ")) }"
+                return
+                    "'FrameworkInfo.roles' contains duplicate items: { \(duplicates.sorted().joined(separator: ", ")) }"
             }
             for role in info.roles {
-                if let error = validateRole(role) { return "'FrameworkInfo.roles' contains invalid role: \(error)" }
+                if let error = validateRole(role) {
+                    return "'FrameworkInfo.roles' contains invalid role: \(error)"
+                }
             }
         } else if let error = validateRole(info.role ?? "*") {
             return "'FrameworkInfo.role' is not a valid role: \(error)"
         }
-        if let timeout = info.failoverTimeout, !timeout.isFinite || timeout > Double(Int64.max) / 1e9 {
+        if let timeout = info.failoverTimeout,
+            !timeout.isFinite || timeout > Double(Int64.max) / 1e9
+        {
             return "The framework failover_timeout (\(timeout)) is invalid"
         }
         return nil
@@ -170,7 +191,9 @@ extension MasterState {
         if role.isEmpty { return "Empty role name is invalid" }
         if role == "." || role == ".." { return "Role name '\(role)' is invalid" }
         if role.hasPrefix("-") { return "Role name '\(role)' cannot start with '-'" }
-        if role.contains(where: { $0.isWhitespace || $0 == "\\" || $0.asciiValue.map { $0 < 32 || $0 == 127 } == true }) {
+        if role.contains(where: {
+            $0.isWhitespace || $0 == "\\" || $0.asciiValue.map { $0 < 32 || $0 == 127 } == true
+        }) {
             return "Role name '\(role)' contains invalid characters"
         }
         if role.split(separator: "/", omittingEmptySubsequences: false).contains(where: {

@@ -6,10 +6,12 @@ extension MasterState {
     /// offer, to the connected, unsuppressed framework with the smallest dominant share that holds no offer
     /// for that agent and has no decline filter covering them. Offers go out as one OFFERS event per framework.
     mutating func allocate(now: Date) -> [MasterEffect] {
-        nextAllocation = frameworks.values.contains(where: \.isConnected)
+        nextAllocation =
+            frameworks.values.contains(where: \.isConnected)
             ? now.addingTimeInterval(configuration.allocationIntervalSeconds) : nil
         dropExpiredFilters(now: now)
-        let eligible: [(FrameworkID, StreamID, String)] = frameworks.values.compactMap { framework in
+        let eligible: [(FrameworkID, StreamID, String)] = frameworks.values.compactMap {
+            framework in
             guard let stream = framework.streamID,
                 let role = framework.roles.first(where: { !framework.suppressedRoles.contains($0) })
             else { return nil }
@@ -20,24 +22,32 @@ extension MasterState {
         var made: [FrameworkID: [Offer]] = [:]
         let (totalCPUs, totalMem) = clusterTotals()
         for agentID in agentOrder {
-            guard let agent = agents[agentID], agent.isConnected, !agent.offeringPaused else { continue }
+            guard let agent = agents[agentID], agent.isConnected, !agent.offeringPaused else {
+                continue
+            }
             let available = agent.available
             // Mesos' minimum allocatable resources: 0.01 cpus or 32 MB of memory.
-            guard available.scalar("cpus") >= 0.01 || available.scalar("mem") >= 32 else { continue }
+            guard available.scalar("cpus") >= 0.01 || available.scalar("mem") >= 32 else {
+                continue
+            }
             // The framework with the smallest dominant share that wants these resources gets them (DRF).
             let candidates = eligible.sorted {
                 let (a, b) = (shares[$0.0] ?? 0, shares[$1.0] ?? 0)
                 return a != b ? a < b : $0.0 < $1.0
             }
             for (frameworkID, _, role) in candidates {
-                if agent.offerIDs.contains(where: { offers[$0]?.offer.frameworkID == frameworkID }) { continue }
+                if agent.offerIDs.contains(where: { offers[$0]?.offer.frameworkID == frameworkID })
+                {
+                    continue
+                }
                 if let agentFilters = filters[frameworkID]?[agentID],
                     agentFilters.contains(where: { $0.resources.contains(available) })
                 {
                     continue
                 }
                 guard let framework = frameworks[frameworkID] else { continue }
-                made[frameworkID, default: []].append(makeOffer(of: available, on: agent, to: framework, role: role))
+                made[frameworkID, default: []].append(
+                    makeOffer(of: available, on: agent, to: framework, role: role))
                 shares[frameworkID, default: 0] += max(
                     totalCPUs > 0 ? available.scalar("cpus") / totalCPUs : 0,
                     totalMem > 0 ? available.scalar("mem") / totalMem : 0)
@@ -67,7 +77,9 @@ extension MasterState {
         var shares: [FrameworkID: Double] = [:]
         for framework in frameworks.values {
             var used = ResourceBag()
-            for task in framework.tasks.values where !task.state.isTerminal { used += task.resources }
+            for task in framework.tasks.values where !task.state.isTerminal {
+                used += task.resources
+            }
             for id in framework.offerIDs { if let offer = offers[id] { used += offer.resources } }
             shares[framework.id] = max(
                 totalCPUs > 0 ? used.scalar("cpus") / totalCPUs : 0,
@@ -77,7 +89,8 @@ extension MasterState {
     }
 
     private mutating func makeOffer(
-        of resources: ResourceBag, on agent: AgentRecord, to framework: FrameworkRecord, role: String
+        of resources: ResourceBag, on agent: AgentRecord, to framework: FrameworkRecord,
+        role: String
     ) -> Offer {
         let id = newOfferID()
         let multiRole = framework.isMultiRole
@@ -85,7 +98,9 @@ extension MasterState {
             id: id, frameworkID: framework.id, agentID: agent.id, hostname: agent.info.hostname,
             url: MesosURL(
                 scheme: "http",
-                address: Address(hostname: agent.info.hostname, ip: agent.info.hostname, port: agent.info.port ?? 5051),
+                address: Address(
+                    hostname: agent.info.hostname, ip: agent.info.hostname,
+                    port: agent.info.port ?? 5051),
                 path: "/slave(1)"),
             resources: resources.resources(
                 allocationRole: multiRole ? role : nil,

@@ -52,9 +52,12 @@ extension MasterState {
         guard var framework = frameworks[frameworkID] else { return [] }
         var effects: [MasterEffect] = []
         if agents[ack.agentID] != nil {
-            effects.append(.acknowledgeUpdate(uuid: ack.uuid, task: ack.taskID, framework: frameworkID, on: ack.agentID))
+            effects.append(
+                .acknowledgeUpdate(
+                    uuid: ack.uuid, task: ack.taskID, framework: frameworkID, on: ack.agentID))
         }
-        guard var task = framework.tasks[ack.taskID], task.pendingUpdates.first?.uuid == ack.uuid else {
+        guard var task = framework.tasks[ack.taskID], task.pendingUpdates.first?.uuid == ack.uuid
+        else {
             return effects
         }
         let acknowledged = task.pendingUpdates.removeFirst()
@@ -75,7 +78,9 @@ extension MasterState {
     }
 
     /// Sends the first pending update of `task` and arms its retry timer (while the framework is connected).
-    func deliverHead(of task: inout TaskRecord, framework: FrameworkRecord, now: Date) -> [MasterEffect] {
+    func deliverHead(of task: inout TaskRecord, framework: FrameworkRecord, now: Date)
+        -> [MasterEffect]
+    {
         guard let head = task.pendingUpdates.first else { return [] }
         task.retryInterval = configuration.statusUpdateRetryInitialSeconds
         guard let stream = framework.streamID else {
@@ -87,7 +92,8 @@ extension MasterState {
     }
 
     /// After a (re-)subscription: every task's unacknowledged update goes out again at once.
-    mutating func redeliverPendingUpdates(of frameworkID: FrameworkID, now: Date) -> [MasterEffect] {
+    mutating func redeliverPendingUpdates(of frameworkID: FrameworkID, now: Date) -> [MasterEffect]
+    {
         guard var framework = frameworks[frameworkID] else { return [] }
         var effects: [MasterEffect] = []
         for taskID in framework.tasks.keys.sorted() {
@@ -103,10 +109,14 @@ extension MasterState {
     mutating func retryStatusUpdates(now: Date) -> [MasterEffect] {
         var effects: [MasterEffect] = []
         for frameworkID in frameworks.keys.sorted() {
-            guard var framework = frameworks[frameworkID], let stream = framework.streamID else { continue }
+            guard var framework = frameworks[frameworkID], let stream = framework.streamID else {
+                continue
+            }
             var changed = false
             for (taskID, task) in framework.tasks {
-                guard let retryAt = task.retryAt, retryAt <= now, let head = task.pendingUpdates.first else { continue }
+                guard let retryAt = task.retryAt, retryAt <= now,
+                    let head = task.pendingUpdates.first
+                else { continue }
                 var retried = task
                 retried.retryInterval = min(
                     retried.retryInterval * 2, configuration.statusUpdateRetryMaximumSeconds)
@@ -134,7 +144,8 @@ extension MasterState {
                 let task = framework.tasks[taskID]!
                 return sendUpdate(
                     masterStatus(
-                        task: taskID, state: task.reportedState, reason: .reconciliation, message: latest,
+                        task: taskID, state: task.reportedState, reason: .reconciliation,
+                        message: latest,
                         agent: task.agentID, executor: task.executorID, now: now),
                     to: frameworkID)
             }
@@ -145,24 +156,31 @@ extension MasterState {
             let status: TaskStatus
             if let task = framework.tasks[wanted.taskID] {
                 status = masterStatus(
-                    task: wanted.taskID, state: task.reportedState, reason: .reconciliation, message: latest,
+                    task: wanted.taskID, state: task.reportedState, reason: .reconciliation,
+                    message: latest,
                     agent: task.agentID, executor: task.executorID, now: now)
             } else if let agentID = wanted.agentID, agents[agentID] != nil {
                 status = masterStatus(
-                    task: wanted.taskID, state: partitionAware ? .gone : .lost, reason: .reconciliation,
-                    message: "Reconciliation: Task is unknown to the agent", agent: agentID, now: now)
+                    task: wanted.taskID, state: partitionAware ? .gone : .lost,
+                    reason: .reconciliation,
+                    message: "Reconciliation: Task is unknown to the agent", agent: agentID,
+                    now: now)
             } else if let agentID = wanted.agentID, let since = unreachableAgents[agentID] {
                 status = masterStatus(
-                    task: wanted.taskID, state: partitionAware ? .unreachable : .lost, reason: .reconciliation,
-                    message: "Reconciliation: Task is unreachable", agent: agentID, unreachableTime: since,
+                    task: wanted.taskID, state: partitionAware ? .unreachable : .lost,
+                    reason: .reconciliation,
+                    message: "Reconciliation: Task is unreachable", agent: agentID,
+                    unreachableTime: since,
                     now: now)
             } else if let agentID = wanted.agentID, goneAgents[agentID] != nil {
                 status = masterStatus(
-                    task: wanted.taskID, state: partitionAware ? .goneByOperator : .lost, reason: .reconciliation,
+                    task: wanted.taskID, state: partitionAware ? .goneByOperator : .lost,
+                    reason: .reconciliation,
                     message: "Reconciliation: Task is gone", agent: agentID, now: now)
             } else {
                 status = masterStatus(
-                    task: wanted.taskID, state: partitionAware ? .unknown : .lost, reason: .reconciliation,
+                    task: wanted.taskID, state: partitionAware ? .unknown : .lost,
+                    reason: .reconciliation,
                     message: "Reconciliation: Task is unknown", agent: wanted.agentID, now: now)
             }
             effects += sendUpdate(status, to: frameworkID)

@@ -42,7 +42,9 @@ public struct MasterState: Sendable {
     public func framework(_ id: FrameworkID) -> FrameworkRecord? { frameworks[id] }
 
     /// A live or unacknowledged-terminal task of any framework.
-    public func task(_ id: TaskID, of framework: FrameworkID) -> TaskRecord? { frameworks[framework]?.tasks[id] }
+    public func task(_ id: TaskID, of framework: FrameworkID) -> TaskRecord? {
+        frameworks[framework]?.tasks[id]
+    }
 
     /// The earliest time `tick(now:)` has work to do: a failover timeout, an agent timeout, a status update
     /// retry or the next allocation round.
@@ -53,10 +55,14 @@ public struct MasterState: Sendable {
         for framework in frameworks.values {
             if let deadline = framework.failoverDeadline { deadlines.append(deadline) }
             if framework.isConnected {
-                for task in framework.tasks.values { if let retry = task.retryAt { deadlines.append(retry) } }
+                for task in framework.tasks.values {
+                    if let retry = task.retryAt { deadlines.append(retry) }
+                }
             }
         }
-        for agent in agents.values { if let deadline = agent.reregisterDeadline { deadlines.append(deadline) } }
+        for agent in agents.values {
+            if let deadline = agent.reregisterDeadline { deadlines.append(deadline) }
+        }
         return deadlines.min()
     }
 
@@ -71,7 +77,8 @@ public struct MasterState: Sendable {
         }
         for agent in agents.values {
             if let deadline = agent.reregisterDeadline, deadline <= now {
-                effects += removeAgent(agent.id, unreachable: true, message: "health check timed out", now: now)
+                effects += removeAgent(
+                    agent.id, unreachable: true, message: "health check timed out", now: now)
             }
         }
         effects += retryStatusUpdates(now: now)
@@ -118,7 +125,8 @@ public struct MasterState: Sendable {
         executor: ExecutorID? = nil, unreachableTime: Date? = nil, now: Date
     ) -> TaskStatus {
         TaskStatus(
-            taskID: task, state: state, message: message, agentID: agent, timestamp: now.timeIntervalSince1970,
+            taskID: task, state: state, message: message, agentID: agent,
+            timestamp: now.timeIntervalSince1970,
             executorID: executor, source: .master, reason: reason,
             unreachableTime: unreachableTime.map(TimeInfo.init))
     }

@@ -49,7 +49,10 @@ public struct ResourceBag: Sendable, Hashable, CustomStringConvertible {
         for (name, amount) in other.scalars where (scalars[name] ?? 0) < amount { return false }
         for (name, wanted) in other.ranges {
             let have = ranges[name] ?? []
-            for range in wanted where !have.contains(where: { $0.contains(range.lowerBound) && $0.contains(range.upperBound) }) {
+            for range in wanted
+            where !have.contains(where: {
+                $0.contains(range.lowerBound) && $0.contains(range.upperBound)
+            }) {
                 return false
             }
         }
@@ -108,8 +111,12 @@ public struct ResourceBag: Sendable, Hashable, CustomStringConvertible {
     /// Mesos' own rendering of resources, e.g. `cpus:0.5; mem:512; ports:[31000-31001]`, used in messages.
     public var description: String {
         var parts: [String] = []
-        for name in Self.order(scalars.keys) { parts.append("\(name):\(Self.format(milli: scalars[name]!))") }
-        for name in Self.order(ranges.keys) { parts.append("\(name):\(Self.format(ranges[name]!))") }
+        for name in Self.order(scalars.keys) {
+            parts.append("\(name):\(Self.format(milli: scalars[name]!))")
+        }
+        for name in Self.order(ranges.keys) {
+            parts.append("\(name):\(Self.format(ranges[name]!))")
+        }
         return parts.isEmpty ? "{}" : parts.joined(separator: "; ")
     }
 
@@ -150,7 +157,9 @@ public struct ResourceBag: Sendable, Hashable, CustomStringConvertible {
     private static func merge(_ list: [ClosedRange<UInt64>]) -> [ClosedRange<UInt64>] {
         var merged: [ClosedRange<UInt64>] = []
         for range in list.sorted(by: { $0.lowerBound < $1.lowerBound }) {
-            if let last = merged.last, range.lowerBound <= last.upperBound &+ 1, last.upperBound != .max {
+            if let last = merged.last, range.lowerBound <= last.upperBound &+ 1,
+                last.upperBound != .max
+            {
                 merged[merged.count - 1] = last.lowerBound...max(last.upperBound, range.upperBound)
             } else if let last = merged.last, last.upperBound == .max {
                 continue
@@ -169,8 +178,12 @@ public struct ResourceBag: Sendable, Hashable, CustomStringConvertible {
             remaining = remaining.flatMap { range -> [ClosedRange<UInt64>] in
                 guard range.overlaps(cut) else { return [range] }
                 var pieces: [ClosedRange<UInt64>] = []
-                if range.lowerBound < cut.lowerBound { pieces.append(range.lowerBound...(cut.lowerBound - 1)) }
-                if range.upperBound > cut.upperBound { pieces.append((cut.upperBound + 1)...range.upperBound) }
+                if range.lowerBound < cut.lowerBound {
+                    pieces.append(range.lowerBound...(cut.lowerBound - 1))
+                }
+                if range.upperBound > cut.upperBound {
+                    pieces.append((cut.upperBound + 1)...range.upperBound)
+                }
                 return pieces
             }
         }

@@ -1,9 +1,9 @@
 import Foundation
+import HTTPServing
 import Hummingbird
 import Logging
 import MesosAPI
 import NIOCore
-import HTTPServing
 
 /// A local Mesos master serving the v1 scheduler API and the operator endpoints over HTTP on `host:port`.
 ///
@@ -20,11 +20,16 @@ public struct EmbeddedMaster: Sendable {
     /// Runs a master on `host:port` for the duration of `body`; with `zooKeeper`, registered there as the
     /// group's master (once it listens) so that `zk://` detection finds it.
     public static func withRunning<T: Sendable>(
-        host: String = "127.0.0.1", port: Int, configuration: MasterConfiguration = MasterConfiguration(),
-        zooKeeper: ZooKeeperMasterAddress? = nil, logger: Logger = Logger(label: "local-mesos.master"),
+        host: String = "127.0.0.1", port: Int,
+        configuration: MasterConfiguration = MasterConfiguration(),
+        zooKeeper: ZooKeeperMasterAddress? = nil,
+        logger: Logger = Logger(label: "local-mesos.master"),
         _ body: @Sendable (EmbeddedMaster) async throws -> T
     ) async throws -> T {
-        guard let info = MasterInfo(id: configuration.masterID, ipv4: host, port: port, version: "1.11.0") else {
+        guard
+            let info = MasterInfo(
+                id: configuration.masterID, ipv4: host, port: port, version: "1.11.0")
+        else {
             throw EmbeddedMasterError.invalidAddress(host: host, port: port)
         }
         let master = LocalMaster(configuration: configuration, masterInfo: info, logger: logger)
@@ -37,7 +42,8 @@ public struct EmbeddedMaster: Sendable {
         let embedded = EmbeddedMaster(master: master, host: host, port: port)
         let server = HTTPServer(
             name: "local Mesos master", responder: responder, host: host, port: port,
-            server: .http1(additionalChannelHandlers: [CloseOnInputClosedHandler()]), logger: logger)
+            server: .http1(additionalChannelHandlers: [CloseOnInputClosedHandler()]), logger: logger
+        )
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await master.run() }
             let result: Result<T, any Error>

@@ -25,20 +25,27 @@ struct ExecutorEndpoint: Sendable {
         let object: [String: Any]
         do {
             guard let parsed = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                return PlainResponse.make(.badRequest, "Failed to convert JSON into Call protobuf: Expecting a JSON object")
+                return PlainResponse.make(
+                    .badRequest,
+                    "Failed to convert JSON into Call protobuf: Expecting a JSON object")
             }
             object = parsed
         } catch {
-            return PlainResponse.make(.badRequest, "Failed to parse body into JSON: \(error.localizedDescription)")
+            return PlainResponse.make(
+                .badRequest, "Failed to parse body into JSON: \(error.localizedDescription)")
         }
         if let error = Self.validateShape(object) { return PlainResponse.make(.badRequest, error) }
         let call: ExecutorCall
         do {
             call = try MesosJSON.decode(ExecutorCall.self, from: data)
         } catch {
-            return PlainResponse.make(.badRequest, "Failed to convert JSON into Call protobuf: \(DecodingErrorSummary(error))")
+            return PlainResponse.make(
+                .badRequest,
+                "Failed to convert JSON into Call protobuf: \(DecodingErrorSummary(error))")
         }
-        if case .update(let update) = call.payload, let error = Self.validate(update.status, of: call) {
+        if case .update(let update) = call.payload,
+            let error = Self.validate(update.status, of: call)
+        {
             return PlainResponse.make(.badRequest, "Failed to validate Executor::Call: \(error)")
         }
         let key = ExecutorKey(framework: call.frameworkID, executor: call.executorID)
@@ -47,7 +54,9 @@ struct ExecutorEndpoint: Sendable {
             case .subscribe(let subscribe):
                 guard MediaTypes.accepts(request.headers[.accept], MediaTypes.json) else {
                     return PlainResponse.make(
-                        .notAcceptable, "Expecting 'Accept' to allow 'application/x-protobuf' or 'application/json'")
+                        .notAcceptable,
+                        "Expecting 'Accept' to allow 'application/x-protobuf' or 'application/json'"
+                    )
                 }
                 let (streamID, events) = try await agent.executorSubscribe(key, subscribe)
                 return stream(events, id: streamID, key: key, channel: context.channel)
@@ -68,31 +77,43 @@ struct ExecutorEndpoint: Sendable {
 
     static func validateShape(_ object: [String: Any]) -> String? {
         let prefix = "Failed to validate Executor::Call: "
-        guard let type = object["type"] as? String else { return prefix + "Expecting 'type' to be present" }
+        guard let type = object["type"] as? String else {
+            return prefix + "Expecting 'type' to be present"
+        }
         let payloads: [String: String?] = [
-            "SUBSCRIBE": "subscribe", "UPDATE": "update", "MESSAGE": "message", "HEARTBEAT": nil, "UNKNOWN": nil,
+            "SUBSCRIBE": "subscribe", "UPDATE": "update", "MESSAGE": "message", "HEARTBEAT": nil,
+            "UNKNOWN": nil,
         ]
         guard let payload = payloads[type] else {
             return "Failed to convert JSON into Call protobuf: Failed to find enum for '\(type)'"
         }
         if object["executor_id"] == nil { return prefix + "Expecting 'executor_id' to be present" }
-        if object["framework_id"] == nil { return prefix + "Expecting 'framework_id' to be present" }
-        if let payload, object[payload] == nil { return prefix + "Expecting '\(payload)' to be present" }
+        if object["framework_id"] == nil {
+            return prefix + "Expecting 'framework_id' to be present"
+        }
+        if let payload, object[payload] == nil {
+            return prefix + "Expecting '\(payload)' to be present"
+        }
         return nil
     }
 
     /// common/validation.cpp's checks of an executor UPDATE.
     static func validate(_ status: TaskStatus, of call: ExecutorCall) -> String? {
         guard let uuid = status.uuid else { return "Expecting 'uuid' to be present" }
-        guard uuid.count == 16, (1...5).contains(uuid[uuid.startIndex + 6] >> 4) else { return "Not a valid UUID" }
+        guard uuid.count == 16, (1...5).contains(uuid[uuid.startIndex + 6] >> 4) else {
+            return "Not a valid UUID"
+        }
         if let executorID = status.executorID, executorID != call.executorID {
-            return "ExecutorID in Call: \(call.executorID) does not match ExecutorID in TaskStatus: \(executorID)"
+            return
+                "ExecutorID in Call: \(call.executorID) does not match ExecutorID in TaskStatus: \(executorID)"
         }
         if status.source != .executor {
-            return "Received Call from executor \(call.executorID) of framework \(call.frameworkID) with invalid source, expecting 'SOURCE_EXECUTOR'"
+            return
+                "Received Call from executor \(call.executorID) of framework \(call.frameworkID) with invalid source, expecting 'SOURCE_EXECUTOR'"
         }
         if status.state == .staging {
-            return "Received TASK_STAGING from executor \(call.executorID) of framework \(call.frameworkID) which is not allowed"
+            return
+                "Received TASK_STAGING from executor \(call.executorID) of framework \(call.frameworkID) which is not allowed"
         }
         return nil
     }
@@ -106,7 +127,9 @@ struct ExecutorEndpoint: Sendable {
         }
         return Response(
             status: .ok, headers: [.contentType: MediaTypes.json],
-            body: RecordIOStreamBody.make(events) { agent.tasks.start { await agent.executorStreamClosed(key, streamID: id) } })
+            body: RecordIOStreamBody.make(events) {
+                agent.tasks.start { await agent.executorStreamClosed(key, streamID: id) }
+            })
     }
 }
 

@@ -41,7 +41,9 @@ public actor LocalMaster {
 
     /// Opens a subscription stream for a SUBSCRIBE: returns its new `Mesos-Stream-Id` and the events to
     /// write, which end when the master closes the stream (ERROR, failover, teardown, shutdown).
-    public func subscribe(_ subscribe: SchedulerCall.Subscribe) -> (StreamID, AsyncStream<SchedulerEvent>) {
+    public func subscribe(_ subscribe: SchedulerCall.Subscribe) -> (
+        StreamID, AsyncStream<SchedulerEvent>
+    ) {
         let id = UUID().uuidString.lowercased()
         let (events, continuation) = AsyncStream.makeStream(of: SchedulerEvent.self)
         streams[id] = continuation
@@ -117,11 +119,17 @@ public actor LocalMaster {
         apply(state.statusUpdate(status, framework: framework, agent: agent, now: Date()))
     }
 
-    public func executorExited(_ executor: ExecutorID, framework: FrameworkID, agent: AgentID, status: Int32) {
-        apply(state.executorExited(executor, framework: framework, agent: agent, status: status, now: Date()))
+    public func executorExited(
+        _ executor: ExecutorID, framework: FrameworkID, agent: AgentID, status: Int32
+    ) {
+        apply(
+            state.executorExited(
+                executor, framework: framework, agent: agent, status: status, now: Date()))
     }
 
-    public func executorMessage(_ data: Data, executor: ExecutorID, framework: FrameworkID, agent: AgentID) {
+    public func executorMessage(
+        _ data: Data, executor: ExecutorID, framework: FrameworkID, agent: AgentID
+    ) {
         apply(state.executorMessage(data, executor: executor, framework: framework, agent: agent))
     }
 
@@ -173,7 +181,8 @@ public actor LocalMaster {
     }
 
     private func startHeartbeats(for stream: StreamID) {
-        let interval = Duration.milliseconds(Int64(state.configuration.heartbeatIntervalSeconds * 1000))
+        let interval = Duration.milliseconds(
+            Int64(state.configuration.heartbeatIntervalSeconds * 1000))
         tasks.start { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)

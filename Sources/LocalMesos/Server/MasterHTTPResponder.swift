@@ -39,10 +39,13 @@ struct MasterHTTPResponder: HTTPResponder {
         case "/redirect":
             let info = master.masterInfo
             let host = info.hostname ?? info.dottedIP
-            return Response(status: .temporaryRedirect, headers: [.location: "//\(host):\(info.port)", .contentLength: "0"])
+            return Response(
+                status: .temporaryRedirect,
+                headers: [.location: "//\(host):\(info.port)", .contentLength: "0"])
         case "/version":
             return PlainResponse.json([
-                "version": "1.11.0", "build_date": "2026-01-01 00:00:00", "build_time": 1_767_225_600.0,
+                "version": "1.11.0", "build_date": "2026-01-01 00:00:00",
+                "build_time": 1_767_225_600.0,
                 "build_user": "etcd-mesos",
             ])
         case "/teardown":
@@ -60,11 +63,14 @@ struct MasterHTTPResponder: HTTPResponder {
             return PlainResponse.make(.badRequest, "Unable to read the request body")
         }
         let form = String(buffer: body)
-        let pairs = form.split(separator: "&").map { $0.split(separator: "=", maxSplits: 1).map(String.init) }
+        let pairs = form.split(separator: "&").map {
+            $0.split(separator: "=", maxSplits: 1).map(String.init)
+        }
         guard let value = pairs.first(where: { $0.first == "frameworkId" && $0.count == 2 })?[1],
             let id = value.removingPercentEncoding
         else {
-            return PlainResponse.make(.badRequest, "Missing 'frameworkId' query parameter in the request body")
+            return PlainResponse.make(
+                .badRequest, "Missing 'frameworkId' query parameter in the request body")
         }
         guard await master.teardown(FrameworkID(id)) else {
             return PlainResponse.make(.badRequest, "No framework found with specified ID")

@@ -14,7 +14,8 @@ struct MasterStateJSON {
         let connectedAgents = state.agents.values.filter(\.isConnected).count
         return [
             "version": info.version ?? "1.11.0",
-            "build_date": "2026-01-01 00:00:00", "build_time": 1_767_225_600.0, "build_user": "etcd-mesos",
+            "build_date": "2026-01-01 00:00:00", "build_time": 1_767_225_600.0,
+            "build_user": "etcd-mesos",
             "start_time": start, "elected_time": start,
             "id": info.id, "pid": pid, "hostname": info.hostname ?? info.dottedIP,
             "capabilities": ["AGENT_UPDATE", "AGENT_DRAINING", "QUOTA_V2"],
@@ -23,13 +24,16 @@ struct MasterStateJSON {
             "unreachable_slaves": state.unreachableAgents.count,
             "leader": pid,
             "leader_info": [
-                "id": info.id, "pid": pid, "port": info.port, "hostname": info.hostname ?? info.dottedIP,
+                "id": info.id, "pid": pid, "port": info.port,
+                "hostname": info.hostname ?? info.dottedIP,
                 "ip": info.ip,
             ] as [String: Any],
             "flags": flags,
             "slaves": state.agents.keys.sorted().compactMap { state.agents[$0].map(agent) },
             "recovered_slaves": [Any](),
-            "frameworks": state.frameworks.keys.sorted().compactMap { state.frameworks[$0].map(framework) },
+            "frameworks": state.frameworks.keys.sorted().compactMap {
+                state.frameworks[$0].map(framework)
+            },
             "completed_frameworks": state.completedFrameworks.map(framework),
             "orphan_tasks": [Any](),
             "unregistered_frameworks": [Any](),
@@ -42,7 +46,9 @@ struct MasterStateJSON {
             "cpus": bag.scalar("cpus"), "gpus": bag.scalar("gpus"), "mem": bag.scalar("mem"),
             "disk": bag.scalar("disk"),
         ]
-        if !bag.ranges("ports").isEmpty { result["ports"] = ResourceBag.format(bag.ranges("ports")) }
+        if !bag.ranges("ports").isEmpty {
+            result["ports"] = ResourceBag.format(bag.ranges("ports"))
+        }
         return result
     }
 
@@ -50,14 +56,17 @@ struct MasterStateJSON {
         let port = Int(agent.info.port ?? 5051)
         var attributes: [String: Any] = [:]
         for attribute in agent.info.attributes {
-            attributes[attribute.name] = attribute.text?.value ?? attribute.scalar.map { $0.value as Any } ?? ""
+            attributes[attribute.name] =
+                attribute.text?.value ?? attribute.scalar.map { $0.value as Any } ?? ""
         }
         var object: [String: Any] = [
             "id": agent.id.value, "hostname": agent.info.hostname, "port": port,
             "pid": "slave(1)@\(agent.info.hostname):\(port)", "attributes": attributes,
             "registered_time": agent.registeredTime.timeIntervalSince1970,
-            "resources": Self.resources(agent.total), "used_resources": Self.resources(agent.allocated),
-            "offered_resources": Self.resources(agent.offered), "reserved_resources": [String: Any](),
+            "resources": Self.resources(agent.total),
+            "used_resources": Self.resources(agent.allocated),
+            "offered_resources": Self.resources(agent.offered),
+            "reserved_resources": [String: Any](),
             "unreserved_resources": Self.resources(agent.total), "active": agent.isConnected,
             "deactivated": !agent.isConnected, "version": "1.11.0", "capabilities": [String](),
         ]
@@ -75,9 +84,14 @@ struct MasterStateJSON {
             for (executorID, executor) in state.agents[agentID]?.executors[framework.id] ?? [:] {
                 used += ResourceBag(executor.resources)
                 executors.append([
-                    "executor_id": executorID.value, "name": executor.name ?? "", "framework_id": framework.id.value,
-                    "slave_id": agentID.value, "resources": Self.resources(ResourceBag(executor.resources)),
-                    "command": ["value": executor.command?.value ?? "", "shell": executor.command?.runsInShell ?? true],
+                    "executor_id": executorID.value, "name": executor.name ?? "",
+                    "framework_id": framework.id.value,
+                    "slave_id": agentID.value,
+                    "resources": Self.resources(ResourceBag(executor.resources)),
+                    "command": [
+                        "value": executor.command?.value ?? "",
+                        "shell": executor.command?.runsInShell ?? true,
+                    ],
                 ])
             }
         }
@@ -87,7 +101,8 @@ struct MasterStateJSON {
             guard let offer = state.offers[id] else { continue }
             offered += offer.resources
             offers.append([
-                "id": id.value, "framework_id": framework.id.value, "slave_id": offer.offer.agentID.value,
+                "id": id.value, "framework_id": framework.id.value,
+                "slave_id": offer.offer.agentID.value,
                 "resources": Self.resources(offer.resources),
             ])
         }
@@ -96,7 +111,8 @@ struct MasterStateJSON {
             "id": framework.id.value, "name": info.name, "user": info.user,
             "hostname": info.hostname ?? "", "webui_url": info.webuiURL ?? "",
             "capabilities": info.capabilities.map(\.type.name),
-            "active": framework.isConnected && framework.suppressedRoles.count < framework.roles.count,
+            "active": framework.isConnected
+                && framework.suppressedRoles.count < framework.roles.count,
             "connected": framework.isConnected, "recovered": false,
             "failover_timeout": framework.failoverTimeout, "checkpoint": framework.checkpoints,
             "registered_time": framework.registeredTime.timeIntervalSince1970,
@@ -110,7 +126,11 @@ struct MasterStateJSON {
             "completed_tasks": framework.completedTasks.map(task),
             "offers": offers, "executors": executors,
         ]
-        if info.hasCapability(.multiRole) { object["roles"] = info.roles } else { object["role"] = info.role ?? "*" }
+        if info.hasCapability(.multiRole) {
+            object["roles"] = info.roles
+        } else {
+            object["role"] = info.role ?? "*"
+        }
         if let principal = info.principal { object["principal"] = principal }
         if let reregistered = framework.reregisteredTime {
             object["reregistered_time"] = reregistered.timeIntervalSince1970
@@ -121,11 +141,15 @@ struct MasterStateJSON {
 
     private func task(_ task: TaskRecord) -> [String: Any] {
         var object: [String: Any] = [
-            "id": task.info.taskID.value, "name": task.info.name, "framework_id": task.frameworkID.value,
-            "executor_id": task.executorID?.value ?? "", "slave_id": task.agentID.value, "state": task.state.name,
+            "id": task.info.taskID.value, "name": task.info.name,
+            "framework_id": task.frameworkID.value,
+            "executor_id": task.executorID?.value ?? "", "slave_id": task.agentID.value,
+            "state": task.state.name,
             "resources": Self.resources(task.resources), "role": task.role,
             "statuses": task.statuses.map { status -> [String: Any] in
-                var entry: [String: Any] = ["state": status.state.name, "timestamp": status.timestamp ?? 0]
+                var entry: [String: Any] = [
+                    "state": status.state.name, "timestamp": status.timestamp ?? 0,
+                ]
                 if let healthy = status.healthy { entry["healthy"] = healthy }
                 return entry
             },

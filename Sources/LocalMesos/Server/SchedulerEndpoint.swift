@@ -13,10 +13,14 @@ struct SchedulerEndpoint: Sendable {
 
     /// Call types Mesos knows, with the payload field each one needs.
     static let payloadKeys: [String: String?] = [
-        "SUBSCRIBE": "subscribe", "TEARDOWN": nil, "ACCEPT": "accept", "DECLINE": "decline", "REVIVE": nil,
-        "KILL": "kill", "SHUTDOWN": "shutdown", "ACKNOWLEDGE": "acknowledge", "RECONCILE": "reconcile",
-        "MESSAGE": "message", "REQUEST": "request", "SUPPRESS": nil, "UPDATE_FRAMEWORK": "update_framework",
-        "ACCEPT_INVERSE_OFFERS": "accept_inverse_offers", "DECLINE_INVERSE_OFFERS": "decline_inverse_offers",
+        "SUBSCRIBE": "subscribe", "TEARDOWN": nil, "ACCEPT": "accept", "DECLINE": "decline",
+        "REVIVE": nil,
+        "KILL": "kill", "SHUTDOWN": "shutdown", "ACKNOWLEDGE": "acknowledge",
+        "RECONCILE": "reconcile",
+        "MESSAGE": "message", "REQUEST": "request", "SUPPRESS": nil,
+        "UPDATE_FRAMEWORK": "update_framework",
+        "ACCEPT_INVERSE_OFFERS": "accept_inverse_offers",
+        "DECLINE_INVERSE_OFFERS": "decline_inverse_offers",
         "ACKNOWLEDGE_OPERATION_STATUS": "acknowledge_operation_status",
         "RECONCILE_OPERATIONS": "reconcile_operations", "UNKNOWN": nil,
     ]
@@ -29,11 +33,13 @@ struct SchedulerEndpoint: Sendable {
         if contentType == MediaTypes.protobuf {
             return PlainResponse.make(
                 .unsupportedMediaType,
-                "Expecting 'Content-Type' of application/json: this local Mesos master speaks JSON only")
+                "Expecting 'Content-Type' of application/json: this local Mesos master speaks JSON only"
+            )
         }
         guard contentType == MediaTypes.json else {
             return PlainResponse.make(
-                .unsupportedMediaType, "Expecting 'Content-Type' of application/json or application/x-protobuf")
+                .unsupportedMediaType,
+                "Expecting 'Content-Type' of application/json or application/x-protobuf")
         }
         var request = request
         let body = try await request.collectBody(upTo: Self.maximumBodySize)
@@ -43,11 +49,13 @@ struct SchedulerEndpoint: Sendable {
         do {
             guard let parsed = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
                 return PlainResponse.make(
-                    .badRequest, "Failed to convert JSON into Call protobuf: Expecting a JSON object")
+                    .badRequest,
+                    "Failed to convert JSON into Call protobuf: Expecting a JSON object")
             }
             object = parsed
         } catch {
-            return PlainResponse.make(.badRequest, "Failed to parse body into JSON: \(error.localizedDescription)")
+            return PlainResponse.make(
+                .badRequest, "Failed to parse body into JSON: \(error.localizedDescription)")
         }
         if let error = Self.validateShape(object) {
             return PlainResponse.make(.badRequest, error)
@@ -57,19 +65,22 @@ struct SchedulerEndpoint: Sendable {
             call = try MesosJSON.decode(SchedulerCall.self, from: data)
         } catch {
             return PlainResponse.make(
-                .badRequest, "Failed to convert JSON into Call protobuf: \(DecodingErrorSummary(error))")
+                .badRequest,
+                "Failed to convert JSON into Call protobuf: \(DecodingErrorSummary(error))")
         }
 
         if case .subscribe(let subscription) = call.payload {
             if call.frameworkID != subscription.frameworkInfo.id {
                 return PlainResponse.make(
                     .badRequest,
-                    "Failed to validate scheduler::Call: 'framework_id' differs from 'subscribe.framework_info.id'")
+                    "Failed to validate scheduler::Call: 'framework_id' differs from 'subscribe.framework_info.id'"
+                )
             }
             let accept = request.headers[.accept]
             guard MediaTypes.accepts(accept, MediaTypes.json) else {
                 return PlainResponse.make(
-                    .notAcceptable, "Expecting 'Accept' to allow 'application/x-protobuf' or 'application/json'")
+                    .notAcceptable,
+                    "Expecting 'Accept' to allow 'application/x-protobuf' or 'application/json'")
             }
             if request.headers[Self.streamIDHeader] != nil {
                 return PlainResponse.make(
@@ -84,7 +95,9 @@ struct SchedulerEndpoint: Sendable {
             return PlainResponse.make(.init(code: rejection.statusCode), rejection.message)
         }
         // UPDATE_FRAMEWORK is the one call Mesos answers with 200 (it is applied before the answer).
-        if case .updateFramework = call.payload { return Response(status: .ok, headers: [.contentLength: "0"]) }
+        if case .updateFramework = call.payload {
+            return Response(status: .ok, headers: [.contentLength: "0"])
+        }
         return Response(status: .accepted, headers: [.contentLength: "0"])
     }
 
@@ -108,7 +121,9 @@ struct SchedulerEndpoint: Sendable {
         return nil
     }
 
-    private func subscribe(_ subscribe: SchedulerCall.Subscribe, channel: any Channel) async -> Response {
+    private func subscribe(_ subscribe: SchedulerCall.Subscribe, channel: any Channel) async
+        -> Response
+    {
         let master = self.master
         let (streamID, events) = await master.subscribe(subscribe)
         channel.closeFuture.whenComplete { _ in
@@ -118,7 +133,9 @@ struct SchedulerEndpoint: Sendable {
         headers[Self.streamIDHeader] = streamID
         return Response(
             status: .ok, headers: headers,
-            body: RecordIOStreamBody.make(events) { master.tasks.start { await master.streamClosed(streamID) } })
+            body: RecordIOStreamBody.make(events) {
+                master.tasks.start { await master.streamClosed(streamID) }
+            })
     }
 }
 
@@ -136,10 +153,13 @@ struct DecodingErrorSummary: CustomStringConvertible {
             }.joined(separator: ".")
         }
         switch decodingError {
-        case .keyNotFound(let key, let context): return "Missing required fields: \(path(context, key))"
-        case .typeMismatch(_, let context): return "Unexpected type for field '\(path(context))': \(context.debugDescription)"
+        case .keyNotFound(let key, let context):
+            return "Missing required fields: \(path(context, key))"
+        case .typeMismatch(_, let context):
+            return "Unexpected type for field '\(path(context))': \(context.debugDescription)"
         case .valueNotFound(_, let context): return "Missing value for field '\(path(context))'"
-        case .dataCorrupted(let context): return "Invalid value for field '\(path(context))': \(context.debugDescription)"
+        case .dataCorrupted(let context):
+            return "Invalid value for field '\(path(context))': \(context.debugDescription)"
         @unknown default: return "\(decodingError)"
         }
     }

@@ -57,7 +57,8 @@ public struct ExecutorCall: Codable, Sendable, Hashable {
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             unacknowledgedTasks = try c.decodeRepeated(TaskInfo.self, forKey: .unacknowledgedTasks)
-            unacknowledgedUpdates = try c.decodeRepeated(Update.self, forKey: .unacknowledgedUpdates)
+            unacknowledgedUpdates = try c.decodeRepeated(
+                Update.self, forKey: .unacknowledgedUpdates)
         }
     }
 
@@ -87,7 +88,9 @@ public struct ExecutorCall: Codable, Sendable, Hashable {
         executorID = try c.decode(ExecutorID.self, forKey: .executorID)
         let type = try c.decode(String.self, forKey: .type)
         switch type {
-        case "SUBSCRIBE": payload = .subscribe(try c.decodeIfPresent(Subscribe.self, forKey: .subscribe) ?? Subscribe())
+        case "SUBSCRIBE":
+            payload = .subscribe(
+                try c.decodeIfPresent(Subscribe.self, forKey: .subscribe) ?? Subscribe())
         case "UPDATE": payload = .update(try c.decode(Update.self, forKey: .update))
         case "MESSAGE": payload = .message(try c.decode(Message.self, forKey: .message))
         case "HEARTBEAT": payload = .heartbeat

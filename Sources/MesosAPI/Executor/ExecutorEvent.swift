@@ -134,9 +134,11 @@ public enum ExecutorEvent: Codable, Sendable, Hashable {
         switch type {
         case "SUBSCRIBED": self = .subscribed(try c.decode(Subscribed.self, forKey: .subscribed))
         case "LAUNCH": self = .launch(try c.decode(Launch.self, forKey: .launch))
-        case "LAUNCH_GROUP": self = .launchGroup(try c.decode(LaunchGroup.self, forKey: .launchGroup))
+        case "LAUNCH_GROUP":
+            self = .launchGroup(try c.decode(LaunchGroup.self, forKey: .launchGroup))
         case "KILL": self = .kill(try c.decode(Kill.self, forKey: .kill))
-        case "ACKNOWLEDGED": self = .acknowledged(try c.decode(Acknowledged.self, forKey: .acknowledged))
+        case "ACKNOWLEDGED":
+            self = .acknowledged(try c.decode(Acknowledged.self, forKey: .acknowledged))
         case "MESSAGE": self = .message(try c.decode(Message.self, forKey: .message))
         case "SHUTDOWN": self = .shutdown
         case "ERROR": self = .error(try c.decode(ErrorMessage.self, forKey: .error))

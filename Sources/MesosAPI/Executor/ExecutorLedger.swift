@@ -13,7 +13,8 @@ public struct ExecutorLedger: Sendable, Hashable {
 
     /// The SUBSCRIBE payload carrying both lists.
     public var subscribe: ExecutorCall.Subscribe {
-        ExecutorCall.Subscribe(unacknowledgedTasks: unacknowledgedTasks, unacknowledgedUpdates: unacknowledgedUpdates)
+        ExecutorCall.Subscribe(
+            unacknowledgedTasks: unacknowledgedTasks, unacknowledgedUpdates: unacknowledgedUpdates)
     }
 
     /// A LAUNCH arrived.

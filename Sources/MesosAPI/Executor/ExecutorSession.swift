@@ -20,7 +20,10 @@ final class ExecutorSession: Sendable {
     }
     private let state = Mutex(State())
 
-    init(environment: MesosExecutorEnvironment, httpClient: HTTPClient, callTimeout: Duration, logger: Logger) {
+    init(
+        environment: MesosExecutorEnvironment, httpClient: HTTPClient, callTimeout: Duration,
+        logger: Logger
+    ) {
         self.environment = environment
         self.httpClient = httpClient
         self.callTimeout = callTimeout
@@ -58,7 +61,9 @@ final class ExecutorSession: Sendable {
                 state.isSubscribed = true
                 let carried = state.carriedBySubscribe
                 state.carriedBySubscribe = []
-                return state.ledger.unacknowledgedUpdates.filter { !carried.contains($0.status.uuid ?? Data()) }
+                return state.ledger.unacknowledgedUpdates.filter {
+                    !carried.contains($0.status.uuid ?? Data())
+                }
             case .launch(let launch):
                 state.ledger.launched(launch.task)
             case .launchGroup(let group):
@@ -81,12 +86,14 @@ final class ExecutorSession: Sendable {
     /// POSTs SUBSCRIBE with everything unacknowledged; returns the event stream's body once the agent answers 200.
     func openStream() async throws(ExecutorClientError) -> HTTPClientResponse.Body {
         let subscribe = state.withLock { state in
-            state.carriedBySubscribe = Set(state.ledger.unacknowledgedUpdates.compactMap(\.status.uuid))
+            state.carriedBySubscribe = Set(
+                state.ledger.unacknowledgedUpdates.compactMap(\.status.uuid))
             return state.ledger.subscribe
         }
         let response = try await post(.subscribe(subscribe))
         guard response.status.code == 200 else {
-            throw .subscriptionRefused(agent: agent, status: Int(response.status.code), body: await text(of: response))
+            throw .subscriptionRefused(
+                agent: agent, status: Int(response.status.code), body: await text(of: response))
         }
         return response.body
     }
@@ -96,12 +103,16 @@ final class ExecutorSession: Sendable {
         let response = try await post(payload)
         let body = await text(of: response)
         guard response.status.code == 202 else {
-            throw .callRefused(call: payload.typeName, agent: agent, status: Int(response.status.code), body: body)
+            throw .callRefused(
+                call: payload.typeName, agent: agent, status: Int(response.status.code), body: body)
         }
     }
 
-    private func post(_ payload: ExecutorCall.Payload) async throws(ExecutorClientError) -> HTTPClientResponse {
-        let call = ExecutorCall(frameworkID: environment.frameworkID, executorID: environment.executorID, payload)
+    private func post(_ payload: ExecutorCall.Payload) async throws(ExecutorClientError)
+        -> HTTPClientResponse
+    {
+        let call = ExecutorCall(
+            frameworkID: environment.frameworkID, executorID: environment.executorID, payload)
         var request = HTTPClientRequest(url: environment.agentEndpoint.executorURL)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -120,6 +131,7 @@ final class ExecutorSession: Sendable {
 
     private func text(of response: HTTPClientResponse) async -> String {
         let body = try? await response.body.collect(upTo: 1 << 16)
-        return body.map { String(buffer: $0) }?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        return body.map { String(buffer: $0) }?.trimmingCharacters(in: .whitespacesAndNewlines)
+            ?? ""
     }
 }

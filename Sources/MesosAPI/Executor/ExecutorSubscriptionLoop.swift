@@ -50,7 +50,8 @@ struct ExecutorSubscriptionLoop {
             if Task.isCancelled { return end(nil) }
             guard failure.isTransient else { return end(failure) }
             guard environment.checkpoint else {
-                let lost = ExecutorClientError.disconnected(agent: session.agent, reason: "\(failure)")
+                let lost = ExecutorClientError.disconnected(
+                    agent: session.agent, reason: "\(failure)")
                 return end(delivered ? lost : failure)
             }
             let since = lostSince ?? clock.now
@@ -69,8 +70,8 @@ struct ExecutorSubscriptionLoop {
         }
     }
 
-    /// A random wait in `[max/10, max]`: agents restarted together are not hit at the same instant, and
-    /// a refused connection does not turn into a busy loop.
+    /// A random wait in `[max/10, max]`: agents restarted together are not hit at the same instant,
+    /// and a refused connection does not turn into a busy loop.
     private func backoff(max: Duration) -> Duration {
         let maximum = Swift.max(Int64(max / .milliseconds(1)), 10)
         return .milliseconds(Int64.random(in: (maximum / 10)...maximum))

@@ -26,10 +26,12 @@ public struct MesosExecutorEnvironment: Sendable, Hashable {
     public static let defaultShutdownGracePeriod = Duration.seconds(5)
 
     public init(
-        agentEndpoint: MesosEndpoint, frameworkID: FrameworkID, executorID: ExecutorID, sandbox: String,
+        agentEndpoint: MesosEndpoint, frameworkID: FrameworkID, executorID: ExecutorID,
+        sandbox: String,
         checkpoint: Bool = false, recoveryTimeout: Duration = Self.defaultRecoveryTimeout,
         subscriptionBackoffMax: Duration = Self.defaultSubscriptionBackoffMax,
-        shutdownGracePeriod: Duration = Self.defaultShutdownGracePeriod, authenticationToken: String? = nil
+        shutdownGracePeriod: Duration = Self.defaultShutdownGracePeriod,
+        authenticationToken: String? = nil
     ) {
         self.agentEndpoint = agentEndpoint
         self.frameworkID = frameworkID
@@ -48,37 +50,48 @@ public struct MesosExecutorEnvironment: Sendable, Hashable {
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(MesosExecutorEnvironmentError) {
         func required(_ name: String) throws(MesosExecutorEnvironmentError) -> String {
-            guard let value = environment[name], !value.isEmpty else { throw .missing(variable: name) }
+            guard let value = environment[name], !value.isEmpty else {
+                throw .missing(variable: name)
+            }
             return value
         }
-        func duration(_ name: String, default fallback: Duration) throws(MesosExecutorEnvironmentError)
+        func duration(_ name: String, default fallback: Duration)
+            throws(MesosExecutorEnvironmentError)
             -> Duration
         {
             guard let text = environment[name], !text.isEmpty else { return fallback }
             guard let value = StoutDuration.parse(text) else {
-                throw .invalid(variable: name, value: text, reason: "expected a duration such as 5secs or 15mins")
+                throw .invalid(
+                    variable: name, value: text,
+                    reason: "expected a duration such as 5secs or 15mins")
             }
             return value
         }
         let endpointText = try required("MESOS_AGENT_ENDPOINT")
         do {
-            agentEndpoint = try MesosEndpoint(parsing: endpointText, defaultPort: MesosEndpoint.defaultAgentPort)
+            agentEndpoint = try MesosEndpoint(
+                parsing: endpointText, defaultPort: MesosEndpoint.defaultAgentPort)
         } catch {
-            throw .invalid(variable: "MESOS_AGENT_ENDPOINT", value: endpointText, reason: "\(error)")
+            throw .invalid(
+                variable: "MESOS_AGENT_ENDPOINT", value: endpointText, reason: "\(error)")
         }
         frameworkID = FrameworkID(try required("MESOS_FRAMEWORK_ID"))
         executorID = ExecutorID(try required("MESOS_EXECUTOR_ID"))
-        guard let sandbox = [environment["MESOS_SANDBOX"], environment["MESOS_DIRECTORY"]]
-            .compactMap({ $0 }).first(where: { !$0.isEmpty })
+        guard
+            let sandbox = [environment["MESOS_SANDBOX"], environment["MESOS_DIRECTORY"]]
+                .compactMap({ $0 }).first(where: { !$0.isEmpty })
         else { throw .missing(variable: "MESOS_SANDBOX") }
         self.sandbox = sandbox
         checkpoint = environment["MESOS_CHECKPOINT"] == "1"
-        recoveryTimeout = try duration("MESOS_RECOVERY_TIMEOUT", default: Self.defaultRecoveryTimeout)
+        recoveryTimeout = try duration(
+            "MESOS_RECOVERY_TIMEOUT", default: Self.defaultRecoveryTimeout)
         subscriptionBackoffMax = try duration(
             "MESOS_SUBSCRIPTION_BACKOFF_MAX", default: Self.defaultSubscriptionBackoffMax)
         shutdownGracePeriod = try duration(
             "MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", default: Self.defaultShutdownGracePeriod)
-        authenticationToken = environment["MESOS_EXECUTOR_AUTHENTICATION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        authenticationToken = environment["MESOS_EXECUTOR_AUTHENTICATION_TOKEN"].flatMap {
+            $0.isEmpty ? nil : $0
+        }
     }
 }
 

@@ -7,7 +7,8 @@ public enum StoutDuration {
         let trimmed = text.trimmingASCIISpaces()
         let number = trimmed.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
         let unit = trimmed.dropFirst(number.count)
-        guard !number.isEmpty, number.filter({ $0 == "." }).count <= 1, number.contains(where: \.isNumber),
+        guard !number.isEmpty, number.filter({ $0 == "." }).count <= 1,
+            number.contains(where: \.isNumber),
             let value = Double(number.hasPrefix(".") ? "0" + number : String(number)),
             let nanosecondsPerUnit = unitNanoseconds[String(unit)]
         else { return nil }

@@ -59,7 +59,8 @@ struct LeaderFollower: Sendable {
 
     /// Follows the group with `client` until its session is lost (returns whether the group was read at least
     /// once) or a permanent error (throws).
-    private func follow(_ client: ZooKeeperClient, publisher: inout Publisher) async throws -> Bool {
+    private func follow(_ client: ZooKeeperClient, publisher: inout Publisher) async throws -> Bool
+    {
         var transientFailures = 0
         var readTheGroup = false
         while true {
@@ -72,7 +73,9 @@ struct LeaderFollower: Sendable {
                     }
                     publisher.publish(leader)
                 } else {
-                    report("\(path) has no \(MasterGroup.memberNodePrefix) member: no master is running")
+                    report(
+                        "\(path) has no \(MasterGroup.memberNodePrefix) member: no master is running"
+                    )
                     publisher.publish(nil)
                 }
                 transientFailures = 0

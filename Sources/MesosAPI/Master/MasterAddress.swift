@@ -30,7 +30,8 @@ public enum MasterAddress: Sendable, Hashable, CustomStringConvertible {
                 break
             case "file":
                 throw .unsupportedScheme(
-                    scheme: scheme, input: input, hint: "give the zk:// URL the file holds instead of the file")
+                    scheme: scheme, input: input,
+                    hint: "give the zk:// URL the file holds instead of the file")
             default:
                 throw .unknownScheme(scheme: scheme, input: input)
             }
@@ -40,7 +41,8 @@ public enum MasterAddress: Sendable, Hashable, CustomStringConvertible {
             let part = String(part).trimmingASCIISpaces()
             guard !part.isEmpty else { throw .missingHost(input: input) }
             do {
-                endpoints.append(try MesosEndpoint(parsing: part, defaultPort: MesosEndpoint.defaultMasterPort))
+                endpoints.append(
+                    try MesosEndpoint(parsing: part, defaultPort: MesosEndpoint.defaultMasterPort))
             } catch {
                 throw error.reported(for: input)
             }
@@ -91,7 +93,9 @@ public struct ZooKeeperMasterAddress: Sendable, Hashable, CustomStringConvertibl
         let full = text.trimmingASCIISpaces()
         // Errors quote the address: never with its password.
         let input = full.replacingPassword()
-        guard let separator = full.range(of: "://"), full[..<separator.lowerBound].lowercased() == "zk" else {
+        guard let separator = full.range(of: "://"),
+            full[..<separator.lowerBound].lowercased() == "zk"
+        else {
             throw .unknownScheme(scheme: String(input.prefix { $0 != ":" }), input: input)
         }
         let rest = full[separator.upperBound...]
@@ -104,7 +108,8 @@ public struct ZooKeeperMasterAddress: Sendable, Hashable, CustomStringConvertibl
                 throw .invalidCredentials(input: input)
             }
             credentials = Credentials(
-                user: String(userInfo[..<colon]), password: String(userInfo[userInfo.index(after: colon)...]))
+                user: String(userInfo[..<colon]),
+                password: String(userInfo[userInfo.index(after: colon)...]))
         } else {
             credentials = nil
         }

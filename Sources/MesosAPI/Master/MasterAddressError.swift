@@ -15,7 +15,8 @@ public enum MasterAddressError: Error, Hashable, CustomStringConvertible {
     case invalidRedirect(location: String, reason: String)
 
     public var description: String {
-        let forms = "expected host[:port], http(s)://host[:port], zk://host:port[,host:port…]/path or local"
+        let forms =
+            "expected host[:port], http(s)://host[:port], zk://host:port[,host:port…]/path or local"
         switch self {
         case .empty:
             return "the master address is empty (\(forms))"
@@ -30,7 +31,8 @@ public enum MasterAddressError: Error, Hashable, CustomStringConvertible {
         case .invalidPort(let port, let input):
             return "master address \"\(input)\" has an invalid port \"\(port)\" (expected 1-65535)"
         case .unexpectedPath(let path, let input):
-            return "master address \"\(input)\" has a path \"\(path)\"; give only scheme, host and port"
+            return
+                "master address \"\(input)\" has a path \"\(path)\"; give only scheme, host and port"
         case .invalidCredentials(let input):
             let shown = input.replacingPassword()
             return
@@ -39,7 +41,8 @@ public enum MasterAddressError: Error, Hashable, CustomStringConvertible {
             return "ZooKeeper address \"\(input.replacingPassword())\" has no znode path "
                 + "(expected zk://host:port[,host:port…]/path, e.g. zk://127.0.0.1:2181/mesos)"
         case .invalidZooKeeperPath(let path, let input):
-            return "ZooKeeper address \"\(input.replacingPassword())\" has an invalid znode path \"\(path)\" "
+            return
+                "ZooKeeper address \"\(input.replacingPassword())\" has an invalid znode path \"\(path)\" "
                 + "(empty, '.' or '..' components)"
         case .invalidRedirect(let location, let reason):
             return "cannot follow the redirect to \"\(location)\": \(reason)"
@@ -50,7 +53,8 @@ public enum MasterAddressError: Error, Hashable, CustomStringConvertible {
 extension String {
     /// `zk://user:secret@h/…` → `zk://user:***@h/…`, so errors never print passwords.
     func replacingPassword() -> String {
-        guard let schemeEnd = range(of: "://"), let at = self[schemeEnd.upperBound...].firstIndex(of: "@"),
+        guard let schemeEnd = range(of: "://"),
+            let at = self[schemeEnd.upperBound...].firstIndex(of: "@"),
             let colon = self[schemeEnd.upperBound..<at].firstIndex(of: ":")
         else { return self }
         return String(self[..<index(after: colon)]) + "***" + String(self[at...])
@@ -65,10 +69,12 @@ extension MasterAddressError {
         case .unknownScheme(let scheme, _): return .unknownScheme(scheme: scheme, input: input)
         case .unsupportedScheme(let scheme, _, let hint):
             return .unsupportedScheme(scheme: scheme, input: input, hint: hint)
-        case .invalidHost(let host, _, let reason): return .invalidHost(host: host, input: input, reason: reason)
+        case .invalidHost(let host, _, let reason):
+            return .invalidHost(host: host, input: input, reason: reason)
         case .invalidPort(let port, _): return .invalidPort(port: port, input: input)
         case .unexpectedPath(let path, _): return .unexpectedPath(path: path, input: input)
-        case .invalidCredentials, .missingZooKeeperPath, .invalidZooKeeperPath, .invalidRedirect: return self
+        case .invalidCredentials, .missingZooKeeperPath, .invalidZooKeeperPath, .invalidRedirect:
+            return self
         }
     }
 }

@@ -33,11 +33,13 @@ public struct MasterDetector: Sendable {
 
     /// A detector for a connect string whose chroot is the group: `h1:2181,h2:2181/mesos`.
     public init(
-        connectString: String, sessionTimeout: Duration = .seconds(10), connectTimeout: Duration = .seconds(10),
+        connectString: String, sessionTimeout: Duration = .seconds(10),
+        connectTimeout: Duration = .seconds(10),
         logger: Logger = Logger(label: "mesos.master-detector")
     ) throws(MasterAddressError) {
         self.init(
-            address: try ZooKeeperMasterAddress(parsing: "zk://" + connectString), sessionTimeout: sessionTimeout,
+            address: try ZooKeeperMasterAddress(parsing: "zk://" + connectString),
+            sessionTimeout: sessionTimeout,
             connectTimeout: connectTimeout, logger: logger)
     }
 
@@ -68,7 +70,8 @@ public struct MasterDetector: Sendable {
             return try await group.next() ?? nil
         }
         guard let leader else {
-            throw MasterDetectorError.noLeader(address: address, waited: timeout, lastProblem: lastProblem.value)
+            throw MasterDetectorError.noLeader(
+                address: address, waited: timeout, lastProblem: lastProblem.value)
         }
         return leader
     }

@@ -43,7 +43,9 @@ public struct MesosEndpoint: Sendable, Hashable, CustomStringConvertible {
         }
         let authority = rest.prefix { $0 != "/" }
         let path = rest[authority.endIndex...]
-        guard path.isEmpty || path == "/" else { throw .unexpectedPath(path: String(path), input: input) }
+        guard path.isEmpty || path == "/" else {
+            throw .unexpectedPath(path: String(path), input: input)
+        }
         let (host, port) = try HostPort.parse(authority, defaultPort: defaultPort, input: input)
         self.init(scheme: scheme, host: host, port: port)
     }
@@ -73,7 +75,9 @@ public struct MesosEndpoint: Sendable, Hashable, CustomStringConvertible {
     /// are resolved too.
     public func resolvingRedirect(location: String) throws(MasterAddressError) -> MesosRedirect {
         let text = location.trimmingASCIISpaces()
-        func invalid(_ reason: String) -> MasterAddressError { .invalidRedirect(location: location, reason: reason) }
+        func invalid(_ reason: String) -> MasterAddressError {
+            .invalidRedirect(location: location, reason: reason)
+        }
         guard !text.isEmpty else { throw invalid("it is empty") }
         var scheme = self.scheme
         var rest: Substring
@@ -81,7 +85,9 @@ public struct MesosEndpoint: Sendable, Hashable, CustomStringConvertible {
             rest = text.dropFirst(2)
         } else if let separator = text.range(of: "://") {
             let name = text[..<separator.lowerBound].lowercased()
-            guard let known = Scheme(rawValue: name) else { throw invalid("unsupported scheme \"\(name)\"") }
+            guard let known = Scheme(rawValue: name) else {
+                throw invalid("unsupported scheme \"\(name)\"")
+            }
             scheme = known
             rest = text[separator.upperBound...]
         } else if text.hasPrefix("/") {
@@ -94,7 +100,8 @@ public struct MesosEndpoint: Sendable, Hashable, CustomStringConvertible {
         let host: String
         let port: Int
         do {
-            (host, port) = try HostPort.parse(authority, defaultPort: scheme.urlDefaultPort, input: location)
+            (host, port) = try HostPort.parse(
+                authority, defaultPort: scheme.urlDefaultPort, input: location)
         } catch {
             throw invalid("\(error)")
         }
@@ -123,9 +130,11 @@ public struct MesosRedirect: Sendable, Hashable, CustomStringConvertible {
 
 /// Parsing of `host[:port]` and `[v6]:port` pieces of addresses.
 enum HostPort {
-    static func parse(_ text: Substring, defaultPort: Int, input: String) throws(MasterAddressError) -> (
-        host: String, port: Int
-    ) {
+    static func parse(_ text: Substring, defaultPort: Int, input: String) throws(MasterAddressError)
+        -> (
+            host: String, port: Int
+        )
+    {
         guard !text.isEmpty else { throw .missingHost(input: input) }
         let host: Substring
         let portText: Substring?
@@ -140,15 +149,20 @@ enum HostPort {
             } else if after.hasPrefix(":") {
                 portText = after.dropFirst()
             } else {
-                throw .invalidHost(host: String(text), input: input, reason: "unexpected text after ]")
+                throw .invalidHost(
+                    host: String(text), input: input, reason: "unexpected text after ]")
             }
-            guard !host.isEmpty, host.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." || $0 == "%" }) else {
+            guard !host.isEmpty,
+                host.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." || $0 == "%" })
+            else {
                 throw .invalidHost(host: String(host), input: input, reason: "not an IPv6 address")
             }
         } else {
             let colons = text.filter { $0 == ":" }.count
             if colons > 1 {
-                throw .invalidHost(host: String(text), input: input, reason: "IPv6 addresses need brackets: [::1]:5050")
+                throw .invalidHost(
+                    host: String(text), input: input,
+                    reason: "IPv6 addresses need brackets: [::1]:5050")
             }
             if let colon = text.firstIndex(of: ":") {
                 host = text[..<colon]
@@ -158,13 +172,18 @@ enum HostPort {
                 portText = nil
             }
             guard !host.isEmpty else { throw .missingHost(input: input) }
-            guard host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-._".contains($0)) }) else {
+            guard
+                host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-._".contains($0)) }
+                )
+            else {
                 throw .invalidHost(
-                    host: String(host), input: input, reason: "only letters, digits, '-', '.' and '_' are allowed")
+                    host: String(host), input: input,
+                    reason: "only letters, digits, '-', '.' and '_' are allowed")
             }
         }
         guard let portText else { return (String(host), defaultPort) }
-        guard portText.count <= 5, portText.allSatisfy({ $0.isASCII && $0.isNumber }), let port = Int(portText),
+        guard portText.count <= 5, portText.allSatisfy({ $0.isASCII && $0.isNumber }),
+            let port = Int(portText),
             (1...65535).contains(port)
         else {
             throw .invalidPort(port: String(portText), input: input)
@@ -176,7 +195,9 @@ enum HostPort {
 extension String {
     func trimmingASCIISpaces() -> String {
         var slice = Substring(self)
-        while let first = slice.first, first == " " || first == "\t" || first == "\n" || first == "\r" {
+        while let first = slice.first,
+            first == " " || first == "\t" || first == "\n" || first == "\r"
+        {
             slice = slice.dropFirst()
         }
         while let last = slice.last, last == " " || last == "\t" || last == "\n" || last == "\r" {

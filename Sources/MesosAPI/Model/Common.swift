@@ -1,5 +1,5 @@
-import Support
 import Foundation
+import Support
 
 /// `Labels`: free-form key/value pairs attached to frameworks, tasks, executors, statuses.
 public struct Labels: Codable, Sendable, Hashable {

@@ -26,7 +26,8 @@ public struct DiscoveryInfo: Codable, Sendable, Hashable {
     public var labels: Labels?
 
     public init(
-        visibility: Visibility, name: String? = nil, environment: String? = nil, location: String? = nil,
+        visibility: Visibility, name: String? = nil, environment: String? = nil,
+        location: String? = nil,
         version: String? = nil, ports: Ports? = nil, labels: Labels? = nil
     ) {
         self.visibility = visibility
@@ -66,7 +67,8 @@ public struct DiscoveryInfo: Codable, Sendable, Hashable {
         public var labels: Labels?
 
         public init(
-            number: UInt32, name: String? = nil, protocol: String? = nil, visibility: Visibility? = nil,
+            number: UInt32, name: String? = nil, protocol: String? = nil,
+            visibility: Visibility? = nil,
             labels: Labels? = nil
         ) {
             self.number = number
@@ -91,5 +93,7 @@ public struct DiscoveryInfo: Codable, Sendable, Hashable {
         }
     }
 
-    enum CodingKeys: String, CodingKey { case visibility, name, environment, location, version, ports, labels }
+    enum CodingKeys: String, CodingKey {
+        case visibility, name, environment, location, version, ports, labels
+    }
 }

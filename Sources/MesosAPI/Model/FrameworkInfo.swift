@@ -22,8 +22,10 @@ public struct FrameworkInfo: Codable, Sendable, Hashable {
 
     public init(
         user: String, name: String, id: FrameworkID? = nil, failoverTimeout: Double? = nil,
-        checkpoint: Bool? = nil, role: String? = nil, hostname: String? = nil, principal: String? = nil,
-        webuiURL: String? = nil, capabilities: [Capability] = [], labels: Labels? = nil, roles: [String] = []
+        checkpoint: Bool? = nil, role: String? = nil, hostname: String? = nil,
+        principal: String? = nil,
+        webuiURL: String? = nil, capabilities: [Capability] = [], labels: Labels? = nil,
+        roles: [String] = []
     ) {
         self.user = user
         self.name = name

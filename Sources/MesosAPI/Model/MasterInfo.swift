@@ -28,12 +28,17 @@ public struct MasterInfo: Codable, Sendable, Hashable {
 
     /// A MasterInfo for a master serving on `ipv4:port`, filled in the way a real master fills it
     /// (`ip` integer, `pid`, `address`). Returns `nil` if `ipv4` is not a dotted IPv4 address.
-    public init?(id: String, ipv4: String, port: Int, hostname: String? = nil, version: String? = nil) {
-        guard let ip = Self.integerIP(fromDotted: ipv4), let port32 = Int32(exactly: port), port32 > 0 else {
+    public init?(
+        id: String, ipv4: String, port: Int, hostname: String? = nil, version: String? = nil
+    ) {
+        guard let ip = Self.integerIP(fromDotted: ipv4), let port32 = Int32(exactly: port),
+            port32 > 0
+        else {
             return nil
         }
         self.init(
-            id: id, ip: ip, port: UInt32(port32), pid: "master@\(ipv4):\(port)", hostname: hostname ?? ipv4,
+            id: id, ip: ip, port: UInt32(port32), pid: "master@\(ipv4):\(port)",
+            hostname: hostname ?? ipv4,
             version: version, address: Address(hostname: hostname ?? ipv4, ip: ipv4, port: port32))
     }
 
@@ -54,7 +59,9 @@ public struct MasterInfo: Codable, Sendable, Hashable {
         guard parts.count == 4 else { return nil }
         var result: UInt32 = 0
         for (index, part) in parts.enumerated() {
-            guard part.count <= 3, part.allSatisfy(\.isASCII), let octet = UInt8(part) else { return nil }
+            guard part.count <= 3, part.allSatisfy(\.isASCII), let octet = UInt8(part) else {
+                return nil
+            }
             result |= UInt32(octet) << (8 * UInt32(index))
         }
         return result
@@ -76,7 +83,9 @@ public struct MasterInfo: Codable, Sendable, Hashable {
             case unknown, agentUpdate, agentDraining, quotaV2
             case unrecognized(String)
 
-            public static let knownCases: [Kind] = [.unknown, .agentUpdate, .agentDraining, .quotaV2]
+            public static let knownCases: [Kind] = [
+                .unknown, .agentUpdate, .agentDraining, .quotaV2,
+            ]
 
             public var name: String {
                 switch self {
@@ -90,7 +99,9 @@ public struct MasterInfo: Codable, Sendable, Hashable {
         }
     }
 
-    enum CodingKeys: String, CodingKey { case id, ip, port, pid, hostname, version, address, capabilities }
+    enum CodingKeys: String, CodingKey {
+        case id, ip, port, pid, hostname, version, address, capabilities
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -127,7 +138,8 @@ public struct AgentInfo: Codable, Sendable, Hashable {
     public var id: AgentID?
 
     public init(
-        hostname: String, port: Int32? = nil, resources: [Resource] = [], attributes: [Attribute] = [],
+        hostname: String, port: Int32? = nil, resources: [Resource] = [],
+        attributes: [Attribute] = [],
         id: AgentID? = nil
     ) {
         self.hostname = hostname

@@ -13,7 +13,8 @@ public struct Offer: Codable, Sendable, Hashable {
     public var allocationInfo: AllocationInfo?
 
     public init(
-        id: OfferID, frameworkID: FrameworkID, agentID: AgentID, hostname: String, url: MesosURL? = nil,
+        id: OfferID, frameworkID: FrameworkID, agentID: AgentID, hostname: String,
+        url: MesosURL? = nil,
         resources: [Resource] = [], attributes: [Attribute] = [], executorIDs: [ExecutorID] = [],
         allocationInfo: AllocationInfo? = nil
     ) {

@@ -47,7 +47,9 @@ extension Offer {
         }
 
         /// A LAUNCH of `tasks`.
-        public static func launch(_ tasks: [TaskInfo]) -> Operation { .launch(Launch(taskInfos: tasks)) }
+        public static func launch(_ tasks: [TaskInfo]) -> Operation {
+            .launch(Launch(taskInfos: tasks))
+        }
 
         /// The proto type name (`"LAUNCH"`).
         public var typeName: String {
@@ -68,7 +70,8 @@ extension Offer {
             let type = try container.decode(String.self, forKey: .type)
             switch type {
             case "LAUNCH": self = .launch(try container.decode(Launch.self, forKey: .launch))
-            case "LAUNCH_GROUP": self = .launchGroup(try container.decode(LaunchGroup.self, forKey: .launchGroup))
+            case "LAUNCH_GROUP":
+                self = .launchGroup(try container.decode(LaunchGroup.self, forKey: .launchGroup))
             default: self = .unrecognized(type)
             }
         }

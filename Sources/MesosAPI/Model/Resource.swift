@@ -35,7 +35,9 @@ public struct Resource: Codable, Sendable, Hashable {
     }
 
     /// A SCALAR resource, e.g. `.scalar("cpus", 0.5, allocatedTo: "etcd")`.
-    public static func scalar(_ name: String, _ value: Double, allocatedTo role: String? = nil) -> Resource {
+    public static func scalar(_ name: String, _ value: Double, allocatedTo role: String? = nil)
+        -> Resource
+    {
         Resource(
             name: name, type: .scalar, scalar: Value.Scalar(value: value),
             allocationInfo: role.map { AllocationInfo(role: $0) })
@@ -115,7 +117,9 @@ public struct ReservationInfo: Codable, Sendable, Hashable {
     public var principal: String?
     public var labels: Labels?
 
-    public init(type: Kind? = nil, role: String? = nil, principal: String? = nil, labels: Labels? = nil) {
+    public init(
+        type: Kind? = nil, role: String? = nil, principal: String? = nil, labels: Labels? = nil
+    ) {
         self.type = type
         self.role = role
         self.principal = principal

@@ -18,8 +18,10 @@ public struct TaskInfo: Codable, Sendable, Hashable {
 
     public init(
         name: String, taskID: TaskID, agentID: AgentID, resources: [Resource] = [],
-        executor: ExecutorInfo? = nil, command: CommandInfo? = nil, data: Data? = nil, labels: Labels? = nil,
-        discovery: DiscoveryInfo? = nil, killPolicy: KillPolicy? = nil, maxCompletionTime: DurationInfo? = nil
+        executor: ExecutorInfo? = nil, command: CommandInfo? = nil, data: Data? = nil,
+        labels: Labels? = nil,
+        discovery: DiscoveryInfo? = nil, killPolicy: KillPolicy? = nil,
+        maxCompletionTime: DurationInfo? = nil
     ) {
         self.name = name
         self.taskID = taskID
@@ -54,7 +56,8 @@ public struct TaskInfo: Codable, Sendable, Hashable {
         labels = try container.decodeIfPresent(Labels.self, forKey: .labels)
         discovery = try container.decodeIfPresent(DiscoveryInfo.self, forKey: .discovery)
         killPolicy = try container.decodeIfPresent(KillPolicy.self, forKey: .killPolicy)
-        maxCompletionTime = try container.decodeIfPresent(DurationInfo.self, forKey: .maxCompletionTime)
+        maxCompletionTime = try container.decodeIfPresent(
+            DurationInfo.self, forKey: .maxCompletionTime)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -127,9 +130,11 @@ public struct ExecutorInfo: Codable, Sendable, Hashable {
     public var labels: Labels?
 
     public init(
-        type: Kind? = nil, executorID: ExecutorID, frameworkID: FrameworkID? = nil, command: CommandInfo? = nil,
+        type: Kind? = nil, executorID: ExecutorID, frameworkID: FrameworkID? = nil,
+        command: CommandInfo? = nil,
         resources: [Resource] = [], name: String? = nil, source: String? = nil, data: Data? = nil,
-        discovery: DiscoveryInfo? = nil, shutdownGracePeriod: DurationInfo? = nil, labels: Labels? = nil
+        discovery: DiscoveryInfo? = nil, shutdownGracePeriod: DurationInfo? = nil,
+        labels: Labels? = nil
     ) {
         self.type = type
         self.executorID = executorID
@@ -162,7 +167,8 @@ public struct ExecutorInfo: Codable, Sendable, Hashable {
         source = try container.decodeIfPresent(String.self, forKey: .source)
         data = try container.decodeIfPresent(Data.self, forKey: .data)
         discovery = try container.decodeIfPresent(DiscoveryInfo.self, forKey: .discovery)
-        shutdownGracePeriod = try container.decodeIfPresent(DurationInfo.self, forKey: .shutdownGracePeriod)
+        shutdownGracePeriod = try container.decodeIfPresent(
+            DurationInfo.self, forKey: .shutdownGracePeriod)
         labels = try container.decodeIfPresent(Labels.self, forKey: .labels)
     }
 

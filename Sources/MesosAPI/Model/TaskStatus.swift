@@ -23,9 +23,12 @@ public struct TaskStatus: Codable, Sendable, Hashable {
     public var unreachableTime: TimeInfo?
 
     public init(
-        taskID: TaskID, state: TaskState, data: Data? = nil, message: String? = nil, agentID: AgentID? = nil,
-        timestamp: Double? = nil, executorID: ExecutorID? = nil, healthy: Bool? = nil, source: Source? = nil,
-        reason: Reason? = nil, uuid: Data? = nil, labels: Labels? = nil, unreachableTime: TimeInfo? = nil
+        taskID: TaskID, state: TaskState, data: Data? = nil, message: String? = nil,
+        agentID: AgentID? = nil,
+        timestamp: Double? = nil, executorID: ExecutorID? = nil, healthy: Bool? = nil,
+        source: Source? = nil,
+        reason: Reason? = nil, uuid: Data? = nil, labels: Labels? = nil,
+        unreachableTime: TimeInfo? = nil
     ) {
         self.taskID = taskID
         self.state = state
@@ -47,7 +50,10 @@ public struct TaskStatus: Codable, Sendable, Hashable {
         guard let uuid, uuid.count == 16 else { return nil }
         let b = Array(uuid)
         return UUID(
-            uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15])
+            uuid: (
+                b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+                b[13], b[14], b[15]
+            )
         )
     }
 

@@ -73,7 +73,9 @@ public struct RecordIOReader: Sendable {
             guard let length = try readLengthLine() else { return nil }
             pendingLength = length
         }
-        guard let length = pendingLength, let record = buffer.readSlice(length: length) else { return nil }
+        guard let length = pendingLength, let record = buffer.readSlice(length: length) else {
+            return nil
+        }
         pendingLength = nil
         return record
     }
@@ -104,7 +106,9 @@ public struct RecordIOReader: Sendable {
                 throw .malformedLength(seen: RecordIOError.show(line))
             }
             digits += 1
-            guard digits <= Self.maximumLengthDigits else { throw .lengthTooLong(seen: RecordIOError.show(line)) }
+            guard digits <= Self.maximumLengthDigits else {
+                throw .lengthTooLong(seen: RecordIOError.show(line))
+            }
             value = value * 10 + UInt64(byte - UInt8(ascii: "0"))
         }
         return nil

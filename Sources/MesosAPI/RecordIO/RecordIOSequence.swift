@@ -3,19 +3,23 @@ import NIOCore
 
 /// The records of a RecordIO stream whose bytes arrive as an async sequence of chunks (e.g. an HTTP response
 /// body). Throws `RecordIOError` on malformed input, or if the stream ends inside a record.
-public struct RecordIORecords<Chunks: AsyncSequence>: AsyncSequence where Chunks.Element == ByteBuffer {
+public struct RecordIORecords<Chunks: AsyncSequence>: AsyncSequence
+where Chunks.Element == ByteBuffer {
     public typealias Element = ByteBuffer
 
     let chunks: Chunks
     let maximumRecordSize: Int
 
-    public init(_ chunks: Chunks, maximumRecordSize: Int = RecordIOReader.defaultMaximumRecordSize) {
+    public init(_ chunks: Chunks, maximumRecordSize: Int = RecordIOReader.defaultMaximumRecordSize)
+    {
         self.chunks = chunks
         self.maximumRecordSize = maximumRecordSize
     }
 
     public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(chunks: chunks.makeAsyncIterator(), reader: RecordIOReader(maximumRecordSize: maximumRecordSize))
+        AsyncIterator(
+            chunks: chunks.makeAsyncIterator(),
+            reader: RecordIOReader(maximumRecordSize: maximumRecordSize))
     }
 
     /// Reads chunks until a record is complete.
@@ -72,7 +76,8 @@ where Chunks.Element == ByteBuffer {
                 return try decoder.decode(Message.self, from: Data(record.readableBytesView))
             } catch {
                 throw MesosRecordDecodingError(
-                    type: "\(Message.self)", record: String(decoding: record.readableBytesView, as: UTF8.self),
+                    type: "\(Message.self)",
+                    record: String(decoding: record.readableBytesView, as: UTF8.self),
                     underlying: "\(error)")
             }
         }

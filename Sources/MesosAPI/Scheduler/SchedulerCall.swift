@@ -14,7 +14,9 @@ public struct SchedulerCall: Codable, Sendable, Hashable {
 
     /// A SUBSCRIBE for `frameworkInfo`. When it carries an `id` (re-subscription after failover), the same id
     /// is put in the top-level `framework_id`, as Mesos requires.
-    public static func subscribe(_ frameworkInfo: FrameworkInfo, suppressedRoles: [String] = []) -> SchedulerCall {
+    public static func subscribe(_ frameworkInfo: FrameworkInfo, suppressedRoles: [String] = [])
+        -> SchedulerCall
+    {
         SchedulerCall(
             frameworkID: frameworkInfo.id,
             .subscribe(Subscribe(frameworkInfo: frameworkInfo, suppressedRoles: suppressedRoles)))
@@ -63,7 +65,8 @@ public struct SchedulerCall: Codable, Sendable, Hashable {
     public var typeName: String { payload.typeName }
 
     enum CodingKeys: String, CodingKey {
-        case type, subscribe, accept, decline, revive, kill, shutdown, acknowledge, reconcile, message, request
+        case type, subscribe, accept, decline, revive, kill, shutdown, acknowledge, reconcile,
+            message, request
         case suppress
         case frameworkID = "framework_id"
         case updateFramework = "update_framework"
@@ -77,17 +80,25 @@ public struct SchedulerCall: Codable, Sendable, Hashable {
         switch type {
         case "SUBSCRIBE": payload = .subscribe(try c.decode(Subscribe.self, forKey: .subscribe))
         case "TEARDOWN": payload = .teardown
-        case "ACCEPT": payload = .accept(try c.decodeIfPresent(Accept.self, forKey: .accept) ?? Accept())
-        case "DECLINE": payload = .decline(try c.decodeIfPresent(Decline.self, forKey: .decline) ?? Decline())
-        case "REVIVE": payload = .revive(try c.decodeIfPresent(Revive.self, forKey: .revive) ?? Revive())
+        case "ACCEPT":
+            payload = .accept(try c.decodeIfPresent(Accept.self, forKey: .accept) ?? Accept())
+        case "DECLINE":
+            payload = .decline(try c.decodeIfPresent(Decline.self, forKey: .decline) ?? Decline())
+        case "REVIVE":
+            payload = .revive(try c.decodeIfPresent(Revive.self, forKey: .revive) ?? Revive())
         case "KILL": payload = .kill(try c.decode(Kill.self, forKey: .kill))
         case "SHUTDOWN": payload = .shutdown(try c.decode(Shutdown.self, forKey: .shutdown))
-        case "ACKNOWLEDGE": payload = .acknowledge(try c.decode(Acknowledge.self, forKey: .acknowledge))
+        case "ACKNOWLEDGE":
+            payload = .acknowledge(try c.decode(Acknowledge.self, forKey: .acknowledge))
         case "RECONCILE":
-            payload = .reconcile(try c.decodeIfPresent(Reconcile.self, forKey: .reconcile) ?? Reconcile())
+            payload = .reconcile(
+                try c.decodeIfPresent(Reconcile.self, forKey: .reconcile) ?? Reconcile())
         case "MESSAGE": payload = .message(try c.decode(Message.self, forKey: .message))
-        case "REQUEST": payload = .request(try c.decodeIfPresent(Request.self, forKey: .request) ?? Request())
-        case "SUPPRESS": payload = .suppress(try c.decodeIfPresent(Suppress.self, forKey: .suppress) ?? Suppress())
+        case "REQUEST":
+            payload = .request(try c.decodeIfPresent(Request.self, forKey: .request) ?? Request())
+        case "SUPPRESS":
+            payload = .suppress(
+                try c.decodeIfPresent(Suppress.self, forKey: .suppress) ?? Suppress())
         case "UPDATE_FRAMEWORK":
             payload = .updateFramework(try c.decode(UpdateFramework.self, forKey: .updateFramework))
         default: payload = .unrecognized(type)

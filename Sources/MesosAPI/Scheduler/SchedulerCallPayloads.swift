@@ -40,7 +40,9 @@ extension SchedulerCall {
         public var operations: [Offer.Operation]
         public var filters: Filters?
 
-        public init(offerIDs: [OfferID] = [], operations: [Offer.Operation] = [], filters: Filters? = nil) {
+        public init(
+            offerIDs: [OfferID] = [], operations: [Offer.Operation] = [], filters: Filters? = nil
+        ) {
             self.offerIDs = offerIDs
             self.operations = operations
             self.filters = filters

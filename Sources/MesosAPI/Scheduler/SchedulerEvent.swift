@@ -43,7 +43,10 @@ public enum SchedulerEvent: Codable, Sendable, Hashable {
         public var heartbeatIntervalSeconds: Double?
         public var masterInfo: MasterInfo?
 
-        public init(frameworkID: FrameworkID, heartbeatIntervalSeconds: Double? = nil, masterInfo: MasterInfo? = nil) {
+        public init(
+            frameworkID: FrameworkID, heartbeatIntervalSeconds: Double? = nil,
+            masterInfo: MasterInfo? = nil
+        ) {
             self.frameworkID = frameworkID
             self.heartbeatIntervalSeconds = heartbeatIntervalSeconds
             self.masterInfo = masterInfo
@@ -58,7 +61,8 @@ public enum SchedulerEvent: Codable, Sendable, Hashable {
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             frameworkID = try c.decode(FrameworkID.self, forKey: .frameworkID)
-            heartbeatIntervalSeconds = try c.decodeNumberIfPresent(Double.self, forKey: .heartbeatIntervalSeconds)
+            heartbeatIntervalSeconds = try c.decodeNumberIfPresent(
+                Double.self, forKey: .heartbeatIntervalSeconds)
             masterInfo = try c.decodeIfPresent(MasterInfo.self, forKey: .masterInfo)
         }
     }
@@ -144,11 +148,13 @@ public enum SchedulerEvent: Codable, Sendable, Hashable {
         let type = try c.decode(String.self, forKey: .type)
         switch type {
         case "SUBSCRIBED": self = .subscribed(try c.decode(Subscribed.self, forKey: .subscribed))
-        case "OFFERS": self = .offers(try c.decodeIfPresent(Offers.self, forKey: .offers) ?? Offers())
+        case "OFFERS":
+            self = .offers(try c.decodeIfPresent(Offers.self, forKey: .offers) ?? Offers())
         case "RESCIND": self = .rescind(try c.decode(Rescind.self, forKey: .rescind))
         case "UPDATE": self = .update(try c.decode(Update.self, forKey: .update))
         case "MESSAGE": self = .message(try c.decode(Message.self, forKey: .message))
-        case "FAILURE": self = .failure(try c.decodeIfPresent(Failure.self, forKey: .failure) ?? Failure())
+        case "FAILURE":
+            self = .failure(try c.decodeIfPresent(Failure.self, forKey: .failure) ?? Failure())
         case "ERROR": self = .error(try c.decode(ErrorMessage.self, forKey: .error))
         case "HEARTBEAT": self = .heartbeat
         default: self = .unrecognized(type)

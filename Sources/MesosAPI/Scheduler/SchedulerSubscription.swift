@@ -52,7 +52,8 @@ public final class SchedulerSubscription: Sendable {
         missedHeartbeats: Int = 5,
         logger: Logger
     ) async throws -> SchedulerSubscription {
-        let call = SchedulerCall(frameworkID: framework.id, .subscribe(.init(frameworkInfo: framework)))
+        let call = SchedulerCall(
+            frameworkID: framework.id, .subscribe(.init(frameworkInfo: framework)))
         let body = try MesosJSON.encode(call)
         var endpoint = master
         var url = master.schedulerURL
@@ -62,13 +63,16 @@ public final class SchedulerSubscription: Sendable {
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/json")
             request.headers.add(name: "Accept", value: "application/json")
-            credential.map { request.headers.add(name: "Authorization", value: $0.basicAuthorization) }
+            credential.map {
+                request.headers.add(name: "Authorization", value: $0.basicAuthorization)
+            }
             request.body = .bytes(ByteBuffer(bytes: body))
             let response: HTTPClientResponse
             do {
                 response = try await httpClient.execute(request, timeout: .init(connectTimeout))
             } catch {
-                throw SchedulerClientError.unreachable(master: endpoint.description, reason: "\(error)")
+                throw SchedulerClientError.unreachable(
+                    master: endpoint.description, reason: "\(error)")
             }
             switch response.status.code {
             case 307:
@@ -76,7 +80,8 @@ public final class SchedulerSubscription: Sendable {
                 locations.append(location)
                 _ = try? await response.body.collect(upTo: 1 << 16)
                 guard locations.count <= 3 else {
-                    throw SchedulerClientError.tooManyRedirects(master: master.description, locations: locations)
+                    throw SchedulerClientError.tooManyRedirects(
+                        master: master.description, locations: locations)
                 }
                 let redirect = try endpoint.resolvingRedirect(location: location)
                 logger.info("following the master's redirect", metadata: ["to": "\(redirect)"])
@@ -88,11 +93,15 @@ public final class SchedulerSubscription: Sendable {
                     throw SchedulerClientError.missingStreamID(master: endpoint.description)
                 }
                 return try await start(
-                    response: response, endpoint: endpoint, streamID: streamID, httpClient: httpClient,
-                    credential: credential, callTimeout: callTimeout, missedHeartbeats: missedHeartbeats,
+                    response: response, endpoint: endpoint, streamID: streamID,
+                    httpClient: httpClient,
+                    credential: credential, callTimeout: callTimeout,
+                    missedHeartbeats: missedHeartbeats,
                     logger: logger)
             default:
-                let text = (try? await response.body.collect(upTo: 1 << 16)).map { String(buffer: $0) } ?? ""
+                let text =
+                    (try? await response.body.collect(upTo: 1 << 16)).map { String(buffer: $0) }
+                    ?? ""
                 throw SchedulerClientError.subscriptionRefused(
                     master: endpoint.description, status: Int(response.status.code),
                     body: text.trimmingCharacters(in: .whitespacesAndNewlines))
@@ -102,10 +111,12 @@ public final class SchedulerSubscription: Sendable {
 
     /// Reads up to SUBSCRIBED, then hands the rest of the stream to a reader task.
     private static func start(
-        response: HTTPClientResponse, endpoint: MesosEndpoint, streamID: String, httpClient: HTTPClient,
+        response: HTTPClientResponse, endpoint: MesosEndpoint, streamID: String,
+        httpClient: HTTPClient,
         credential: MesosCredential?, callTimeout: Duration, missedHeartbeats: Int, logger: Logger
     ) async throws -> SchedulerSubscription {
-        let (events, continuation) = AsyncThrowingStream.makeStream(of: SchedulerEvent.self, throwing: (any Error).self)
+        let (events, continuation) = AsyncThrowingStream.makeStream(
+            of: SchedulerEvent.self, throwing: (any Error).self)
         let (first, firstContinuation) = AsyncThrowingStream.makeStream(
             of: SchedulerEvent.Subscribed.self, throwing: (any Error).self)
         let master = endpoint.description
@@ -125,19 +136,24 @@ public final class SchedulerSubscription: Sendable {
                                     sawSubscribed = true
                                     let interval = subscribed.heartbeatIntervalSeconds ?? 15
                                     watch.expect(
-                                        every: .milliseconds(Int64(interval * 1000)) * max(missedHeartbeats, 1))
+                                        every: .milliseconds(Int64(interval * 1000))
+                                            * max(missedHeartbeats, 1))
                                     firstContinuation.yield(subscribed)
                                     firstContinuation.finish()
                                 case .error(let message):
-                                    throw SchedulerClientError.errorEvent(master: master, message: message.message)
+                                    throw SchedulerClientError.errorEvent(
+                                        master: master, message: message.message)
                                 default:
-                                    logger.debug("event before SUBSCRIBED ignored", metadata: ["event": "\(event)"])
+                                    logger.debug(
+                                        "event before SUBSCRIBED ignored",
+                                        metadata: ["event": "\(event)"])
                                 }
                                 continue
                             }
                             continuation.yield(event)
                         }
-                        let ended = SchedulerClientError.streamEnded(master: master, reason: "the master closed it")
+                        let ended = SchedulerClientError.streamEnded(
+                            master: master, reason: "the master closed it")
                         firstContinuation.finish(throwing: ended)
                         continuation.finish(throwing: ended)
                     } catch is CancellationError {
@@ -147,7 +163,8 @@ public final class SchedulerSubscription: Sendable {
                         firstContinuation.finish(throwing: error)
                         continuation.finish(throwing: error)
                     } catch {
-                        let ended = SchedulerClientError.streamEnded(master: master, reason: "\(error)")
+                        let ended = SchedulerClientError.streamEnded(
+                            master: master, reason: "\(error)")
                         firstContinuation.finish(throwing: ended)
                         continuation.finish(throwing: ended)
                     }
@@ -157,8 +174,9 @@ public final class SchedulerSubscription: Sendable {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: .milliseconds(500))
                         if let silent = watch.silenceBeyondLimit() {
-                            continuation.finish(throwing: SchedulerClientError.heartbeatsMissed(
-                                master: master, silentFor: silent))
+                            continuation.finish(
+                                throwing: SchedulerClientError.heartbeatsMissed(
+                                    master: master, silentFor: silent))
                             return
                         }
                     }
@@ -171,11 +189,13 @@ public final class SchedulerSubscription: Sendable {
         do {
             var iterator = first.makeAsyncIterator()
             guard let subscribed = try await iterator.next() else {
-                throw SchedulerClientError.streamEnded(master: master, reason: "it ended before SUBSCRIBED")
+                throw SchedulerClientError.streamEnded(
+                    master: master, reason: "it ended before SUBSCRIBED")
             }
             return SchedulerSubscription(
                 endpoint: endpoint, streamID: streamID, subscribed: subscribed, events: events,
-                httpClient: httpClient, credential: credential, reader: reader, callTimeout: callTimeout)
+                httpClient: httpClient, credential: credential, reader: reader,
+                callTimeout: callTimeout)
         } catch {
             reader.cancel()
             throw error
@@ -198,10 +218,12 @@ public final class SchedulerSubscription: Sendable {
         } catch {
             throw SchedulerClientError.unreachable(master: endpoint.description, reason: "\(error)")
         }
-        let text = (try? await response.body.collect(upTo: 1 << 16)).map { String(buffer: $0) } ?? ""
+        let text =
+            (try? await response.body.collect(upTo: 1 << 16)).map { String(buffer: $0) } ?? ""
         guard response.status.code == 202 else {
             throw SchedulerClientError.callRefused(
-                call: call.typeName, master: endpoint.description, status: Int(response.status.code),
+                call: call.typeName, master: endpoint.description,
+                status: Int(response.status.code),
                 body: text.trimmingCharacters(in: .whitespacesAndNewlines))
         }
     }
@@ -240,5 +262,7 @@ public struct MesosCredential: Sendable, Hashable {
         self.secret = secret
     }
 
-    var basicAuthorization: String { "Basic " + Data("\(principal):\(secret)".utf8).base64EncodedString() }
+    var basicAuthorization: String {
+        "Basic " + Data("\(principal):\(secret)".utf8).base64EncodedString()
+    }
 }

@@ -33,7 +33,9 @@ public enum GoDuration {
             return rounded == milliseconds ? "\(Int64(rounded))ms" : "\(milliseconds)ms"
         }
         var result = ""
-        let hours = seconds / 3600, minutes = seconds % 3600 / 60, rest = seconds % 60
+        let hours = seconds / 3600
+        let minutes = seconds % 3600 / 60
+        let rest = seconds % 60
         if hours > 0 { result += "\(hours)h" }
         if minutes > 0 { result += "\(minutes)m" }
         if rest > 0 { result += "\(rest)s" }
@@ -41,7 +43,8 @@ public enum GoDuration {
     }
 
     private static let unitSeconds: [String: Double] = [
-        "ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600, "d": 86400,
+        "ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600,
+        "d": 86400,
     ]
 
     /// Digits with at most one `.` and at least one digit; Go accepts `1.` and `.5`.
@@ -51,6 +54,7 @@ public enum GoDuration {
             text.filter({ $0 == "." }).count <= 1
         else { return nil }
         let digits = String(text)
-        return Double(digits.hasSuffix(".") ? digits + "0" : digits.hasPrefix(".") ? "0" + digits : digits)
+        return Double(
+            digits.hasSuffix(".") ? digits + "0" : digits.hasPrefix(".") ? "0" + digits : digits)
     }
 }

@@ -78,7 +78,8 @@ func sampleValue(seed: Int, bytes: Int) -> String {
     text.reserveCapacity(bytes + 128)
     while text.utf8.count < bytes {
         let id = String(generator.next(), radix: 16)
-        text += "{\"id\":\"\(id)\",\"replicas\":\(generator.next() % 50),\"ready\":\(generator.next() % 2 == 0)},"
+        text +=
+            "{\"id\":\"\(id)\",\"replicas\":\(generator.next() % 50),\"ready\":\(generator.next() % 2 == 0)},"
     }
     return String(text.prefix(bytes))
 }
@@ -115,7 +116,9 @@ func fileSize(_ path: String) throws -> UInt64 {
 }
 
 /// Runs a short-lived tool and returns its combined output; throws with the output if it fails.
-func runTool(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(60)) async throws -> String {
+func runTool(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(60))
+    async throws -> String
+{
     let scratch = try TemporaryDirectory(prefix: "backup-tool")
     defer { scratch.remove() }
     let outputPath = scratch.appending("output")
@@ -123,13 +126,16 @@ func runTool(_ executable: String, _ arguments: [String], timeout: Duration = .s
         !$0.key.hasPrefix("ETCD_") && !$0.key.hasPrefix("ETCDCTL_")
     }.merging(["ETCDCTL_API": "3"]) { $1 }
     let child = try ChildProcess.launch(
-        executable: executable, arguments: arguments, environment: environment, outputPath: outputPath)
+        executable: executable, arguments: arguments, environment: environment,
+        outputPath: outputPath)
     guard let status = await child.waitForExit(timeout: timeout) else {
         await child.terminate(gracePeriod: .seconds(1))
         throw ToolFailure(command: child.commandLine, output: "did not finish within \(timeout)")
     }
     let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-    guard status.isSuccess else { throw ToolFailure(command: child.commandLine, output: "\(status):\n\(output)") }
+    guard status.isSuccess else {
+        throw ToolFailure(command: child.commandLine, output: "\(status):\n\(output)")
+    }
     return output
 }
 
@@ -146,12 +152,14 @@ struct SnapshotFileStatus: Decodable {
     var totalKey: Int
     var totalSize: Int64
 
-    static func read(_ path: String, with binaries: EtcdBinaries) async throws -> SnapshotFileStatus {
+    static func read(_ path: String, with binaries: EtcdBinaries) async throws -> SnapshotFileStatus
+    {
         let output: String
         if let etcdutl = binaries.etcdutl {
             output = try await runTool(etcdutl, ["snapshot", "status", path, "-w", "json"])
         } else {
-            output = try await runTool(binaries.etcdctl, ["snapshot", "status", path, "-w", "json"])
+            output = try await runTool(
+                binaries.etcdctl, ["snapshot", "status", path, "-w", "json"])
         }
         guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("{") }) else {
             throw ToolFailure(command: "snapshot status \(path)", output: output)
@@ -186,14 +194,16 @@ func withRestoredMember<T>(
 /// A service on `cluster`'s running members, as the scheduler would set it up.
 func makeService(
     directory: String, cluster: EtcdCluster, clusterName: String = "test-cluster", epoch: Int = 3,
-    interval: Duration? = nil, retention: RetentionPolicy = .keepAll, callTimeout: Duration = .seconds(10),
+    interval: Duration? = nil, retention: RetentionPolicy = .keepAll,
+    callTimeout: Duration = .seconds(10),
     progress: (@Sendable (BackupProgress) async -> Void)? = nil,
     onSuccess: (@Sendable (BackupManifest) async -> Void)? = nil
 ) throws -> BackupService {
     try BackupService(
         configuration: BackupServiceConfiguration(
             directory: directory, interval: interval, retention: retention,
-            compression: BackupCompression(level: 3, workers: 2), retryAfterFailure: .milliseconds(200),
+            compression: BackupCompression(level: 3, workers: 2),
+            retryAfterFailure: .milliseconds(200),
             callTimeout: callTimeout, toolVersion: "etcd-mesos tests"),
         logger: Logger(label: "backup-tests"), progress: progress, onSuccess: onSuccess
     ) {

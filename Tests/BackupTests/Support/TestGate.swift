@@ -39,7 +39,9 @@ final class FirstChunkGate: Sendable {
     /// Waits until a backup has streamed its first chunk; returns that backup's ID. Throws after `timeout`
     /// (the backup failed before streaming, say) instead of hanging the test.
     func firstChunkReached(timeout: Duration = .seconds(30)) async throws -> String {
-        try await eventually(timeout: timeout, poll: .milliseconds(10), "a backup to stream its first chunk") {
+        try await eventually(
+            timeout: timeout, poll: .milliseconds(10), "a backup to stream its first chunk"
+        ) {
             state.withLock { $0.reachedID != nil }
         }
         return state.withLock { $0.reachedID! }

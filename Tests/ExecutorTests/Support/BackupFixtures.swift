@@ -35,14 +35,18 @@ func withBackupFixture<T>(
     }
     let fixture = try await withEtcdCluster(members: 1, binaries: binaries) { cluster in
         let endpoint = cluster.members[0].clientURL
-        let keys = Dictionary(uniqueKeysWithValues: (0..<count).map { ("restore/\(1000 + $0)", "value-\($0)") })
+        let keys = Dictionary(
+            uniqueKeysWithValues: (0..<count).map { ("restore/\(1000 + $0)", "value-\($0)") })
         try await EtcdClient.withClient(endpoint: endpoint) { client in
-            for (key, value) in keys.sorted(by: { $0.key < $1.key }) { try await client.put(key, value: value) }
+            for (key, value) in keys.sorted(by: { $0.key < $1.key }) {
+                try await client.put(key, value: value)
+            }
         }
         var logger = Logger(label: "executor-tests-backup")
         logger.logLevel = .warning
         let service = try BackupService(
-            configuration: BackupServiceConfiguration(directory: backups, interval: nil), logger: logger
+            configuration: BackupServiceConfiguration(directory: backups, interval: nil),
+            logger: logger
         ) {
             BackupTarget(
                 clusterName: "restore-test", clusterEpoch: 1,
@@ -50,7 +54,9 @@ func withBackupFixture<T>(
         }
         let manifest = try await service.takeBackup()
         let later = "restore/after-snapshot"
-        try await EtcdClient.withClient(endpoint: endpoint) { client in try await client.put(later, value: "late") }
+        try await EtcdClient.withClient(endpoint: endpoint) { client in
+            try await client.put(later, value: "late")
+        }
         return BackupFixture(
             archivePath: backups + "/" + manifest.archiveFileName, manifest: manifest, keys: keys,
             keyAfterSnapshot: later, scratch: scratch)
@@ -83,7 +89,10 @@ func withArchiveServer<T: Sendable>(
         }
         let body = try await FileIO().loadFile(path: path, context: context)
         return Response(
-            status: .ok, headers: [.contentType: "application/zstd", .contentLength: String(body.contentLength ?? 0)],
+            status: .ok,
+            headers: [
+                .contentType: "application/zstd", .contentLength: String(body.contentLength ?? 0),
+            ],
             body: body)
     }
     var logger = Logger(label: "executor-tests-archive-server")
@@ -122,7 +131,9 @@ extension ExecutorTestCluster {
     /// The sandboxes of the executor runs of `member` (one per run).
     func sandboxes(of member: String) -> [String] {
         let root = URL(fileURLWithPath: workDirectory)
-        let entries = FileManager.default.enumerator(atPath: workDirectory)?.compactMap { $0 as? String } ?? []
+        let entries =
+            FileManager.default.enumerator(atPath: workDirectory)?.compactMap { $0 as? String }
+            ?? []
         return entries.filter { path in
             let parts = path.split(separator: "/")
             let count = parts.count

@@ -26,14 +26,16 @@ struct ExecutorTestCluster: Sendable {
     static func withCluster<T: Sendable>(
         agents: Int, _ body: @Sendable (ExecutorTestCluster) async throws -> T
     ) async throws -> T {
-        precondition(agents <= LoopbackBlocks.blockSize, "an executor test cluster has at most 8 agents")
+        precondition(
+            agents <= LoopbackBlocks.blockSize, "an executor test cluster has at most 8 agents")
         return try await LoopbackBlocks.withBlock { first in
             try await withCluster(agents: agents, firstAddress: first, body)
         }
     }
 
     private static func withCluster<T: Sendable>(
-        agents: Int, firstAddress first: Int, _ body: @Sendable (ExecutorTestCluster) async throws -> T
+        agents: Int, firstAddress first: Int,
+        _ body: @Sendable (ExecutorTestCluster) async throws -> T
     ) async throws -> T {
         let executorBinary = try BuildProducts.executable("etcd-mesos-executor")
         let hosts = (0..<agents).map { "127.0.0.\(first + $0)" }
@@ -52,14 +54,16 @@ struct ExecutorTestCluster: Sendable {
         return try await LocalCluster.withRunning(configuration, logger: logger) { cluster in
             try await body(
                 ExecutorTestCluster(
-                    cluster: cluster, workDirectory: directory.path, executorBinary: executorBinary, agentHosts: hosts,
+                    cluster: cluster, workDirectory: directory.path, executorBinary: executorBinary,
+                    agentHosts: hosts,
                     peerPort: ports[0], clientPort: ports[1], reseedPort: ports[2]))
         }
     }
 
     /// The member `name` on `host`, with this cluster's ports.
     func member(_ name: String, on host: String) -> EtcdTaskData.Member {
-        EtcdTaskData.Member(name: name, host: host, rpcPort: peerPort, clientPort: clientPort, httpPort: reseedPort)
+        EtcdTaskData.Member(
+            name: name, host: host, rpcPort: peerPort, clientPort: clientPort, httpPort: reseedPort)
     }
 
     /// A task running `data`'s member under the executor, on `offer`'s agent; `rawData` replaces the encoded
@@ -76,7 +80,8 @@ struct ExecutorTestCluster: Sendable {
             agentID: offer.agentID,
             resources: [
                 .scalar("cpus", 0.2), .scalar("mem", 128),
-                .ranges("ports", [peerPort, clientPort, reseedPort].map { UInt64($0)...UInt64($0) }),
+                .ranges(
+                    "ports", [peerPort, clientPort, reseedPort].map { UInt64($0)...UInt64($0) }),
             ],
             executor: ExecutorInfo(
                 type: .custom, executorID: ExecutorID(member.name),
@@ -93,12 +98,17 @@ struct ExecutorTestCluster: Sendable {
 
     /// The executor's stderr and the end of etcd's log for `member`, for failure messages.
     func diagnostics(_ member: String) -> String {
-        let executors = FileManager.default.enumerator(atPath: workDirectory)?.compactMap { $0 as? String } ?? []
+        let executors =
+            FileManager.default.enumerator(atPath: workDirectory)?.compactMap { $0 as? String }
+            ?? []
         let runs = executors.filter { $0.contains("/executors/\(member)/runs/") }
         var text = ""
         for file in runs where file.hasSuffix("/stderr") || file.hasSuffix("/etcd.log") {
-            let content = (try? String(contentsOfFile: "\(workDirectory)/\(file)", encoding: .utf8)) ?? ""
-            text += "--- \(file):\n" + content.split(separator: "\n").suffix(30).joined(separator: "\n") + "\n"
+            let content =
+                (try? String(contentsOfFile: "\(workDirectory)/\(file)", encoding: .utf8)) ?? ""
+            text +=
+                "--- \(file):\n" + content.split(separator: "\n").suffix(30).joined(separator: "\n")
+                + "\n"
         }
         return text
     }

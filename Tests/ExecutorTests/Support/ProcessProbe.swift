@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What the tests look up about processes and sockets outside the code under test.
 enum ProcessProbe {
@@ -9,11 +10,14 @@ enum ProcessProbe {
     static func etcdPIDs(member: String) -> [Int32] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap(Int32.init).filter { pid in
-            guard isAlive(pid), let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else {
+            guard isAlive(pid),
+                let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline")
+            else {
                 return false
             }
             let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-            return arguments.first?.hasSuffix("etcd") == true && arguments.contains("--name=\(member)")
+            return arguments.first?.hasSuffix("etcd") == true
+                && arguments.contains("--name=\(member)")
         }
     }
 
@@ -22,7 +26,8 @@ enum ProcessProbe {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
             let close = stat.lastIndex(of: ")")
         else { return false }
-        return !stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
+        return !stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix(
+            "Z")
     }
 }
 

@@ -14,7 +14,8 @@ final class TestFramework: Sendable {
     private let reader: Task<Void, Never>
 
     private init(
-        masterURL: String, streamID: String, frameworkID: FrameworkID, inbox: EventInbox, reader: Task<Void, Never>
+        masterURL: String, streamID: String, frameworkID: FrameworkID, inbox: EventInbox,
+        reader: Task<Void, Never>
     ) {
         self.masterURL = masterURL
         self.streamID = streamID
@@ -32,16 +33,21 @@ final class TestFramework: Sendable {
         return try await body(framework)
     }
 
-    private static func subscribe(to masterURL: String, checkpoint: Bool) async throws -> TestFramework {
+    private static func subscribe(to masterURL: String, checkpoint: Bool) async throws
+        -> TestFramework
+    {
         let info = FrameworkInfo(
             user: "root", name: "etcd-executor-tests", failoverTimeout: 60, checkpoint: checkpoint)
         var request = HTTPClientRequest(url: masterURL + "/api/v1/scheduler")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "Accept", value: "application/json")
-        request.body = .bytes(ByteBuffer(bytes: try MesosJSON.encode(SchedulerCall.subscribe(info))))
+        request.body = .bytes(
+            ByteBuffer(bytes: try MesosJSON.encode(SchedulerCall.subscribe(info))))
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-        guard response.status.code == 200, let streamID = response.headers.first(name: "Mesos-Stream-Id") else {
+        guard response.status.code == 200,
+            let streamID = response.headers.first(name: "Mesos-Stream-Id")
+        else {
             let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
             throw TestFailure("SUBSCRIBE answered \(response.status.code): \(text)")
         }
@@ -51,9 +57,13 @@ final class TestFramework: Sendable {
         let reader = Task {
             do {
                 for try await event in body.mesosRecords(of: SchedulerEvent.self) {
-                    if case .subscribed(let subscribed) = event { firstIDInput.yield(subscribed.frameworkID) }
+                    if case .subscribed(let subscribed) = event {
+                        firstIDInput.yield(subscribed.frameworkID)
+                    }
                     await inbox.add(event)
-                    if case .update(let update) = event, let ack = SchedulerCall.Acknowledge(update.status) {
+                    if case .update(let update) = event,
+                        let ack = SchedulerCall.Acknowledge(update.status)
+                    {
                         await inbox.acknowledge(ack)
                     }
                 }
@@ -67,7 +77,8 @@ final class TestFramework: Sendable {
             throw TestFailure("the subscription ended before SUBSCRIBED")
         }
         let framework = TestFramework(
-            masterURL: masterURL, streamID: streamID, frameworkID: frameworkID, inbox: inbox, reader: reader)
+            masterURL: masterURL, streamID: streamID, frameworkID: frameworkID, inbox: inbox,
+            reader: reader)
         await inbox.setAcknowledger { ack in try? await framework.call(.acknowledge(ack)) }
         return framework
     }
@@ -78,7 +89,9 @@ final class TestFramework: Sendable {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "Mesos-Stream-Id", value: streamID)
-        request.body = .bytes(ByteBuffer(bytes: try MesosJSON.encode(SchedulerCall(frameworkID: frameworkID, payload))))
+        request.body = .bytes(
+            ByteBuffer(
+                bytes: try MesosJSON.encode(SchedulerCall(frameworkID: frameworkID, payload))))
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
         let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
         guard response.status.code == 202 else {
@@ -87,9 +100,13 @@ final class TestFramework: Sendable {
     }
 
     /// Waits for offers until there is one from each of `agents` different agents; returns them by hostname.
-    func offers(fromAgents agents: Int, timeout: Duration = .seconds(20)) async throws -> [String: Offer] {
+    func offers(fromAgents agents: Int, timeout: Duration = .seconds(20)) async throws -> [String:
+        Offer]
+    {
         var byHost: [String: Offer] = [:]
-        try await eventually(timeout: timeout, poll: .milliseconds(20), "offers from \(agents) agents") {
+        try await eventually(
+            timeout: timeout, poll: .milliseconds(20), "offers from \(agents) agents"
+        ) {
             for offer in await self.inbox.takeOffers() { byHost[offer.hostname] = offer }
             return byHost.count >= agents
         }
@@ -111,7 +128,9 @@ final class TestFramework: Sendable {
     ) async throws -> TaskStatus {
         var found: TaskStatus?
         do {
-            try await eventually(timeout: timeout, poll: .milliseconds(20), "\(state) for task \(task)") {
+            try await eventually(
+                timeout: timeout, poll: .milliseconds(20), "\(state) for task \(task)"
+            ) {
                 found = await self.inbox.updates(of: task).first { $0.state == state }
                 return found != nil
             }
@@ -138,7 +157,9 @@ private actor EventInbox {
     func add(_ event: SchedulerEvent) {
         events.append(event)
         if case .offers(let offers) = event { unclaimedOffers += offers.offers }
-        if case .rescind(let rescind) = event { unclaimedOffers.removeAll { $0.id == rescind.offerID } }
+        if case .rescind(let rescind) = event {
+            unclaimedOffers.removeAll { $0.id == rescind.offerID }
+        }
     }
 
     func acknowledge(_ ack: SchedulerCall.Acknowledge) async {
@@ -146,7 +167,9 @@ private actor EventInbox {
         await acknowledger(ack)
     }
 
-    func setAcknowledger(_ acknowledger: @escaping @Sendable (SchedulerCall.Acknowledge) async -> Void) async {
+    func setAcknowledger(
+        _ acknowledger: @escaping @Sendable (SchedulerCall.Acknowledge) async -> Void
+    ) async {
         self.acknowledger = acknowledger
         let pending = pendingAcks
         pendingAcks = []
@@ -169,7 +192,9 @@ private actor EventInbox {
 
     func updates(of task: TaskID) -> [TaskStatus] {
         events.compactMap { event in
-            if case .update(let update) = event, update.status.taskID == task { return update.status }
+            if case .update(let update) = event, update.status.taskID == task {
+                return update.status
+            }
             return nil
         }
     }

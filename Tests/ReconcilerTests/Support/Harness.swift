@@ -117,7 +117,9 @@ struct Harness {
     }
 
     /// Steps until `condition` holds; false if `limit` passes first.
-    mutating func run(until condition: (Harness) -> Bool, within limit: Duration = .seconds(900)) -> Bool {
+    mutating func run(until condition: (Harness) -> Bool, within limit: Duration = .seconds(900))
+        -> Bool
+    {
         let deadline = now + limit
         while !condition(self) {
             if now >= deadline { return false }
@@ -128,8 +130,10 @@ struct Harness {
 
     /// N members running, etcd healthy with N voters, nothing pending.
     var isSettled: Bool {
-        stats.runningServers == configuration.clusterSize && stats.pendingServers == 0 && stats.healthy == 1
-            && world.voters.count == configuration.clusterSize && world.members.count == configuration.clusterSize
+        stats.runningServers == configuration.clusterSize && stats.pendingServers == 0
+            && stats.healthy == 1
+            && world.voters.count == configuration.clusterSize
+            && world.members.count == configuration.clusterSize
             && world.hasQuorum && phase == .mutable
     }
 
@@ -154,13 +158,16 @@ struct Harness {
 
     // MARK: building events by hand
 
-    mutating func offer(host number: Int, ports: [ClosedRange<Int>] = [31000...31099], cpus: Double = 8)
+    mutating func offer(
+        host number: Int, ports: [ClosedRange<Int>] = [31000...31099], cpus: Double = 8
+    )
         -> ResourceOffer
     {
         offerCounter += 1
         let offer = ResourceOffer(
             id: OfferID("manual-offer-\(offerCounter)"), agentID: AgentID("agent-\(number)"),
-            hostname: "127.0.0.\(number)", cpus: cpus, memoryMB: 16384, diskMB: 102_400, ports: ports)
+            hostname: "127.0.0.\(number)", cpus: cpus, memoryMB: 16384, diskMB: 102_400,
+            ports: ports)
         world.outstandingOffers[offer.id] = offer.hostname
         return offer
     }
@@ -175,19 +182,35 @@ struct Harness {
 extension Collection where Element == ClusterAction {
     var launches: [MemberLaunch] { compactMap { if case .launch(let l) = $0 { l } else { nil } } }
     var declines: [OfferID] { compactMap { if case .decline(let id, _) = $0 { id } else { nil } } }
-    var refuseSeconds: [Double] { compactMap { if case .decline(_, let s) = $0 { s } else { nil } } }
+    var refuseSeconds: [Double] {
+        compactMap { if case .decline(_, let s) = $0 { s } else { nil } }
+    }
     var kills: [TaskID] { compactMap { if case .kill(let id, _) = $0 { id } else { nil } } }
-    var addedPeerURLs: [String] { compactMap { if case .addMember(let url, _, _) = $0 { url } else { nil } } }
-    var removedMembers: [EtcdMemberID] { compactMap { if case .removeMember(let id, _) = $0 { id } else { nil } } }
-    var promotedMembers: [EtcdMemberID] { compactMap { if case .promoteMember(let id, _) = $0 { id } else { nil } } }
+    var addedPeerURLs: [String] {
+        compactMap { if case .addMember(let url, _, _) = $0 { url } else { nil } }
+    }
+    var removedMembers: [EtcdMemberID] {
+        compactMap { if case .removeMember(let id, _) = $0 { id } else { nil } }
+    }
+    var promotedMembers: [EtcdMemberID] {
+        compactMap { if case .promoteMember(let id, _) = $0 { id } else { nil } }
+    }
     var reseeds: [ReseedOrder] { compactMap { if case .reseed(let o) = $0 { o } else { nil } } }
-    var persists: [PersistedClusterState] { compactMap { if case .persist(let s) = $0 { s } else { nil } } }
+    var persists: [PersistedClusterState] {
+        compactMap { if case .persist(let s) = $0 { s } else { nil } }
+    }
     var answers: [OperatorAnswer] { compactMap { if case .answer(let a) = $0 { a } else { nil } } }
-    var reconciles: [[TaskToReconcile]] { compactMap { if case .reconcile(let l) = $0 { l } else { nil } } }
-    var acknowledgements: [String] { compactMap { if case .acknowledge(_, _, let id) = $0 { id } else { nil } } }
+    var reconciles: [[TaskToReconcile]] {
+        compactMap { if case .reconcile(let l) = $0 { l } else { nil } }
+    }
+    var acknowledgements: [String] {
+        compactMap { if case .acknowledge(_, _, let id) = $0 { id } else { nil } }
+    }
     var suppresses: Int { filter { $0 == .suppressOffers }.count }
     var revives: Int { filter { $0 == .reviveOffers }.count }
-    var logLines: [String] { compactMap { if case .log(let entry) = $0 { entry.message } else { nil } } }
+    var logLines: [String] {
+        compactMap { if case .log(let entry) = $0 { entry.message } else { nil } }
+    }
     /// Everything but log lines, for exact comparisons.
     var withoutLogs: [ClusterAction] { filter { if case .log = $0 { false } else { true } } }
 
@@ -200,13 +223,15 @@ extension Collection where Element == ClusterAction {
 extension Harness {
     /// etcd on these hosts stops answering while the tasks keep running (a partition, or a hung etcd).
     mutating func cutOff(hosts: [Int]) {
-        for (id, task) in world.tasks where hosts.map({ "127.0.0.\($0)" }).contains(task.identity.host) {
+        for (id, task) in world.tasks
+        where hosts.map({ "127.0.0.\($0)" }).contains(task.identity.host) {
             world.tasks[id]?.etcdUp = false
         }
     }
 
     mutating func reconnect(hosts: [Int]) {
-        for (id, task) in world.tasks where hosts.map({ "127.0.0.\($0)" }).contains(task.identity.host) {
+        for (id, task) in world.tasks
+        where hosts.map({ "127.0.0.\($0)" }).contains(task.identity.host) {
             world.tasks[id]?.etcdUp = true
         }
         world.failRemovedMembers()

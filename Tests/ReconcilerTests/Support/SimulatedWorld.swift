@@ -74,7 +74,9 @@ struct SimulatedWorld {
             if let task = tasks.removeValue(forKey: taskID) {
                 queued.append(.taskStatus(update(taskID, .killed, agentID: task.agentID)))
             } else {
-                queued.append(.taskStatus(TaskStatusUpdate(taskID: taskID, state: .lost, fromReconciliation: true)))
+                queued.append(
+                    .taskStatus(
+                        TaskStatusUpdate(taskID: taskID, state: .lost, fromReconciliation: true)))
             }
         case .acknowledge(_, _, let id): acknowledged.append(id)
         case .reconcile(let list): answerReconciliation(list)
@@ -99,7 +101,8 @@ struct SimulatedWorld {
             answerMembership(.memberPromoted(id))
         case .reseed(let order):
             if reseedOrdersLost { return }
-            guard let task = tasks[order.taskID], task.etcdUp, let member = member(of: order.taskID) else {
+            guard let task = tasks[order.taskID], task.etcdUp, let member = member(of: order.taskID)
+            else {
                 queued.append(.reseedFailed(order.taskID, reason: "executor unreachable"))
                 return
             }
@@ -112,10 +115,14 @@ struct SimulatedWorld {
 
     /// etcd exits when it learns it was removed from the cluster; a cut-off member learns it when it is back.
     mutating func failRemovedMembers() {
-        for (id, task) in tasks.sorted(by: { $0.key < $1.key }) where task.etcdUp && member(of: id) == nil {
+        for (id, task) in tasks.sorted(by: { $0.key < $1.key })
+        where task.etcdUp && member(of: id) == nil {
             tasks[id] = nil
             queued.append(
-                .taskStatus(update(id, .failed, agentID: task.agentID, message: "member removed from the cluster")))
+                .taskStatus(
+                    update(
+                        id, .failed, agentID: task.agentID,
+                        message: "member removed from the cluster")))
         }
     }
 
@@ -138,21 +145,34 @@ struct SimulatedWorld {
             let agent = agents.values.first(where: { $0.agentID == launch.agentID }), agent.alive
         else {
             queued.append(
-                .taskStatus(update(launch.taskID, .lost, agentID: launch.agentID, reason: "REASON_INVALID_OFFERS")))
+                .taskStatus(
+                    update(
+                        launch.taskID, .lost, agentID: launch.agentID,
+                        reason: "REASON_INVALID_OFFERS")))
             return
         }
-        tasks[launch.taskID] = SimulatedTask(launch: launch, identity: launch.member, agentID: launch.agentID)
+        tasks[launch.taskID] = SimulatedTask(
+            launch: launch, identity: launch.member, agentID: launch.agentID)
         switch launch.initialClusterState {
         case .new:
             newClusterLaunches += 1
-            members = [EtcdMember(id: nextMemberID, name: launch.member.name, peerURLs: [launch.member.peerURL])]
+            members = [
+                EtcdMember(
+                    id: nextMemberID, name: launch.member.name, peerURLs: [launch.member.peerURL])
+            ]
             nextMemberID += 1
         case .existing:
-            guard let index = members.firstIndex(where: { $0.peerURLs.contains(launch.member.peerURL) }) else {
+            guard
+                let index = members.firstIndex(where: {
+                    $0.peerURLs.contains(launch.member.peerURL)
+                })
+            else {
                 tasks[launch.taskID] = nil
                 queued.append(
                     .taskStatus(
-                        update(launch.taskID, .failed, agentID: launch.agentID, message: "member not in cluster")))
+                        update(
+                            launch.taskID, .failed, agentID: launch.agentID,
+                            message: "member not in cluster")))
                 return
             }
             members[index].name = launch.member.name
@@ -160,7 +180,10 @@ struct SimulatedWorld {
         queued.append(.taskStatus(update(launch.taskID, .running, agentID: launch.agentID)))
         if failingHosts.contains(launch.member.host) {
             tasks[launch.taskID] = nil
-            queued.append(.taskStatus(update(launch.taskID, .failed, agentID: launch.agentID, message: "etcd exited")))
+            queued.append(
+                .taskStatus(
+                    update(launch.taskID, .failed, agentID: launch.agentID, message: "etcd exited"))
+            )
         }
     }
 
@@ -169,7 +192,9 @@ struct SimulatedWorld {
             for (id, task) in tasks.sorted(by: { $0.key < $1.key }) {
                 queued.append(
                     .taskStatus(
-                        TaskStatusUpdate(taskID: id, state: .running, agentID: task.agentID, fromReconciliation: true)))
+                        TaskStatusUpdate(
+                            taskID: id, state: .running, agentID: task.agentID,
+                            fromReconciliation: true)))
             }
             return
         }
@@ -178,12 +203,14 @@ struct SimulatedWorld {
             queued.append(
                 .taskStatus(
                     TaskStatusUpdate(
-                        taskID: entry.taskID, state: state, agentID: entry.agentID, fromReconciliation: true)))
+                        taskID: entry.taskID, state: state, agentID: entry.agentID,
+                        fromReconciliation: true)))
         }
     }
 
     mutating func update(
-        _ taskID: TaskID, _ state: TaskState, agentID: AgentID?, reason: String? = nil, message: String? = nil
+        _ taskID: TaskID, _ state: TaskState, agentID: AgentID?, reason: String? = nil,
+        message: String? = nil
     ) -> TaskStatusUpdate {
         ackCounter += 1
         return TaskStatusUpdate(
@@ -218,7 +245,9 @@ struct SimulatedWorld {
     /// What the adapter's probe would report for these tasks.
     func observation(probing taskIDs: [TaskID]) -> ClusterObservation {
         let probes = taskIDs.map { id -> MemberProbe in
-            guard let task = tasks[id], task.etcdUp, let member = member(of: id) else { return .unreachable(id) }
+            guard let task = tasks[id], task.etcdUp, let member = member(of: id) else {
+                return .unreachable(id)
+            }
             return MemberProbe(
                 taskID: id,
                 status: MemberStatus(
@@ -242,7 +271,8 @@ struct SimulatedWorld {
             offerCounter += 1
             let busy = tasks.values.contains { $0.identity.host == agent.host }
             let offer = ResourceOffer(
-                id: OfferID("offer-\(offerCounter)"), agentID: agent.agentID, hostname: agent.host, cpus: 8,
+                id: OfferID("offer-\(offerCounter)"), agentID: agent.agentID, hostname: agent.host,
+                cpus: 8,
                 memoryMB: 16384, diskMB: 102_400, ports: busy ? [31010...32000] : [31000...32000])
             outstandingOffers[offer.id] = agent.host
             result.append(offer)
@@ -255,11 +285,14 @@ struct SimulatedWorld {
     /// The agent dies: its tasks are reported LOST, their etcd is gone.
     mutating func loseAgent(_ number: Int) {
         agents[number]?.alive = false
-        for (id, task) in tasks.sorted(by: { $0.key < $1.key }) where task.identity.host == "127.0.0.\(number)" {
+        for (id, task) in tasks.sorted(by: { $0.key < $1.key })
+        where task.identity.host == "127.0.0.\(number)" {
             tasks[id] = nil
             queued.append(
                 .taskStatus(
-                    TaskStatusUpdate(taskID: id, state: .lost, agentID: task.agentID, reason: "REASON_AGENT_REMOVED")))
+                    TaskStatusUpdate(
+                        taskID: id, state: .lost, agentID: task.agentID,
+                        reason: "REASON_AGENT_REMOVED")))
         }
         outstandingOffers = outstandingOffers.filter { $0.value != "127.0.0.\(number)" }
     }

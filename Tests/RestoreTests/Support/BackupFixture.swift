@@ -41,22 +41,29 @@ struct BackupFixture: Sendable {
             logger.logLevel = .warning
             let backup = EtcdSnapshotBackup(
                 archiver: SnapshotArchiver(
-                    directory: directory, compression: BackupCompression(level: 1), toolVersion: "restore-tests"),
+                    directory: directory, compression: BackupCompression(level: 1),
+                    toolVersion: "restore-tests"),
                 logger: logger)
             let target = BackupTarget(
                 clusterName: clusterName, clusterEpoch: 2,
                 members: [BackupSourceCandidate(endpoint: member.clientURL, name: member.name)])
             var keys: [String: String] = [:]
             for batch in stride(from: 0, to: 200, by: 50) {
-                try await EtcdClient.withClient(endpoint: member.clientURL, callTimeout: .seconds(10)) { client in
-                    for index in batch..<batch + 50 { keys[key(index)] = try await put(index, client) }
+                try await EtcdClient.withClient(
+                    endpoint: member.clientURL, callTimeout: .seconds(10)
+                ) { client in
+                    for index in batch..<batch + 50 {
+                        keys[key(index)] = try await put(index, client)
+                    }
                 }
             }
             let older = try await backup.take(of: target)
-            try await EtcdClient.withClient(endpoint: member.clientURL, callTimeout: .seconds(10)) { client in
+            try await EtcdClient.withClient(endpoint: member.clientURL, callTimeout: .seconds(10)) {
+                client in
                 for index in 200..<250 { keys[key(index)] = try await put(index, client) }
             }
-            try await EtcdClient.withClient(endpoint: member.clientURL, callTimeout: .seconds(10)) { client in
+            try await EtcdClient.withClient(endpoint: member.clientURL, callTimeout: .seconds(10)) {
+                client in
                 for index in 250..<300 { keys[key(index)] = try await put(index, client) }
                 for round in 1...10 {
                     keys[key(0)] = "overwritten \(round)"
@@ -73,7 +80,8 @@ struct BackupFixture: Sendable {
     static func key(_ index: Int) -> String { String(format: "key%04d", index) }
 
     private static func put(_ index: Int, _ client: EtcdClient) async throws -> String {
-        let value = "{\"index\":\(index),\"payload\":\"\(String(repeating: "v", count: 64 + index % 50))\"}"
+        let value =
+            "{\"index\":\(index),\"payload\":\"\(String(repeating: "v", count: 64 + index % 50))\"}"
         try await client.put(key(index), value: value)
         return value
     }

@@ -24,7 +24,9 @@ struct CLIResult: Sendable, CustomStringConvertible {
 
     /// stdout as a JSON object.
     func jsonObject() throws -> [String: Any] {
-        guard let object = try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any] else {
+        guard
+            let object = try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any]
+        else {
             throw CLIFailure(message: "stdout is not a JSON object:\n\(self)")
         }
         return object
@@ -33,7 +35,10 @@ struct CLIResult: Sendable, CustomStringConvertible {
     /// Each stdout line as a JSON object (`seed --json`).
     func jsonLines() throws -> [[String: Any]] {
         try stdout.split(separator: "\n").map { line in
-            guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+            guard
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8))
+                    as? [String: Any]
+            else {
                 throw CLIFailure(message: "not a JSON object line: \(line)")
             }
             return object
@@ -66,7 +71,8 @@ func runRestoreCLI(
     let clock = ContinuousClock()
     let started = clock.now
     let child = try ChildProcess.launch(
-        executable: "/bin/sh", arguments: ["-c", #"exec "$0" "$@" 2>"$RESTORE_CLI_STDERR""#, binary] + arguments,
+        executable: "/bin/sh",
+        arguments: ["-c", #"exec "$0" "$@" 2>"$RESTORE_CLI_STDERR""#, binary] + arguments,
         environment: environment, outputPath: stdoutPath)
     if let interruptWhen {
         do {
@@ -81,10 +87,14 @@ func runRestoreCLI(
     }
     guard let status = await child.waitForExit(timeout: timeout) else {
         await child.terminate(gracePeriod: .seconds(2))
-        throw CLIFailure(message: "`etcd-mesos-restore \(arguments.joined(separator: " "))` ran longer than \(timeout)")
+        throw CLIFailure(
+            message:
+                "`etcd-mesos-restore \(arguments.joined(separator: " "))` ran longer than \(timeout)"
+        )
     }
     let seconds =
-        Double((clock.now - started).components.attoseconds) / 1e18 + Double((clock.now - started).components.seconds)
+        Double((clock.now - started).components.attoseconds) / 1e18
+        + Double((clock.now - started).components.seconds)
     guard case .exited(let code) = status else {
         throw CLIFailure(message: "etcd-mesos-restore \(status)")
     }

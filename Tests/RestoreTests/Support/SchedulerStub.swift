@@ -51,11 +51,14 @@ final class SchedulerStub: Sendable {
     var requests: [String] { state.withLock { $0.requests } }
 
     /// Runs `body` with the stub's URL while it serves; stops it on every path.
-    func withServer<T: Sendable>(_ body: @Sendable (_ url: String) async throws -> T) async throws -> T {
+    func withServer<T: Sendable>(_ body: @Sendable (_ url: String) async throws -> T) async throws
+        -> T
+    {
         var logger = Logger(label: "scheduler-stub")
         logger.logLevel = .critical
         let app = Application(
-            router: router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
+            router: router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            logger: logger)
         return try await app.test(.live) { client in
             let port = try #require(client.port)
             return try await body("http://127.0.0.1:\(port)")
@@ -83,13 +86,18 @@ final class SchedulerStub: Sendable {
             let size = self.configuration.clusterSize
             return Self.json(
                 [
-                    "running_servers": healthy ? size : 0, "healthy": healthy ? 1 : 0, "cluster_size": size,
-                    "phase": healthy ? "mutable" : "awaiting_operator", "cluster_epoch": healthy ? 3 : 2,
-                    "last_known_revision": 0, "awaiting_operator": healthy ? 0 : 1, "framework_id": "stub",
+                    "running_servers": healthy ? size : 0, "healthy": healthy ? 1 : 0,
+                    "cluster_size": size,
+                    "phase": healthy ? "mutable" : "awaiting_operator",
+                    "cluster_epoch": healthy ? 3 : 2,
+                    "last_known_revision": 0, "awaiting_operator": healthy ? 0 : 1,
+                    "framework_id": "stub",
                 ] as [String: Any])
         }
         router.get("/members") { _, _ in
-            guard case .accept(let members) = self.configuration.restore, self.state.withLock({ $0.healthy }) else {
+            guard case .accept(let members) = self.configuration.restore,
+                self.state.withLock({ $0.healthy })
+            else {
                 return Self.json([] as [Any])
             }
             return Self.json(members.map { $0.merging(["state": "running"]) { $1 } })
@@ -97,24 +105,37 @@ final class SchedulerStub: Sendable {
         router.post("/restore") { request, _ in
             let body = String(buffer: try await request.body.collect(upTo: 1 << 16))
             let authorization = request.headers[.authorization]
-            self.state.withLock { $0.restoreCalls.append(RestoreCall(authorization: authorization, body: body)) }
+            self.state.withLock {
+                $0.restoreCalls.append(RestoreCall(authorization: authorization, body: body))
+            }
             if let token = self.configuration.adminToken, authorization != "Bearer \(token)" {
                 return Self.json(
-                    ["error": "this endpoint needs the admin token: send Authorization: Bearer <token>"],
+                    [
+                        "error":
+                            "this endpoint needs the admin token: send Authorization: Bearer <token>"
+                    ],
                     status: .unauthorized)
             }
             switch self.configuration.restore {
             case .accept:
                 self.state.withLock { $0.healthy = true }
                 return Self.json(
-                    ["request": "restore", "outcome": "accepted", "message": "restoring in a new epoch"],
+                    [
+                        "request": "restore", "outcome": "accepted",
+                        "message": "restoring in a new epoch",
+                    ],
                     status: .accepted)
             case .acceptAndStall:
                 return Self.json(
-                    ["request": "restore", "outcome": "accepted", "message": "restoring in a new epoch"],
+                    [
+                        "request": "restore", "outcome": "accepted",
+                        "message": "restoring in a new epoch",
+                    ],
                     status: .accepted)
             case .refuse(let message):
-                return Self.json(["request": "restore", "outcome": "refused", "message": message], status: .conflict)
+                return Self.json(
+                    ["request": "restore", "outcome": "refused", "message": message],
+                    status: .conflict)
             }
         }
         return router

@@ -30,7 +30,9 @@ func waitForHealthyCluster(
     _ scheduler: SchedulerProcess, size: Int, timeout: Duration, _ what: String
 ) async throws {
     try await eventually(timeout: timeout, poll: .milliseconds(250), what) {
-        guard try await scheduler.stat("running_servers") == size, try await scheduler.stat("healthy") == 1 else {
+        guard try await scheduler.stat("running_servers") == size,
+            try await scheduler.stat("healthy") == 1
+        else {
             return false
         }
         let urls = try await scheduler.runningClientURLs()
@@ -50,7 +52,8 @@ func writeKeys(_ count: Int, prefix: String, via endpoint: String) async throws 
             var attempt = 0
             while true {
                 do {
-                    try await client.put("\(prefix)\(String(format: "%05d", index))", value: "value-\(index)")
+                    try await client.put(
+                        "\(prefix)\(String(format: "%05d", index))", value: "value-\(index)")
                     break
                 } catch let error as EtcdClientError {
                     guard case .unavailable = error, attempt < 10 else { throw error }

@@ -18,12 +18,16 @@ enum EtcdctlRunner {
         defer { directory.remove() }
         let output = directory.appending("out.json")
         let process = try ChildProcess.launch(
-            executable: "/usr/bin/etcdctl", arguments: ["--endpoints=\(endpoint)", "-w", "json", "member", "list"],
+            executable: "/usr/bin/etcdctl",
+            arguments: ["--endpoints=\(endpoint)", "-w", "json", "member", "list"],
             environment: ["ETCDCTL_API": "3", "PATH": "/usr/bin:/bin"], outputPath: output)
         guard await process.waitForExit() == .exited(0) else {
-            throw SchedulerTestError("etcdctl member list failed: \((try? String(contentsOfFile: output, encoding: .utf8)) ?? "")")
+            throw SchedulerTestError(
+                "etcdctl member list failed: \((try? String(contentsOfFile: output, encoding: .utf8)) ?? "")"
+            )
         }
-        let decoded = try JSONDecoder().decode(MemberListOutput.self, from: Data(contentsOf: URL(fileURLWithPath: output)))
+        let decoded = try JSONDecoder().decode(
+            MemberListOutput.self, from: Data(contentsOf: URL(fileURLWithPath: output)))
         return decoded.members.map { $0.name ?? "" }
     }
 }

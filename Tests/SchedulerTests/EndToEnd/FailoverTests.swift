@@ -13,14 +13,18 @@ struct FailoverTests {
         var testDescription: String { rawValue }
     }
 
-    @Test("SIGKILL and restart: same framework ID, the same 3 tasks, no new launch", arguments: Persistence.allCases)
+    @Test(
+        "SIGKILL and restart: same framework ID, the same 3 tasks, no new launch",
+        arguments: Persistence.allCases)
     func restartAdoptsRunningTasks(persistence: Persistence) async throws {
         switch persistence {
         case .file:
             try await run(persistenceArgument: nil)
         case .zooKeeper:
             try await withZooKeeperServer { server in
-                try await run(persistenceArgument: "-zk-framework-persist=zk://\(server.connectString)/etcd-mesos")
+                try await run(
+                    persistenceArgument:
+                        "-zk-framework-persist=zk://\(server.connectString)/etcd-mesos")
             }
         }
     }
@@ -30,35 +34,50 @@ struct FailoverTests {
             let directory = try TemporaryDirectory(prefix: "e2e-failover")
             defer { directory.remove() }
             var arguments = try schedulerArguments(
-                master: mesos.url, stateFile: directory.appending("state.json"), extra: ["-chill=1s"])
+                master: mesos.url, stateFile: directory.appending("state.json"),
+                extra: ["-chill=1s"])
             if let persistenceArgument {
-                arguments = arguments.filter { !$0.hasPrefix("-framework-persist-file") } + [persistenceArgument]
+                arguments =
+                    arguments.filter { !$0.hasPrefix("-framework-persist-file") } + [
+                        persistenceArgument
+                    ]
             }
             let adminPort = try FreePort.allocate()
             let first = try await SchedulerProcess.start(
-                arguments: arguments, adminPort: adminPort, logPath: directory.appending("first.log"))
+                arguments: arguments, adminPort: adminPort,
+                logPath: directory.appending("first.log"))
             let frameworkID: String
             let tasksBefore: Set<String>
             do {
-                try await waitForHealthyCluster(first, size: 3, timeout: .seconds(90), "3 healthy members")
+                try await waitForHealthyCluster(
+                    first, size: 3, timeout: .seconds(90), "3 healthy members")
                 frameworkID = try #require(try await first.stats()["framework_id"] as? String)
                 tasksBefore = Set(try await first.members().compactMap { $0["taskID"] as? String })
                 await first.crash()
             } catch {
                 _ = await first.process.terminate(gracePeriod: .zero)
-                throw SchedulerTestError("\(error)\n--- first scheduler log ---\n\(first.logTail())")
+                throw SchedulerTestError(
+                    "\(error)\n--- first scheduler log ---\n\(first.logTail())")
             }
 
             try await SchedulerProcess.with(
-                arguments: arguments, adminPort: adminPort, logPath: directory.appending("second.log")
+                arguments: arguments, adminPort: adminPort,
+                logPath: directory.appending("second.log")
             ) { second in
-                try await waitForHealthyCluster(second, size: 3, timeout: .seconds(60), "the restarted scheduler to adopt 3 members")
+                try await waitForHealthyCluster(
+                    second, size: 3, timeout: .seconds(60),
+                    "the restarted scheduler to adopt 3 members")
                 #expect(try await second.stats()["framework_id"] as? String == frameworkID)
-                #expect(Set(try await second.members().compactMap { $0["taskID"] as? String }) == tasksBefore)
+                #expect(
+                    Set(try await second.members().compactMap { $0["taskID"] as? String })
+                        == tasksBefore)
                 #expect(try await second.stat("launched_servers") == 0)
                 let state = await mesos.master.master.snapshot
-                let active = state.frameworks.values.flatMap { $0.tasks.values }.filter { !$0.state.isTerminal }
-                #expect(active.count == 3, "tasks active at the master: \(active.map(\.info.taskID))")
+                let active = state.frameworks.values.flatMap { $0.tasks.values }.filter {
+                    !$0.state.isTerminal
+                }
+                #expect(
+                    active.count == 3, "tasks active at the master: \(active.map(\.info.taskID))")
             }
         }
     }

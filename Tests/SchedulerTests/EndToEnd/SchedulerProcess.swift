@@ -20,15 +20,21 @@ final class SchedulerProcess: Sendable {
 
     /// Starts the scheduler with `arguments` plus admin and artifact ports on loopback; waits until the admin
     /// API answers.
-    static func start(arguments: [String], adminPort: Int, logPath: String) async throws -> SchedulerProcess {
+    static func start(arguments: [String], adminPort: Int, logPath: String) async throws
+        -> SchedulerProcess
+    {
         let binary = try BuildProducts.executable("etcd-mesos-scheduler")
         let process = try ChildProcess.launch(
-            executable: binary, arguments: arguments + ["-admin-port=\(adminPort)"], outputPath: logPath)
-        let scheduler = SchedulerProcess(process: process, adminURL: "http://127.0.0.1:\(adminPort)", logPath: logPath)
+            executable: binary, arguments: arguments + ["-admin-port=\(adminPort)"],
+            outputPath: logPath)
+        let scheduler = SchedulerProcess(
+            process: process, adminURL: "http://127.0.0.1:\(adminPort)", logPath: logPath)
         do {
             try await eventually(timeout: .seconds(30), "the scheduler's admin API to answer") {
                 if let status = process.exitStatus {
-                    throw SchedulerTestError("the scheduler exited (\(status)) before it answered:\n\(scheduler.logTail())")
+                    throw SchedulerTestError(
+                        "the scheduler exited (\(status)) before it answered:\n\(scheduler.logTail())"
+                    )
                 }
                 return (try? await scheduler.get("/stats")) != nil
             }
@@ -41,16 +47,19 @@ final class SchedulerProcess: Sendable {
 
     /// Runs `body` with a started scheduler; kills it afterwards.
     static func with<T: Sendable>(
-        arguments: [String], adminPort: Int, logPath: String, _ body: (SchedulerProcess) async throws -> T
+        arguments: [String], adminPort: Int, logPath: String,
+        _ body: (SchedulerProcess) async throws -> T
     ) async throws -> T {
-        let scheduler = try await start(arguments: arguments, adminPort: adminPort, logPath: logPath)
+        let scheduler = try await start(
+            arguments: arguments, adminPort: adminPort, logPath: logPath)
         do {
             let result = try await body(scheduler)
             _ = await scheduler.process.terminate(gracePeriod: .seconds(5))
             return result
         } catch {
             _ = await scheduler.process.terminate(gracePeriod: .seconds(1))
-            throw SchedulerTestError("\(error)\n--- scheduler log (tail) ---\n\(scheduler.logTail())")
+            throw SchedulerTestError(
+                "\(error)\n--- scheduler log (tail) ---\n\(scheduler.logTail())")
         }
     }
 
@@ -69,7 +78,9 @@ final class SchedulerProcess: Sendable {
         try await request(path, method: .POST, body: body)
     }
 
-    private func request(_ path: String, method: HTTPMethod, body: Data? = nil) async throws -> (status: Int, body: Data) {
+    private func request(_ path: String, method: HTTPMethod, body: Data? = nil) async throws -> (
+        status: Int, body: Data
+    ) {
         var request = HTTPClientRequest(url: adminURL + path)
         request.method = method
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
@@ -81,8 +92,11 @@ final class SchedulerProcess: Sendable {
     /// `/stats` as a dictionary.
     func stats() async throws -> [String: Any] {
         let (status, body) = try await get("/stats")
-        guard status == 200, let object = try JSONSerialization.jsonObject(with: body) as? [String: Any] else {
-            throw SchedulerTestError("/stats answered \(status): \(String(decoding: body, as: UTF8.self))")
+        guard status == 200,
+            let object = try JSONSerialization.jsonObject(with: body) as? [String: Any]
+        else {
+            throw SchedulerTestError(
+                "/stats answered \(status): \(String(decoding: body, as: UTF8.self))")
         }
         return object
     }
@@ -92,7 +106,9 @@ final class SchedulerProcess: Sendable {
     /// `/members` entries.
     func members() async throws -> [[String: Any]] {
         let (status, body) = try await get("/members")
-        guard status == 200, let array = try JSONSerialization.jsonObject(with: body) as? [[String: Any]] else {
+        guard status == 200,
+            let array = try JSONSerialization.jsonObject(with: body) as? [[String: Any]]
+        else {
             throw SchedulerTestError("/members answered \(status)")
         }
         return array
@@ -100,12 +116,15 @@ final class SchedulerProcess: Sendable {
 
     /// Client URLs of the members whose tasks run.
     func runningClientURLs() async throws -> [String] {
-        try await members().filter { $0["state"] as? String == "running" }.compactMap { $0["clientURL"] as? String }
+        try await members().filter { $0["state"] as? String == "running" }.compactMap {
+            $0["clientURL"] as? String
+        }
     }
 
     func logTail(lines: Int = 60) -> String {
         let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "(no log)"
-        return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
+        return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(
+            separator: "\n")
     }
 }
 

@@ -14,7 +14,9 @@ enum TestMesos {
         agents: Int, _ body: @Sendable (LocalCluster) async throws -> T
     ) async throws -> T {
         BrokenPipes.ignore()  // an HTTP peer hanging up must not kill the test process
-        precondition(agents <= LoopbackBlocks.blockSize, "a test cluster has at most \(LoopbackBlocks.blockSize) agents")
+        precondition(
+            agents <= LoopbackBlocks.blockSize,
+            "a test cluster has at most \(LoopbackBlocks.blockSize) agents")
         return try await LoopbackBlocks.withBlock { first in
             try await withCluster(agents: agents, firstAddress: first, body)
         }
@@ -29,7 +31,9 @@ enum TestMesos {
         logger.logLevel = .warning
         let configuration = LocalClusterConfiguration(
             port: try FreePort.allocate(), agentCount: agents,
-            agentPorts: try (0..<agents).map { try FreePort.allocate(host: "127.0.0.\(first + $0)") },
+            agentPorts: try (0..<agents).map {
+                try FreePort.allocate(host: "127.0.0.\(first + $0)")
+            },
             firstAgentAddress: first, workDirectory: directory.path, cpus: 2, mem: 2048, disk: 4096,
             ports: [31000...31100],
             master: MasterConfiguration(agentReregisterTimeoutSeconds: 10))

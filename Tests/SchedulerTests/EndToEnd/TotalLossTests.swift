@@ -9,29 +9,38 @@ import Testing
 /// and a restore seeds a new cluster holding exactly the snapshot's keys.
 @Suite("End to end: total loss and restore", .serialized)
 struct TotalLossTests {
-    @Test("total loss: the scheduler waits; a seed from a backup brings back 3 members with the snapshot's keys")
+    @Test(
+        "total loss: the scheduler waits; a seed from a backup brings back 3 members with the snapshot's keys"
+    )
     func seedAfterTotalLoss() async throws {
         try await TestMesos.withCluster(agents: 6) { mesos in
             let directory = try TemporaryDirectory(prefix: "e2e-total-loss")
             defer { directory.remove() }
             let arguments = try schedulerArguments(
                 master: mesos.url, stateFile: directory.appending("state.json"),
-                extra: ["-chill=1s", "-backup-dir=\(directory.appending("backups"))", "-backup-interval=0"])
+                extra: [
+                    "-chill=1s", "-backup-dir=\(directory.appending("backups"))",
+                    "-backup-interval=0",
+                ])
             try await SchedulerProcess.with(
-                arguments: arguments, adminPort: try FreePort.allocate(), logPath: directory.appending("scheduler.log")
+                arguments: arguments, adminPort: try FreePort.allocate(),
+                logPath: directory.appending("scheduler.log")
             ) { scheduler in
-                try await waitForHealthyCluster(scheduler, size: 3, timeout: .seconds(90), "3 healthy members")
+                try await waitForHealthyCluster(
+                    scheduler, size: 3, timeout: .seconds(90), "3 healthy members")
                 let urls = try await scheduler.runningClientURLs()
                 try await writeKeys(10_000, prefix: "/e2e/kept/", via: urls[0])
                 let taken = try await scheduler.post("/backups")
                 #expect(taken.status == 201, "\(String(decoding: taken.body, as: UTF8.self))")
-                let manifest = try JSONSerialization.jsonObject(with: taken.body) as? [String: Any] ?? [:]
+                let manifest =
+                    try JSONSerialization.jsonObject(with: taken.body) as? [String: Any] ?? [:]
                 let backupID = try #require(manifest["id"] as? String)
                 let snapshotRevision = try #require(manifest["revision"] as? Int)
                 try await writeKeys(100, prefix: "/e2e/after-snapshot/", via: urls[0])
 
                 for url in urls { try await agent(runningMemberAt: url, in: mesos).kill() }
-                try await eventually(timeout: .seconds(30), "the scheduler to wait for an operator") {
+                try await eventually(timeout: .seconds(30), "the scheduler to wait for an operator")
+                {
                     try await scheduler.stat("awaiting_operator") == 1
                 }
                 // That nothing is launched while it waits is the reconciler's to show, with a moved clock
@@ -45,17 +54,27 @@ struct TotalLossTests {
                 let seedLog = directory.appending("seed.log")
                 let seed = try ChildProcess.launch(
                     executable: try BuildProducts.executable("etcd-mesos-restore"),
-                    arguments: ["seed", backupID, "--scheduler", scheduler.adminURL, "--timeout", "3m", "--json"],
+                    arguments: [
+                        "seed", backupID, "--scheduler", scheduler.adminURL, "--timeout", "3m",
+                        "--json",
+                    ],
                     outputPath: seedLog)
                 let exit = await seed.waitForExit()
                 let seedOutput = (try? String(contentsOfFile: seedLog, encoding: .utf8)) ?? ""
                 #expect(exit == .exited(0), "etcd-mesos-restore seed: \(seedOutput)")
-                try await waitForHealthyCluster(scheduler, size: 3, timeout: .seconds(60), "3 healthy restored members")
+                try await waitForHealthyCluster(
+                    scheduler, size: 3, timeout: .seconds(60), "3 healthy restored members")
                 print("e2e: seed of \(backupID) → 3 healthy members in \(clock.now - started)")
                 for url in try await scheduler.runningClientURLs() {
-                    #expect(try await countKeys(prefix: "/e2e/kept/", via: url) == 10_000, "kept keys at \(url)")
-                    #expect(try await countKeys(prefix: "/e2e/after-snapshot/", via: url) == 0, "later keys at \(url)")
-                    let status = try await EtcdClient.withClient(endpoint: url) { try await $0.status() }
+                    #expect(
+                        try await countKeys(prefix: "/e2e/kept/", via: url) == 10_000,
+                        "kept keys at \(url)")
+                    #expect(
+                        try await countKeys(prefix: "/e2e/after-snapshot/", via: url) == 0,
+                        "later keys at \(url)")
+                    let status = try await EtcdClient.withClient(endpoint: url) {
+                        try await $0.status()
+                    }
                     #expect(status.revision >= Int64(snapshotRevision))
                 }
             }

@@ -16,8 +16,11 @@ struct MemberTaskBuilderTests {
             etcdFileName: "etcd", toolFileNames: ["etcdctl"])
     }
 
-    private func launch(restore: String? = nil, state: InitialClusterState = .existing) -> MemberLaunch {
-        let member = MemberIdentity(index: 7, host: "127.0.0.3", peerPort: 31000, clientPort: 31001, reseedPort: 31002)
+    private func launch(restore: String? = nil, state: InitialClusterState = .existing)
+        -> MemberLaunch
+    {
+        let member = MemberIdentity(
+            index: 7, host: "127.0.0.3", peerPort: 31000, clientPort: 31001, reseedPort: 31002)
         return MemberLaunch(
             offerID: OfferID("o-1"), agentID: AgentID("a-3"), member: member,
             resources: TaskResources(cpus: 1, memoryMB: 512, diskMB: 1024),
@@ -32,18 +35,24 @@ struct MemberTaskBuilderTests {
     @Test func theAgentFetchesEveryBinaryFromTheArtifactServer() throws {
         let task = try builder().taskInfo(for: launch(), restoreSHA256: nil)
         let uris = task.executor?.command?.uris.map(\.value) ?? []
-        #expect(uris == [
-            "http://10.0.0.9:23401/etcd-mesos-executor", "http://10.0.0.9:23401/etcd",
-            "http://10.0.0.9:23401/etcdctl",
-        ])
-        #expect(task.executor?.command?.uris.allSatisfy { $0.executable == true && $0.extract == false } == true)
+        #expect(
+            uris == [
+                "http://10.0.0.9:23401/etcd-mesos-executor", "http://10.0.0.9:23401/etcd",
+                "http://10.0.0.9:23401/etcdctl",
+            ])
+        #expect(
+            task.executor?.command?.uris.allSatisfy { $0.executable == true && $0.extract == false }
+                == true)
         #expect(task.executor?.executorID == ExecutorID("etcd-7"))
         #expect(task.agentID == MesosAPI.AgentID("a-3"))
     }
 
     @Test func theTaskAsksForItsResourcesAndItsThreePorts() throws {
         let task = try builder().taskInfo(for: launch(), restoreSHA256: nil)
-        let scalars = Dictionary(uniqueKeysWithValues: task.resources.compactMap { r in r.scalarValue.map { (r.name, $0) } })
+        let scalars = Dictionary(
+            uniqueKeysWithValues: task.resources.compactMap { r in
+                r.scalarValue.map { (r.name, $0) }
+            })
         #expect(scalars == ["cpus": 1, "mem": 512, "disk": 1024])
         let ports = task.resources.first { $0.name == "ports" }?.rangeValues ?? []
         #expect(ports == [31000...31002])
@@ -58,7 +67,8 @@ struct MemberTaskBuilderTests {
     }
 
     @Test func aRestoreLaunchPointsAtTheBackupOnTheAdminAPIWithItsHash() throws {
-        let task = try builder().taskInfo(for: launch(restore: "etcd-prod-x-r9", state: .new), restoreSHA256: "ab12")
+        let task = try builder().taskInfo(
+            for: launch(restore: "etcd-prod-x-r9", state: .new), restoreSHA256: "ab12")
         let data = try EtcdTaskData(decoding: try #require(task.data))
         #expect(data.restore?.url == "http://10.0.0.9:23400/backups/etcd-prod-x-r9")
         #expect(data.restore?.archiveSHA256 == "ab12")

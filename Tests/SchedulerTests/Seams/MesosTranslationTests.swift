@@ -9,10 +9,12 @@ import Testing
 struct MesosTranslationTests {
     @Test func anOfferSumsScalarsAndKeepsEveryPortRange() {
         let offer = MesosAPI.Offer(
-            id: MesosAPI.OfferID("o-1"), frameworkID: MesosAPI.FrameworkID("f"), agentID: MesosAPI.AgentID("a-1"),
+            id: MesosAPI.OfferID("o-1"), frameworkID: MesosAPI.FrameworkID("f"),
+            agentID: MesosAPI.AgentID("a-1"),
             hostname: "127.0.0.2",
             resources: [
-                .scalar("cpus", 1.5), .scalar("cpus", 0.5, allocatedTo: "etcd"), .scalar("mem", 1024),
+                .scalar("cpus", 1.5), .scalar("cpus", 0.5, allocatedTo: "etcd"),
+                .scalar("mem", 1024),
                 .scalar("disk", 2048), .ranges("ports", [31000...31009, 32000...32000]),
             ])
         let translated = MesosTranslation.resourceOffer(offer)
@@ -26,7 +28,8 @@ struct MesosTranslationTests {
 
     @Test func anOfferWithoutAResourceCountsZero() {
         let offer = MesosAPI.Offer(
-            id: MesosAPI.OfferID("o-2"), frameworkID: MesosAPI.FrameworkID("f"), agentID: MesosAPI.AgentID("a"),
+            id: MesosAPI.OfferID("o-2"), frameworkID: MesosAPI.FrameworkID("f"),
+            agentID: MesosAPI.AgentID("a"),
             hostname: "h", resources: [.scalar("cpus", 4)])
         let translated = MesosTranslation.resourceOffer(offer)
         #expect(translated.memoryMB == 0 && translated.diskMB == 0 && translated.ports.isEmpty)

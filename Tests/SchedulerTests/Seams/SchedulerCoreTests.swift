@@ -13,7 +13,9 @@ private final class RecordingPerformer: ClusterActionPerformer {
     func perform(_ action: ClusterAction, context: ActionContext) async {
         performed.withLock { $0.append(action) }
         if case .addMember(let peerURL, _, _) = action {
-            context.startSideWork { .memberOperationFailed(.add(peerURL: peerURL), reason: "recorded") }
+            context.startSideWork {
+                .memberOperationFailed(.add(peerURL: peerURL), reason: "recorded")
+            }
         }
     }
 }
@@ -39,7 +41,10 @@ struct SchedulerCoreTests {
     @Test func aRequestReturnsTheActionsOnceTheyWereCarriedOut() async throws {
         try await withCore { core, performer in
             let actions = await core.request(.operatorRequestedReseed)
-            #expect(actions.contains { if case .answer(let a) = $0 { a.outcome == .refused } else { false } })
+            #expect(
+                actions.contains {
+                    if case .answer(let a) = $0 { a.outcome == .refused } else { false }
+                })
             #expect(performer.performed.withLock { $0 } == actions)
         }
     }
@@ -48,7 +53,8 @@ struct SchedulerCoreTests {
         try await withCore { core, performer in
             _ = await core.request(.subscribed(frameworkID: FrameworkID("f-1")))
             let offer = ResourceOffer(
-                id: OfferID("o-1"), agentID: AgentID("a-1"), hostname: "127.0.0.2", cpus: 8, memoryMB: 8192,
+                id: OfferID("o-1"), agentID: AgentID("a-1"), hostname: "127.0.0.2", cpus: 8,
+                memoryMB: 8192,
                 diskMB: 10240, ports: [31000...31099])
             _ = await core.request(.offers([offer]))
             let performed = performer.performed.withLock { $0 }
