@@ -76,19 +76,39 @@ extension ClusterReconciler {
         }
     }
 
-    mutating func operatorRequestedRestore(_ backupID: String, out: inout ActionBuffer) {
+    /// What `POST /restore` of `backupID` would get now. The admin API asks before it verifies an archive,
+    /// so a refused (or repeated) request costs no verification.
+    public func restoreDecision(for backupID: String) -> RestoreDecision {
+        if let pending = pendingRestore, tasks.isEmpty || !clusterFormed {
+            // A restore is under way until its first member runs: asking again for the same backup follows
+            // it (an operator's retry, a second `seed`); another backup would bump the epoch twice.
+            return pending == backupID
+                ? .alreadyUnderWay(
+                    "cluster epoch \(clusterEpoch) is being seeded from backup \(pending)")
+                : .refused("cluster epoch \(clusterEpoch) is being seeded from backup \(pending)")
+        }
         let brandNew = mode == .mutable && tasks.isEmpty && pendingMember == nil && !clusterFormed
         guard mode == .awaitingOperator || brandNew else {
-            let why =
+            return .refused(
                 tasks.isEmpty
-                ? "the scheduler is not in sync with the Mesos master yet"
-                : "members are running; a restore only replaces a lost cluster"
-            out.answer(.restore, .refused, why)
-            return
+                    ? "the scheduler is not in sync with the Mesos master yet"
+                    : "members are running; a restore only replaces a lost cluster")
         }
-        startNewEpoch(restoring: backupID)
-        out.answer(
-            .restore, .accepted, "seeding cluster epoch \(clusterEpoch) from backup \(backupID)")
+        return .proceed
+    }
+
+    mutating func operatorRequestedRestore(_ backupID: String, out: inout ActionBuffer) {
+        switch restoreDecision(for: backupID) {
+        case .refused(let why):
+            out.answer(.restore, .refused, why)
+        case .alreadyUnderWay(let what):
+            out.answer(.restore, .alreadyInProgress, what)
+        case .proceed:
+            startNewEpoch(restoring: backupID)
+            out.answer(
+                .restore, .accepted, "seeding cluster epoch \(clusterEpoch) from backup \(backupID)"
+            )
+        }
     }
 
     mutating func operatorRequestedEmptyStart(out: inout ActionBuffer) {
@@ -114,4 +134,12 @@ extension ClusterReconciler {
         health = HealthTracker()
         mode = .mutable
     }
+}
+
+/// What a restore request would get: go ahead (verify, then ask), follow the same restore already under way,
+/// or a refusal with its reason.
+public enum RestoreDecision: Sendable, Equatable {
+    case proceed
+    case alreadyUnderWay(String)
+    case refused(String)
 }

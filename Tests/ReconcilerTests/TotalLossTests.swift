@@ -63,6 +63,25 @@ struct TotalLossTests {
         #expect(h.world.persisted?.pendingRestore == nil)
     }
 
+    /// A repeated request for the same backup follows the restore under way; another backup is refused
+    /// until the first member runs, so the epoch is bumped once.
+    @Test func aSecondRestoreRequestFollowsTheFirstOrIsRefused() {
+        var h = Harness(size: 3)
+        h.formCluster()
+        for agent in [2, 3, 4] { h.world.loseAgent(agent) }
+        h.deliver()
+        #expect(
+            h.send(.operatorRequestedRestore(backupID: "b-1")).answers.map(\.outcome) == [.accepted]
+        )
+        #expect(h.reconciler.restoreDecision(for: "b-1") != .proceed)
+        let again = h.send(.operatorRequestedRestore(backupID: "b-1"))
+        #expect(again.answers.map(\.outcome) == [.alreadyInProgress])
+        let other = h.send(.operatorRequestedRestore(backupID: "b-2"))
+        #expect(other.answers.map(\.outcome) == [.refused])
+        #expect(other.answers.first?.message.contains("from backup b-1") == true)
+        #expect(h.world.persisted?.clusterEpoch == 2 && h.world.persisted?.pendingRestore == "b-1")
+    }
+
     @Test func restoreAndEmptyStartAreRefusedWhileMembersRun() {
         var h = Harness(size: 3)
         h.formCluster()

@@ -4,13 +4,15 @@ import Hummingbird
 import Reconciler
 
 /// `POST /restore {"backup": "<id>"}`: after total loss, seed a new cluster epoch from a backup the
-/// scheduler holds. The archive is verified first (422 if it fails); the reconciler then accepts (202) or
-/// refuses (409, e.g. while members run). The first member's executor downloads the archive from
-/// `GET /backups/<id>` and restores its data dir with etcd's own tool.
+/// scheduler holds. The reconciler is asked first (409 at once while members run, 202 at once when the same
+/// restore is already under way, before any work);
+/// the archive is then verified off the cooperative pool, one request at a time (409 while another
+/// verification runs, 422 if it fails); the reconciler finally accepts (202) or refuses (409, if the cluster
+/// changed meanwhile). The first member's executor downloads the archive from `GET /backups/<id>` and
+/// restores its data dir with etcd's own tool.
 struct RestoreRoute: Sendable {
     var core: SchedulerCore
-    var store: BackupStore
-    var clusterName: String
+    var verification: RestoreVerification
     var admin: AdminRoutes
 
     private struct Body: Decodable {
@@ -36,17 +38,34 @@ struct RestoreRoute: Sendable {
     }
 
     func restore(_ id: String) async -> Response {
+        switch await core.restoreDecision(for: id) {
+        case .refused(let why):
+            return JSONResponse.make(
+                ["request": "restore", "outcome": "refused", "message": why], status: .conflict)
+        case .alreadyUnderWay:
+            return admin.answer(await core.request(.operatorRequestedRestore(backupID: id)))
+        case .proceed:
+            break
+        }
         do {
-            _ = try store.verify(id: id, expectedCluster: clusterName)
-        } catch let error as BackupStoreError {
-            switch error {
-            case .invalidID: return JSONResponse.error("\(error)", status: .badRequest)
-            case .notFound: return JSONResponse.error("\(error)", status: .notFound)
-            default: return JSONResponse.error("\(error)", status: .internalServerError)
-            }
+            try await verification.verify(id)
         } catch {
-            return JSONResponse.error(
-                "backup \(id) failed verification: \(error)", status: .unprocessableContent)
+            switch error {
+            case .busy(let running):
+                return JSONResponse.error(
+                    "backup \(running) is being verified for another restore request; retry once it is done",
+                    status: .conflict)
+            case .failed(.invalidID(let invalid, let reason)):
+                return JSONResponse.error(
+                    "\"\(invalid)\" is not a valid backup ID: \(reason)", status: .badRequest)
+            case .failed(.notFound(let missing)):
+                return JSONResponse.error("no backup with ID \"\(missing)\"", status: .notFound)
+            case .failed(let storeError):
+                return JSONResponse.error("\(storeError)", status: .internalServerError)
+            case .unusable(let id, let reason):
+                return JSONResponse.error(
+                    "backup \(id) failed verification: \(reason)", status: .unprocessableContent)
+            }
         }
         return admin.answer(await core.request(.operatorRequestedRestore(backupID: id)))
     }

@@ -161,7 +161,10 @@ public struct SchedulerApp: Sendable {
         admin.add(to: adminRouter)
         BackupRoutes(service: backups, adminToken: adminToken).add(to: adminRouter)
         RestoreRoute(
-            core: core, store: backupStore, clusterName: settings.frameworkName, admin: admin
+            core: core,
+            verification: RestoreVerification(
+                store: backupStore, clusterName: settings.frameworkName),
+            admin: admin
         )
         .add(to: adminRouter)
         let adminServer = HTTPServer(

@@ -95,6 +95,9 @@ actor SchedulerCore: Service {
     var phase: ClusterPhase { reconciler.phase }
     var persistedState: PersistedClusterState { reconciler.persistedState }
     var configuration: ReconcilerConfiguration { reconciler.configuration }
+    func restoreDecision(for backupID: String) -> RestoreDecision {
+        reconciler.restoreDecision(for: backupID)
+    }
 }
 
 /// What the core gives an action performer besides the action.

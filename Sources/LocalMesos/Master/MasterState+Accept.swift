@@ -167,6 +167,8 @@ extension MasterState {
                 "Task should have at least one (but not both) of CommandInfo or ExecutorInfo present"
         }
         if let executor = task.executor {
+            // executor::internal::validateExecutorID, before the ID can name a sandbox directory.
+            if let error = Self.validateID(executor.executorID.value) { return error }
             if let existing = agent.executors[framework.id]?[executor.executorID],
                 existing != executor
             {

@@ -177,6 +177,9 @@ extension MasterState {
         } else if let error = validateRole(info.role ?? "*") {
             return "'FrameworkInfo.role' is not a valid role: \(error)"
         }
+        // master/validation.cpp validateFrameworkId: a given (non-empty) ID follows the common ID rules,
+        // as agents use it as a sandbox path segment.
+        if let id = info.id, !id.value.isEmpty, let error = validateID(id.value) { return error }
         if let timeout = info.failoverTimeout,
             !timeout.isFinite || timeout > Double(Int64.max) / 1e9
         {

@@ -47,6 +47,40 @@ struct TotalLossTests {
                 // (ReconcilerTests: losingEveryMemberWaitsForAnOperatorInsteadOfStartingEmpty).
                 #expect(try await scheduler.get("/healthz").status == 503)
 
+                // 8 restore requests at once: the reconciler is asked first, one archive is verified at a
+                // time off the cooperative pool, and /healthz keeps answering within a second meanwhile.
+                let request = Data(#"{"backup": "\#(backupID)"}"#.utf8)
+                let (statuses, slowestHealth) = try await withThrowingTaskGroup(
+                    of: (Int?, Duration?).self
+                ) { group in
+                    for _ in 0..<8 {
+                        group.addTask {
+                            (try await scheduler.post("/restore", body: request).status, nil)
+                        }
+                    }
+                    group.addTask {
+                        var slowest = Duration.zero
+                        for _ in 0..<10 {
+                            let asked = ContinuousClock.now
+                            _ = try await scheduler.get("/healthz")
+                            slowest = max(slowest, ContinuousClock.now - asked)
+                            try await Task.sleep(for: .milliseconds(50))
+                        }
+                        return (nil, slowest)
+                    }
+                    var statuses: [Int] = []
+                    var slowest = Duration.zero
+                    for try await (status, health) in group {
+                        if let status { statuses.append(status) }
+                        if let health { slowest = health }
+                    }
+                    return (statuses, slowest)
+                }
+                #expect(
+                    slowestHealth < .seconds(1), "/healthz took \(slowestHealth) during 8 restores")
+                #expect(statuses.allSatisfy { $0 == 202 || $0 == 409 }, "\(statuses)")
+                #expect(statuses.contains(202), "\(statuses)")
+
                 let clock = ContinuousClock()
                 let started = clock.now
                 // The operator's one command: the CLI asks for the restore and follows it until every member is
