@@ -74,7 +74,9 @@ struct RecordIOFuzzTests {
                     contentsOf: (0..<Int.random(in: 1...20, using: &random)).map { _ in
                         UInt8.random(in: 0...255, using: &random)
                     }, at: at)
-            case 4: bytes.removeSubrange(at..<min(bytes.count, at + Int.random(in: 1...30, using: &random)))
+            case 4:
+                bytes.removeSubrange(
+                    at..<min(bytes.count, at + Int.random(in: 1...30, using: &random)))
             default:
                 let other = Int.random(in: 0..<bytes.count, using: &random)
                 let length = min(16, bytes.count - max(at, other))
