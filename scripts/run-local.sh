@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up this machine (once), builds, and runs etcd-mesos on local Mesos: an embedded master and agents on
-# 127.0.0.2, 127.0.0.3, … with a 3-member etcd cluster and backups every 5 minutes under ./etcd-mesos-work.
+# 127.0.0.2, 127.0.0.3, … with a 3-member etcd cluster and backups every 5 minutes under ./etcd-mesos-work, and the
+# admin API on 127.0.0.1:23400 with its token in ./etcd-mesos-work/admin-token.
 # Extra arguments go to the scheduler (e.g. -cluster-size=5). Stop with Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,8 @@ swift build --product etcd-mesos-scheduler
 
 work="${ETCD_MESOS_WORK:-$PWD/etcd-mesos-work}"
 mkdir -p "$work"
+# The scheduler creates its admin token in $work/admin-token (mode 0600) at the first start and reuses it.
+echo "admin API: http://127.0.0.1:23400 (POSTs and backups need -H \"Authorization: Bearer \$(cat $work/admin-token)\")" >&2
 exec .build/debug/etcd-mesos-scheduler \
     -master=local \
     -cluster-size=3 \

@@ -6,7 +6,8 @@ import ServiceLifecycle
 import Synchronization
 
 /// The one way the binaries serve HTTP: a Hummingbird application run as a `Service`, which tells the port it
-/// bound (the one asked for, or the one the system picked for port 0).
+/// bound (the one asked for, or the one the system picked for port 0), with an idle timeout and a cap on open
+/// connections (`HTTPServerLimits`) so that idle sockets cannot use up the process's file descriptors.
 ///
 /// In a binary it is one service of the binary's `ServiceGroup` and stops gracefully with it. Where a server
 /// lives only for a scope (local Mesos in tests), `withRunning` gives it a group of its own and stops it
@@ -21,11 +22,57 @@ public struct HTTPServer: Service, CustomStringConvertible {
     private let bound: BoundPort
     private let logger: Logger
 
-    /// A server for `responder` on `host:port`; `server` adds channel handlers (HTTP/1 by default).
+    /// A server for `responder` on `host:port` with `limits`; `channelHandlers` makes the extra channel handlers
+    /// of each connection (between HTTP decoding and the responder).
     public init<Responder: HTTPResponder>(
         name: String, responder: Responder, host: String, port: Int,
-        server: HTTPServerBuilder = .http1(),
+        limits: HTTPServerLimits = .standard,
+        channelHandlers: @escaping @Sendable () -> [any RemovableChannelHandler] = { [] },
         logger: Logger
+    ) where Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
+        let server = HTTPServerBuilder { responder in
+            LimitedHTTP1Channel(
+                responder: responder,
+                configuration: HTTP1Channel.Configuration(
+                    additionalChannelHandlers: channelHandlers(),
+                    idleTimeout: limits.idleTimeout.map { TimeAmount($0) }),
+                limiter: ConnectionLimiter(maximum: limits.maxConnections))
+        }
+        self.init(
+            name: name, responder: responder, host: host, port: port, builder: server,
+            availableConnections: nil, logger: logger)
+    }
+
+    /// A server for `responder` on `host:port` whose channels `server` builds, idle timeout included. Only the
+    /// connection cap of `HTTPServerLimits.longLivedStreams` applies, as Hummingbird's: at the cap, new
+    /// connections wait in the listen backlog. Prefer `init(name:responder:host:port:limits:channelHandlers:logger:)`.
+    public init<Responder: HTTPResponder>(
+        name: String, responder: Responder, host: String, port: Int,
+        server: HTTPServerBuilder,
+        logger: Logger
+    ) where Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
+        self.init(
+            name: name, responder: responder, host: host, port: port, builder: server,
+            availableConnections: MaximumAvailableConnections(
+                HTTPServerLimits.longLivedStreams.maxConnections),
+            logger: logger)
+    }
+
+    /// A server for `router` on `host:port` with `limits`.
+    public init<Context>(
+        name: String, router: Router<Context>, host: String, port: Int,
+        limits: HTTPServerLimits = .standard, logger: Logger
+    )
+    where Context: InitializableFromSource<ApplicationRequestContextSource> {
+        let responder: RouterResponder<Context> = router.buildResponder()
+        self.init(
+            name: name, responder: responder, host: host, port: port, limits: limits,
+            logger: logger)
+    }
+
+    private init<Responder: HTTPResponder>(
+        name: String, responder: Responder, host: String, port: Int, builder: HTTPServerBuilder,
+        availableConnections: (any AvailableConnectionsDelegate)?, logger: Logger
     ) where Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
         // Hummingbird logs every connection cut at shutdown as an error; keep its chatter to real failures.
         var serverLogger = logger
@@ -37,21 +84,12 @@ public struct HTTPServer: Service, CustomStringConvertible {
         self.bound = bound
         self.logger = logger
         self.application = Application(
-            responder: responder, server: server,
-            configuration: .init(address: .hostname(host, port: port), serverName: "etcd-mesos"),
+            responder: responder, server: builder,
+            configuration: .init(
+                address: .hostname(host, port: port), serverName: "etcd-mesos",
+                availableConnectionsDelegate: availableConnections),
             onServerRunning: { channel in bound.set(channel.localAddress?.port ?? port) },
             logger: serverLogger)
-    }
-
-    /// A server for `router` on `host:port`.
-    public init<Context>(
-        name: String, router: Router<Context>, host: String, port: Int, logger: Logger
-    )
-    where Context: InitializableFromSource<ApplicationRequestContextSource> {
-        let responder: RouterResponder<Context> = router.buildResponder()
-        self.init(
-            name: name, responder: responder, host: host, port: port, server: .http1(),
-            logger: logger)
     }
 
     public var description: String { "the \(name) HTTP server on \(host):\(requestedPort)" }

@@ -48,6 +48,8 @@ public struct ClusterReconciler: Sendable {
     var lastKnownRevision: Int64
     var lastGoodBackup: String?
     var pendingRestore: String?
+    /// Carried for the scheduler (see `PersistedClusterState.executorSecretKey`).
+    var executorSecretKey: String?
     /// `-restore-from` not yet used: applied at start when no task is on record, else at the first total loss.
     var startupRestore: String?
     var lastPersisted: PersistedClusterState
@@ -71,6 +73,7 @@ public struct ClusterReconciler: Sendable {
         lastKnownRevision = restored.lastKnownRevision
         lastGoodBackup = restored.lastGoodBackup
         pendingRestore = restored.pendingRestore
+        executorSecretKey = restored.executorSecretKey
         lastPersisted = restored
         var highestIndex = configuration.firstMemberIndex - 1
         for persisted in restored.tasks {
@@ -178,7 +181,9 @@ public struct ClusterReconciler: Sendable {
             .sorted { $0.taskID < $1.taskID },
             clusterEpoch: clusterEpoch, clusterFormed: clusterFormed,
             lastKnownRevision: lastKnownRevision,
-            lastGoodBackup: lastGoodBackup, reseedSeed: reseed?.seed, pendingRestore: pendingRestore
+            lastGoodBackup: lastGoodBackup, reseedSeed: reseed?.seed,
+            pendingRestore: pendingRestore,
+            executorSecretKey: executorSecretKey
         )
     }
 

@@ -15,11 +15,15 @@ public struct PersistedClusterState: Sendable, Equatable, Codable {
     public var reseedSeed: TaskID?
     /// A restore the operator asked for that has not produced a running member yet.
     public var pendingRestore: String?
+    /// The key (32 random bytes, base64url) each task's executor secret is derived from; the scheduler creates it
+    /// before its first launch and keeps it here, so a restarted scheduler can still reseed the members it
+    /// launched. The reconciler only carries it.
+    public var executorSecretKey: String?
 
     public init(
         frameworkID: FrameworkID? = nil, tasks: [PersistedTask] = [], clusterEpoch: Int = 0,
         clusterFormed: Bool = false, lastKnownRevision: Int64 = 0, lastGoodBackup: String? = nil,
-        reseedSeed: TaskID? = nil, pendingRestore: String? = nil
+        reseedSeed: TaskID? = nil, pendingRestore: String? = nil, executorSecretKey: String? = nil
     ) {
         self.frameworkID = frameworkID
         self.tasks = tasks
@@ -29,6 +33,7 @@ public struct PersistedClusterState: Sendable, Equatable, Codable {
         self.lastGoodBackup = lastGoodBackup
         self.reseedSeed = reseedSeed
         self.pendingRestore = pendingRestore
+        self.executorSecretKey = executorSecretKey
     }
 
     /// Whether the stored state says a cluster with possibly valuable data existed.

@@ -17,16 +17,21 @@ public struct EtcdTaskData: Sendable, Equatable {
     public var clusterToken: String
     /// Restore the data dir from this backup before the first start (the first member after total loss).
     public var restore: RestoreSource?
+    /// The secret the reseed listener requires (`Authorization: Bearer <secret>`, see `ReseedProtocol`) and the
+    /// executor presents when it downloads a backup: 32 random-looking bytes, base64url. A task without one (from
+    /// a scheduler before it) accepts no reseed at all.
+    public var reseedSecret: String?
 
     public init(
         member: Member, peers: [Member], initialClusterState: String, clusterToken: String,
-        restore: RestoreSource? = nil
+        restore: RestoreSource? = nil, reseedSecret: String? = nil
     ) {
         self.member = member
         self.peers = peers
         self.initialClusterState = initialClusterState
         self.clusterToken = clusterToken
         self.restore = restore
+        self.reseedSecret = reseedSecret
     }
 
     /// `--initial-cluster`: this member first, then its peers, as `name=http://host:peer`.
@@ -71,12 +76,22 @@ public struct EtcdTaskData: Sendable, Equatable {
     public struct RestoreSource: Codable, Sendable, Equatable {
         /// An http(s) URL (the scheduler's artifact server) or a local path.
         public var url: String
-        /// sha256 (hex) of the whole archive.
+        /// sha256 (hex) of the whole archive; the executor restores nothing without it.
         public var archiveSHA256: String
+        /// The archive's size in bytes, from its sidecar: a download that goes on beyond it is cut off and refused.
+        public var archiveSize: UInt64?
+        /// The database's size (`db_size`) from the sidecar: the archive's manifest must agree, and it lets an
+        /// archive written before the manifest came first be read with the same cap.
+        public var databaseSize: UInt64?
 
-        public init(url: String, archiveSHA256: String) {
+        public init(
+            url: String, archiveSHA256: String, archiveSize: UInt64? = nil,
+            databaseSize: UInt64? = nil
+        ) {
             self.url = url
             self.archiveSHA256 = archiveSHA256
+            self.archiveSize = archiveSize
+            self.databaseSize = databaseSize
         }
     }
 }
@@ -87,13 +102,16 @@ extension EtcdTaskData {
         var member: Member
         var clusterToken: String?
         var restore: RestoreSource?
+        var reseedSecret: String?
 
-        enum ExtraKeys: String, CodingKey { case clusterToken, restore }
+        enum ExtraKeys: String, CodingKey { case clusterToken, restore, reseedSecret }
 
-        init(member: Member, clusterToken: String?, restore: RestoreSource?) {
+        init(member: Member, clusterToken: String?, restore: RestoreSource?, reseedSecret: String?)
+        {
             self.member = member
             self.clusterToken = clusterToken
             self.restore = restore
+            self.reseedSecret = reseedSecret
         }
 
         init(from decoder: any Decoder) throws {
@@ -101,6 +119,7 @@ extension EtcdTaskData {
             let extra = try decoder.container(keyedBy: ExtraKeys.self)
             clusterToken = try extra.decodeIfPresent(String.self, forKey: .clusterToken)
             restore = try extra.decodeIfPresent(RestoreSource.self, forKey: .restore)
+            reseedSecret = try extra.decodeIfPresent(String.self, forKey: .reseedSecret)
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -108,6 +127,7 @@ extension EtcdTaskData {
             var extra = encoder.container(keyedBy: ExtraKeys.self)
             try extra.encodeIfPresent(clusterToken, forKey: .clusterToken)
             try extra.encodeIfPresent(restore, forKey: .restore)
+            try extra.encodeIfPresent(reseedSecret, forKey: .reseedSecret)
         }
     }
 
@@ -118,7 +138,9 @@ extension EtcdTaskData {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let head = try encoder.encode(
-            FirstElement(member: first, clusterToken: clusterToken, restore: restore))
+            FirstElement(
+                member: first, clusterToken: clusterToken, restore: restore,
+                reseedSecret: reseedSecret))
         let rest = try peers.map { try encoder.encode($0) }
         var json = Data("[".utf8)
         for (index, element) in ([head] + rest).enumerated() {
@@ -149,7 +171,8 @@ extension EtcdTaskData {
         self.init(
             member: first.member, peers: elements.dropFirst().map(\.member),
             initialClusterState: first.member.type,
-            clusterToken: first.clusterToken ?? "etcd-cluster", restore: first.restore)
+            clusterToken: first.clusterToken ?? "etcd-cluster", restore: first.restore,
+            reseedSecret: first.reseedSecret)
     }
 }
 

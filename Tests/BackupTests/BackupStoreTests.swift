@@ -29,7 +29,7 @@ struct BackupStoreTests {
     }
 
     @Test(
-        "an archive whose sidecar was never written is verified and listed again; a broken one is removed"
+        "an archive whose sidecar was never written is verified and listed again; a broken one is quarantined"
     )
     func orphanedArchives() async throws {
         try await withBackupDirectory { backups, _ in
@@ -52,7 +52,10 @@ struct BackupStoreTests {
 
                 let report = try BackupStore(directory: backups).prepare()
                 #expect(report.recoveredArchives == [kept.archiveFileName])
-                #expect(report.removedBrokenArchives == [broken.archiveFileName])
+                #expect(report.quarantinedArchives.map(\.name) == [broken.archiveFileName])
+                #expect(
+                    FileManager.default.fileExists(
+                        atPath: "\(backups)/quarantine/\(broken.archiveFileName)"))
                 let listed = try BackupStore(directory: backups).list()
                 #expect(listed == [kept])
             }

@@ -92,9 +92,9 @@ struct RetentionTests {
             try await withEtcdCluster(members: 1) { cluster in
                 let member = cluster.members[0]
                 let keepAll = try makeService(directory: backups, cluster: cluster)
-                let first = try await keepAll.takeBackup()
+                let first = try await keepAll.takeBackup(trigger: .periodic)
                 try await writeKeys(count: 1, valueBytes: 10, prefix: "next/", to: member.clientURL)
-                let second = try await keepAll.takeBackup()
+                let second = try await keepAll.takeBackup(trigger: .periodic)
                 #expect(
                     try BackupStore(directory: backups).list().map(\.id) == [second.id, first.id])
 
@@ -103,7 +103,7 @@ struct RetentionTests {
                     directory: backups, cluster: cluster, retention: RetentionPolicy(keepNewest: 1),
                     callTimeout: .seconds(2))
                 await cluster.stop(member)
-                _ = try? await strict.takeBackup()
+                _ = try? await strict.takeBackup(trigger: .periodic)
                 #expect(await strict.statistics.failures == 1)
                 #expect(try await strict.applyRetention() == [])
                 #expect(
@@ -112,7 +112,7 @@ struct RetentionTests {
                 try await cluster.restart(member)
                 try await writeKeys(
                     count: 1, valueBytes: 10, prefix: "after/", to: member.clientURL)
-                let third = try await strict.takeBackup()
+                let third = try await strict.takeBackup(trigger: .periodic)
                 #expect(try BackupStore(directory: backups).list().map(\.id) == [third.id])
                 #expect(
                     try filesIn(backups) == [

@@ -68,7 +68,7 @@ import Testing
                     let data = EtcdTaskData(
                         member: member, peers: members.filter { $0.name != member.name },
                         initialClusterState: "new",
-                        clusterToken: token)
+                        clusterToken: token, reseedSecret: "secret-of-\(member.name)")
                     let task = try cluster.task(data, on: offer)
                     tasks.append(task)
                     try await framework.launch([task], on: offer)
@@ -95,9 +95,16 @@ import Testing
                     try await framework.update(of: task.taskID, .killed)
                 }
 
+                // The survivor loses its leader once the others are gone; only then is a reseed admitted.
+                try await EtcdClient.withClient(endpoint: survivor.clientURL) { client in
+                    try await eventually(timeout: .seconds(30), "the survivor to lose its leader") {
+                        (try? await client.status().leader) == 0
+                    }
+                }
                 // Two requests at once: one reseeds, the other is refused while it runs.
-                async let first = plainRequest(reseedURL, method: "POST")
-                async let second = plainRequest(reseedURL, method: "POST")
+                let secret = ReseedProtocol.authorization("secret-of-\(survivor.name)")
+                async let first = plainRequest(reseedURL, method: "POST", authorization: secret)
+                async let second = plainRequest(reseedURL, method: "POST", authorization: secret)
                 let answers = try await [first, second].sorted { $0.status < $1.status }
                 #expect(answers.map(\.status) == [200, 409], "\(answers)")
                 #expect(answers[0].body == #"{"status":"reseeded"}"#)
@@ -127,10 +134,14 @@ struct PlainAnswer: Sendable {
     var body: String
 }
 
-/// One request with AsyncHTTPClient (`method` is GET or POST); the whole body is read.
-func plainRequest(_ url: String, method: String) async throws -> PlainAnswer {
+/// One request with AsyncHTTPClient (`method` is GET or POST), with an `Authorization` header when given; the
+/// whole body is read.
+func plainRequest(_ url: String, method: String, authorization: String? = nil) async throws
+    -> PlainAnswer
+{
     var request = HTTPClientRequest(url: url)
     request.method = method == "GET" ? .GET : .POST
+    if let authorization { request.headers.add(name: "Authorization", value: authorization) }
     let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
     let body = try await response.body.collect(upTo: 1 << 20)
     return PlainAnswer(status: Int(response.status.code), body: String(buffer: body))

@@ -11,8 +11,7 @@ import Testing
 
     @Test func aBackupIsRestoredBeforeTheListenerAndEtcdStart() throws {
         var restoring = data
-        restoring.restore = .init(
-            url: "http://backups/b1", archiveSHA256: String(repeating: "a", count: 64))
+        restoring.restore = backup("http://backups/b1")
         var machine = machine()
         _ = machine.handle(.subscribed, at: at(0))
         let note =
@@ -29,7 +28,7 @@ import Testing
             backupID: "b1", revision: 42, tool: .etcdutl, bumpedRevision: true)
         #expect(
             machine.handle(.restoreEnded(.success(restored)), at: at(2))
-                == [.startReseedListener(host: "127.0.0.9", port: 2381)])
+                == [listenerStart])
         _ = machine.handle(.reseedListenerStarted, at: at(2))
         let running = machine.handle(.etcd(.answered(generation: 1)), at: at(3))
         let message =
@@ -40,20 +39,20 @@ import Testing
 
     @Test func aDataDirThatExistsIsNotRestoredAgain() throws {
         var restoring = data
-        restoring.restore = .init(url: "http://backups/b1", archiveSHA256: "")
+        restoring.restore = backup("http://backups/b1")
         var machine = machine()
         #expect(
             machine.handle(.launch(try task(restoring), dataDirectoryIsEmpty: false), at: at(0))
                 .withoutLogs
                 == [
                     .report(Report(taskID, .starting)),
-                    .startReseedListener(host: "127.0.0.9", port: 2381),
+                    listenerStart,
                 ])
     }
 
     @Test func killDuringTheRestoreStopsItAndEtcdNeverRuns() throws {
         var restoring = data
-        restoring.restore = .init(url: "/backups/b1.tar.zst", archiveSHA256: "")
+        restoring.restore = backup("/backups/b1.tar.zst")
         var machine = machine()
         _ = machine.handle(.subscribed, at: at(0))
         _ = machine.handle(.launch(try task(restoring), dataDirectoryIsEmpty: true), at: at(0))
@@ -73,7 +72,7 @@ import Testing
 
     @Test func aFailedRestoreFailsTheTask() throws {
         var restoring = data
-        restoring.restore = .init(url: "/backups/b1.tar.zst", archiveSHA256: "")
+        restoring.restore = backup("/backups/b1.tar.zst")
         var machine = machine()
         _ = machine.handle(.launch(try task(restoring), dataDirectoryIsEmpty: true), at: at(0))
         let error = MemberRestoreError.noRestoreTool(directory: "/usr/bin")

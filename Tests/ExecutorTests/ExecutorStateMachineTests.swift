@@ -15,7 +15,7 @@ import Testing
         #expect(
             machine.handle(.launch(try task(), dataDirectoryIsEmpty: true), at: at(0)) == [
                 .report(Report(taskID, .starting)),
-                .startReseedListener(host: "127.0.0.9", port: 2381),
+                listenerStart,
             ])
         #expect(
             machine.handle(.reseedListenerStarted, at: at(0)).withoutLogs == [

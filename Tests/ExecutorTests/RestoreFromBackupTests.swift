@@ -44,7 +44,9 @@ import Testing
                     initialClusterState: "new",
                     clusterToken: "t-\(name)")
                 data.restore = .init(
-                    url: url, archiveSHA256: try #require(fixture.manifest.archiveSHA256))
+                    url: url, archiveSHA256: try #require(fixture.manifest.archiveSHA256),
+                    archiveSize: fixture.manifest.archiveSize, databaseSize: fixture.manifest.dbSize
+                )
                 let task = try cluster.task(data, on: offer, etcdBinary: binaries.etcd)
                 try await framework.launch([task], on: offer)
 
@@ -97,6 +99,7 @@ import Testing
             let corrupt = try fixture.corruptedCopy()
             let empty = fixture.scratch + "/empty.tar.zst"
             try Data().write(to: URL(fileURLWithPath: empty))
+            let size = try #require(fixture.manifest.archiveSize)
             let id = fixture.manifest.id
             let files = [id: fixture.archivePath, "corrupt": corrupt, "empty": empty]
             try await withArchiveServer(files: files) { base in
@@ -112,16 +115,20 @@ import Testing
                             let cases = [
                                 BadBackup(
                                     "wrong-sha", "\(base)/backups/\(id)", sha256: wrongHash,
+                                    size: size,
                                     expected: [
                                         "sha256 mismatch", wrongHash,
                                         fixture.manifest.archiveSHA256 ?? "?",
                                     ]),
                                 BadBackup(
                                     "corrupt", "\(base)/backups/corrupt",
+                                    sha256: try sha256Hex(ofFile: corrupt), size: size,
                                     expected: ["failed verification", "is corrupt"]),
                                 BadBackup(
                                     "empty", "\(base)/backups/empty",
+                                    sha256: try sha256Hex(ofFile: empty), size: 0,
                                     expected: ["is empty (0 bytes)"]),
+
                                 BadBackup(
                                     "missing", "\(base)/backups/no-such-backup",
                                     expected: ["HTTP 404"]),
@@ -134,7 +141,9 @@ import Testing
                                     member: cluster.member(item.name, on: offer.hostname),
                                     peers: [],
                                     initialClusterState: "new", clusterToken: "t-\(item.name)")
-                                data.restore = .init(url: item.url, archiveSHA256: item.sha256)
+                                data.restore = .init(
+                                    url: item.url, archiveSHA256: item.sha256,
+                                    archiveSize: item.size)
                                 var task = try cluster.task(
                                     data, on: offer, executorFlags: item.flags)
                                 // Nothing binds a port before the restore succeeded, so all fit in one offer.
@@ -191,16 +200,18 @@ import Testing
         var name: String
         var url: String
         var sha256: String
+        var size: UInt64
         var flags: [String]
         var expected: [String]
 
         init(
-            _ prefix: String, _ url: String, sha256: String = "", flags: [String] = [],
-            expected: [String] = []
+            _ prefix: String, _ url: String, sha256: String = String(repeating: "0", count: 64),
+            size: UInt64 = 1, flags: [String] = [], expected: [String] = []
         ) {
             name = memberName(prefix)
             self.url = url
             self.sha256 = sha256
+            self.size = size
             self.flags = flags
             self.expected = expected
         }
@@ -218,7 +229,8 @@ import Testing
                         initialClusterState: "new",
                         clusterToken: "t-\(name)")
                     data.restore = .init(
-                        url: "http://127.0.0.1:\(silentPort)/backups/b1", archiveSHA256: "")
+                        url: "http://127.0.0.1:\(silentPort)/backups/b1",
+                        archiveSHA256: String(repeating: "0", count: 64), archiveSize: 100)
                     let task = try cluster.task(data, on: offer)
                     try await framework.launch([task], on: offer)
                     try await framework.update(of: task.taskID, .starting)

@@ -30,6 +30,9 @@ extension RestoreCLITests {
         defer { tokens.remove() }
         let tokenFile = tokens.appending("token")
         try Data("wrong-token\n".utf8).write(to: URL(fileURLWithPath: tokenFile))
+        // Like ssh with a key, the CLI refuses a token file others may read.
+        try FileManager.default.setAttributes(
+            [.posixPermissions: 0o600], ofItemAtPath: tokenFile)
         let before = try DirectoryState(of: fixture.directory)
         try await stub.withServer { url in
             let wrong = try await runRestoreCLI([
@@ -161,6 +164,8 @@ extension RestoreCLITests {
                     ])))
             let tokenFile = parent.appending("token")
             try Data("t0ken".utf8).write(to: URL(fileURLWithPath: tokenFile))
+            try FileManager.default.setAttributes(
+                [.posixPermissions: 0o600], ofItemAtPath: tokenFile)
             try await stub.withServer { url in
                 let result = try await runRestoreCLI([
                     "seed", fixture.newerArchive, "--scheduler", url, "--token-file", tokenFile,

@@ -89,6 +89,8 @@ struct FlagLocalFilesTests {
                 toFile: directory.appending("secret"), atomically: true, encoding: .utf8)
             try "".write(
                 toFile: directory.appending("empty-token"), atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes(
+                [.posixPermissions: 0o600], ofItemAtPath: directory.appending("empty-token"))
             let authenticated = try settings(
                 ["-mesos-authentication-principal=p", "-mesos-authentication-secret-file=secret"],
                 in: directory)

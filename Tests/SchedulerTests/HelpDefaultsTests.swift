@@ -35,6 +35,7 @@ struct HelpDefaultsTests {
         ("etcdctl-bin", Defaults.binaryDirectory + "/etcdctl"),
         ("artifact-port", "\(Defaults.artifactPort)"),
         ("admin-port", "\(Defaults.adminPort)"),
+        ("admin-address", Defaults.adminAddress),
         ("backup-dir", "<work-dir>/\(Defaults.backupDirectoryName)"),
         ("backup-interval", GoDuration.format(Defaults.backupInterval)),
         ("backup-retention", "\(Defaults.backupRetention)"),
@@ -46,7 +47,7 @@ struct HelpDefaultsTests {
 
     /// Flags whose stated default is a value the flag takes (not a rule such as `max(3, …)`).
     static let settable: Set<String> = Set(expected.map(\.flag)).subtracting([
-        "local-agents", "executor-bin", "etcd-bin", "etcdctl-bin", "backup-dir",
+        "local-agents", "executor-bin", "etcd-bin", "etcdctl-bin", "backup-dir", "admin-address",
     ])
 
     static func whole(_ value: Double) -> String {

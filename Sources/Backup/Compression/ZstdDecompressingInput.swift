@@ -23,7 +23,13 @@ final class ZstdDecompressingInput {
     private var hasher = SHA256()
     /// Compressed bytes read so far.
     private(set) var bytesRead: UInt64 = 0
-    /// The first error met, kept for callers that see only a failed read (libarchive's callback).
+    /// zstd frames (skippable ones included) decoded to their end so far.
+    private(set) var framesCompleted = 0
+    /// Decompressed bytes handed out since the last frame ended (or since the start).
+    private(set) var bytesSinceFrameEnd: UInt64 = 0
+    /// The compressed offset where the last complete frame ended.
+    private(set) var lastFrameEnd: UInt64 = 0
+    /// The first error met; every later call throws it again.
     var failure: BackupArchiveError?
 
     init(fileDescriptor: Int32, path: String) throws(BackupArchiveError) {
@@ -61,12 +67,19 @@ final class ZstdDecompressingInput {
                 }
                 var destination = ZSTD_outBuffer(
                     dst: output.baseAddress, size: output.count, pos: 0)
+                let consumedBefore = source.pos
                 let result = ZSTD_decompressStream(context, &destination, &source)
                 if ZSTD_isError(result) != 0 {
                     throw .corrupt(
                         path: path, reason: "zstd: \(String(cString: ZSTD_getErrorName(result)))")
                 }
                 pending = result
+                bytesSinceFrameEnd += UInt64(destination.pos)
+                if result == 0 && (source.pos > consumedBefore || destination.pos > 0) {
+                    framesCompleted += 1
+                    bytesSinceFrameEnd = 0
+                    lastFrameEnd = bytesRead - UInt64(source.size - source.pos)
+                }
                 if destination.pos > 0 {
                     return UnsafeRawBufferPointer(rebasing: output[..<destination.pos])
                 }
@@ -75,11 +88,6 @@ final class ZstdDecompressingInput {
             failure = error
             throw error
         }
-    }
-
-    /// Reads (and checks) whatever follows the tar's end, so the whole file is verified and hashed.
-    func drain() throws(BackupArchiveError) {
-        while try next() != nil {}
     }
 
     /// The compressed file's SHA-256, once it has been read to its end.

@@ -42,6 +42,10 @@ public struct BackupManifest: Codable, Sendable, Hashable {
     public var archiveSize: UInt64?
     /// Hex SHA-256 of the `.tar.zst` file; only in the sidecar.
     public var archiveSHA256: String?
+    /// Why it was taken: on schedule, or on request (`POST /backups`). Retention counts the two apart, so
+    /// requested backups never push periodic ones out. Absent in manifests written before it was recorded;
+    /// those count as periodic.
+    public var trigger: BackupTrigger?
 
     public init(
         id: String, clusterName: String, clusterEpoch: Int, sourceMember: BackupSourceMember,
@@ -50,6 +54,7 @@ public struct BackupManifest: Codable, Sendable, Hashable {
         compression: String = "zstd", compressionLevel: Int, createdAt: Date,
         durationSeconds: Double,
         toolVersion: String, archiveSize: UInt64? = nil, archiveSHA256: String? = nil,
+        trigger: BackupTrigger? = nil,
         formatVersion: Int = BackupManifest.currentFormatVersion
     ) {
         self.formatVersion = formatVersion
@@ -70,6 +75,7 @@ public struct BackupManifest: Codable, Sendable, Hashable {
         self.toolVersion = toolVersion
         self.archiveSize = archiveSize
         self.archiveSHA256 = archiveSHA256
+        self.trigger = trigger
     }
 
     enum CodingKeys: String, CodingKey {
@@ -91,6 +97,7 @@ public struct BackupManifest: Codable, Sendable, Hashable {
         case toolVersion = "tool_version"
         case archiveSize = "archive_size"
         case archiveSHA256 = "archive_sha256"
+        case trigger
     }
 
     /// The archive's file name: `<id>.tar.zst`.

@@ -34,6 +34,7 @@ public struct EtcdSnapshotBackup: Sendable {
     /// callbacks; nothing is left in the directory when this throws.
     public func take(
         of target: BackupTarget,
+        trigger: BackupTrigger? = nil,
         announce: @escaping @Sendable (String) async -> Void = { _ in },
         progress: (@Sendable (BackupProgress) async -> Void)? = nil
     ) async throws -> BackupManifest {
@@ -53,7 +54,8 @@ public struct EtcdSnapshotBackup: Sendable {
                     try await archiver.archive(
                         stream, announcedSize: stream.totalSize, from: source,
                         clusterName: target.clusterName,
-                        clusterEpoch: target.clusterEpoch, startedAt: startedAt, announce: announce,
+                        clusterEpoch: target.clusterEpoch, trigger: trigger, startedAt: startedAt,
+                        announce: announce,
                         progress: progress)
                 }
             }

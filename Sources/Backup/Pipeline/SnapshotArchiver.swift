@@ -8,11 +8,13 @@ import Foundation
 #endif
 
 /// Turns a snapshot stream into a finished backup in a directory: the stream → etcd's hash check → tar → zstd →
-/// a `.partial` temp file → fsync → rename to `<id>.tar.zst` → fsync the directory → the `<id>.tar.zst.json`
-/// sidecar, written the same way. Memory stays at a few MB whatever the snapshot's size.
+/// a `.partial` body file; then the manifest's own frame and the body are copied into a `.partial` archive
+/// (`ManifestFirstLayout`: the manifest comes first, so readers know `db_size` before the database) → fsync →
+/// rename to `<id>.tar.zst` → fsync the directory → the `<id>.tar.zst.json` sidecar, written the same way.
+/// Memory stays at a few MB whatever the snapshot's size.
 ///
 /// On any failure (the stream breaks, the hash does not match, a write fails, the task is cancelled) the temp
-/// file is removed and nothing new is left in the directory. A crash leaves at most a `.partial` file, which
+/// files are removed and nothing new is left in the directory. A crash leaves at most `.partial` files, which
 /// `BackupStore.prepare()` removes.
 public struct SnapshotArchiver: Sendable {
     /// The backup directory; must exist.
@@ -21,7 +23,8 @@ public struct SnapshotArchiver: Sendable {
     /// Recorded in manifests, e.g. `etcd-mesos 0.1.0`.
     public var toolVersion: String
 
-    /// The names of the two entries, in the order they are written (the manifest last: it holds the db's hash).
+    /// The names of the two entries. The manifest comes first in the archive although it is written last (it holds
+    /// the db's hash); archives written before it came first hold it after the database.
     public static let databaseEntry = "snapshot.db"
     public static let manifestEntry = "manifest.json"
 
@@ -45,6 +48,7 @@ public struct SnapshotArchiver: Sendable {
         from source: SnapshotSource,
         clusterName: String,
         clusterEpoch: Int,
+        trigger: BackupTrigger? = nil,
         startedAt: Date = Date(),
         announce: (String) async -> Void = { _ in },
         progress: ((BackupProgress) async -> Void)? = nil,
@@ -59,12 +63,13 @@ public struct SnapshotArchiver: Sendable {
         let endpoint = source.candidate.endpoint
         let temporary =
             "\(directory)/.\(id)\(BackupID.archiveSuffix).\(UUID().uuidString.prefix(8))"
-            + BackupID.partialSuffix
-        let fd = try DurableFile.createExclusive(temporary)
-        var descriptorOpen = true
+        let body = temporary + ".body" + BackupID.partialSuffix
+        let archive = temporary + BackupID.partialSuffix
+        let bodyFD = try DurableFile.createExclusive(body, readable: true)
+        var fd: Int32 = -1
         do {
-            let (size, sha256, manifest) = try await writeArchive(
-                chunks, to: fd, path: temporary, announcedSize: announcedSize, endpoint: endpoint,
+            let (head, manifest) = try await writeArchive(
+                chunks, to: bodyFD, path: body, announcedSize: announcedSize, endpoint: endpoint,
                 progress: progress.map { report in
                     { received in
                         await report(
@@ -80,27 +85,39 @@ public struct SnapshotArchiver: Sendable {
                         raftIndex: source.status.raftIndex, raftTerm: source.status.raftTerm,
                         etcdVersion: source.status.version, dbSize: dbSize, dbSHA256: dbSHA256,
                         compressionLevel: compression.level, createdAt: startedAt,
-                        durationSeconds: (clock.now - began).seconds, toolVersion: toolVersion)
+                        durationSeconds: (clock.now - began).seconds, toolVersion: toolVersion,
+                        trigger: trigger)
                 })
-            try await runBlocking { try DurableFile.sync(fd, path: temporary) }
+            fd = try DurableFile.createExclusive(archive)
+            let (size, sha256) = try await runBlocking { [fd] () throws(BackupError) in
+                let assembled = try ManifestFirstLayout.assemble(
+                    head: head, body: bodyFD, bodyPath: body, into: fd, path: archive)
+                try DurableFile.sync(fd, path: archive)
+                return assembled
+            }
+            close(bodyFD)
+            unlink(body)
             close(fd)
-            descriptorOpen = false
+            fd = -1
             return try publish(
-                temporary, manifest: manifest, archiveSize: size, archiveSHA256: sha256)
+                archive, manifest: manifest, archiveSize: size, archiveSHA256: sha256)
         } catch {
-            if descriptorOpen { close(fd) }
-            unlink(temporary)
+            if fd >= 0 { close(fd) }
+            close(bodyFD)
+            unlink(archive)
+            unlink(body)
             throw error
         }
     }
 
-    /// Streams the database entry, then the manifest entry; returns the archive's size and hash and the manifest.
+    /// Streams the database entry and the tar's end into the body file; returns the manifest's head frame (see
+    /// `ManifestFirstLayout`) and the manifest.
     private func writeArchive<Chunks: AsyncSequence>(
         _ chunks: Chunks, to fd: Int32, path: String, announcedSize: UInt64, endpoint: String,
         progress: ((UInt64) async -> Void)?,
         manifest makeManifest: (_ dbSize: UInt64, _ dbSHA256: String) -> BackupManifest,
         isolation: isolated (any Actor)? = #isolation
-    ) async throws -> (UInt64, String, BackupManifest) where Chunks.Element == Data {
+    ) async throws -> ([UInt8], BackupManifest) where Chunks.Element == Data {
         let writer = try TarZstdWriter(fileDescriptor: fd, path: path, compression: compression)
         let startedAt = Date()
         try writer.beginEntry(name: Self.databaseEntry, size: announcedSize, modified: startedAt)
@@ -131,13 +148,12 @@ public struct SnapshotArchiver: Sendable {
                 endpoint: endpoint, announced: announcedSize, received: verifier.received)
         }
         let (dbSize, dbSHA256) = try verifier.finish(endpoint: endpoint)
+        _ = try writer.finish()
         let manifest = makeManifest(dbSize, dbSHA256)
-        let encoded = try manifest.inArchive.encoded()
-        try writer.beginEntry(
-            name: Self.manifestEntry, size: UInt64(encoded.count), modified: startedAt)
-        try encoded.withBytes { (bytes) throws(BackupError) in try writer.write(bytes) }
-        let (size, sha256) = try writer.finish()
-        return (size, sha256, manifest)
+        let head = try ManifestFirstLayout.head(
+            manifest: try manifest.inArchive.encoded(), modified: startedAt,
+            compression: compression)
+        return (head, manifest)
     }
 
     /// Renames the finished temp file to its final name, then writes the sidecar; undoes the rename if the

@@ -25,6 +25,23 @@ public enum BackupArchiveError: Error, CustomStringConvertible, Sendable, Equata
     case wrongCluster(path: String, expected: String, found: String)
     /// Writing the extracted database failed.
     case extractionFailed(destination: String, reason: String)
+    /// An entry other than `manifest.json` and `snapshot.db`.
+    case unexpectedEntry(path: String, entry: String)
+    /// An entry that is no regular file: a hard or symbolic link, a directory, a device, a FIFO, ….
+    case notARegularFile(path: String, entry: String, kind: String)
+    /// An entry that appears twice.
+    case duplicateEntry(path: String, entry: String)
+    /// Bytes (or zstd frames) after the tar's end marker.
+    case trailingData(path: String, reason: String)
+    /// A `db_size` no real backup has: negative, above the absolute cap, or more than the file could expand to.
+    case implausibleDatabaseSize(path: String, claimed: String, source: String, reason: String)
+    /// An entry's tar header declares another size than the manifest allows.
+    case entrySizeMismatch(path: String, entry: String, declared: UInt64, expected: UInt64)
+    /// An entry larger than this program ever writes (the manifest, a pax header).
+    case oversizedEntry(path: String, entry: String, size: UInt64, limit: UInt64)
+    /// `snapshot.db` comes before `manifest.json` (archives written before the manifest came first) and no
+    /// sidecar says how big it may be.
+    case databaseBeforeManifest(path: String)
 
     public var description: String {
         switch self {
@@ -55,6 +72,32 @@ public enum BackupArchiveError: Error, CustomStringConvertible, Sendable, Equata
             return "backup archive \(path) belongs to cluster \"\(found)\", not \"\(expected)\""
         case .extractionFailed(let destination, let reason):
             return "cannot extract the database to \(destination): \(reason)"
+        case .unexpectedEntry(let path, let entry):
+            return
+                "backup archive \(path) holds an unexpected entry \"\(entry)\"; an archive holds only "
+                + "\(SnapshotArchiver.manifestEntry) and \(SnapshotArchiver.databaseEntry)"
+        case .notARegularFile(let path, let entry, let kind):
+            return
+                "backup archive \(path) holds \"\(entry)\" as \(kind); an archive holds only regular files"
+        case .duplicateEntry(let path, let entry):
+            return "backup archive \(path) holds \(entry) twice; a backup has exactly one"
+        case .trailingData(let path, let reason):
+            return "backup archive \(path) has trailing data after its end: \(reason)"
+        case .implausibleDatabaseSize(let path, let claimed, let source, let reason):
+            return
+                "backup archive \(path) is refused: \(source) says db_size \(claimed), which \(reason)"
+        case .entrySizeMismatch(let path, let entry, let declared, let expected):
+            return
+                "backup archive \(path) is refused: the tar header of \(entry) declares \(declared) bytes, "
+                + "its manifest allows exactly \(expected)"
+        case .oversizedEntry(let path, let entry, let size, let limit):
+            return
+                "backup archive \(path) is refused: \(entry) claims \(size) bytes, more than the \(limit) "
+                + "this program reads"
+        case .databaseBeforeManifest(let path):
+            return "backup archive \(path) puts \(SnapshotArchiver.databaseEntry) before "
+                + "\(SnapshotArchiver.manifestEntry) (written before the manifest came first), so its size "
+                + "cannot be checked before it is read; keep its sidecar \(path).json beside it"
         }
     }
 }

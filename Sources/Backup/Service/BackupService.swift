@@ -61,7 +61,15 @@ public actor BackupService: Service {
                 metadata: [
                     "removed_partial_files": "\(cleanup.removedTemporaryFiles)",
                     "recovered_archives": "\(cleanup.recoveredArchives)",
-                    "removed_broken_archives": "\(cleanup.removedBrokenArchives)",
+                    "quarantined_archives": "\(cleanup.quarantinedArchives.map(\.name))",
+                ])
+        }
+        for archive in cleanup.quarantinedArchives {
+            logger.error(
+                "moved an archive the start-up scan cannot read into quarantine",
+                metadata: [
+                    "archive": "\(archive.name)", "moved_to": "\(archive.movedTo)",
+                    "reason": "\(archive.reason)",
                 ])
         }
         self.target = target
@@ -109,7 +117,7 @@ public actor BackupService: Service {
                     reason: "the scheduler could not name the members: \(error)")
             }
             return try await backup.take(
-                of: cluster,
+                of: cluster, trigger: trigger,
                 announce: { id in progressBox.state.withLock { $0?.id = id } },
                 progress: { progress in
                     progressBox.state.withLock {

@@ -10,7 +10,7 @@ import Foundation
 ///
 /// Listing reads only the sidecars, so a backup is visible exactly when its sidecar exists (written last, after
 /// the archive was fsynced and renamed). Files being written are hidden `.…partial` files; `prepare()` removes
-/// those a crash left behind.
+/// those a crash left behind and moves archives it cannot read into `quarantine/`.
 public struct BackupStore: Sendable {
     public let directory: String
 
@@ -32,13 +32,15 @@ public struct BackupStore: Sendable {
         public var removedTemporaryFiles: [String] = []
         /// Archives whose sidecar was never written (a crash between the two renames), verified and given one.
         public var recoveredArchives: [String] = []
-        /// Archives without a sidecar that failed verification, removed.
-        public var removedBrokenArchives: [String] = []
+        /// Archives without a sidecar that could not be read (damaged, or an I/O error), moved into
+        /// `<backup-dir>/quarantine/` with their sidecar, if any, never deleted.
+        public var quarantinedArchives: [QuarantinedArchive] = []
     }
 
-    /// Creates the directory if needed and cleans up after a crash: removes `.partial` files and gives a
-    /// verified sidecar to archives that lack one (removing those that do not verify). Call it once at start,
-    /// before anything writes to the directory.
+    /// Creates the directory if needed and cleans up after a crash: removes `.partial` files, gives a verified
+    /// sidecar to archives that lack one or whose sidecar cannot be decoded, and quarantines (with their sidecar)
+    /// archives it cannot read or whose size differs from their sidecar's. Call it once at start, before
+    /// anything writes to the directory. Listed archives are not read end to end (that is `verify`'s job).
     @discardableResult
     public func prepare() throws(BackupStoreError) -> Preparation {
         do {
@@ -55,20 +57,26 @@ public struct BackupStore: Sendable {
             report.removedTemporaryFiles.append(name)
         }
         let sidecars = Set(names.filter { $0.hasSuffix(BackupID.sidecarSuffix) })
-        for name in names
-        where name.hasSuffix(BackupID.archiveSuffix) && !sidecars.contains(name + ".json") {
-            guard BackupID.id(ofFileName: name) != nil else { continue }
+        for name in names where name.hasSuffix(BackupID.archiveSuffix) {
+            guard let id = BackupID.id(ofFileName: name) else { continue }
+            var sidecar: BackupManifest?
+            if sidecars.contains(name + ".json") {
+                switch scanSidecar(id: id) {
+                case .listed: continue
+                case .unreadable: sidecar = nil
+                case .sizeDiffers(let manifest): sidecar = manifest
+                }
+            }
             do {
-                let verified = try BackupArchiveReader(path: path(name)).verify()
+                let verified = try BackupArchiveReader(path: path(name)).verify(against: sidecar)
                 try DurableFile.writeAtomically(
                     try verified.manifest.encoded(), to: path(name) + ".json")
                 report.recoveredArchives.append(name)
             } catch {
-                unlink(path(name))
-                report.removedBrokenArchives.append(name)
+                report.quarantinedArchives.append(try quarantine(name, reason: "\(error)"))
             }
         }
-        if !report.removedTemporaryFiles.isEmpty || !report.removedBrokenArchives.isEmpty {
+        if !report.removedTemporaryFiles.isEmpty || !report.quarantinedArchives.isEmpty {
             try? DurableFile.syncDirectory(directory)
         }
         return report

@@ -14,8 +14,10 @@ enum DurableFile {
     static var lastError: String { String(cString: strerror(errno)) }
 
     /// Creates `path`, failing if it exists; readable by the owner only (backups hold every key and value).
-    static func createExclusive(_ path: String) throws(BackupError) -> Int32 {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+    /// `readable` opens it for reading too.
+    static func createExclusive(_ path: String, readable: Bool = false) throws(BackupError) -> Int32
+    {
+        let fd = open(path, (readable ? O_RDWR : O_WRONLY) | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .fileSystem(operation: "create", path: path, reason: lastError) }
         return fd
     }

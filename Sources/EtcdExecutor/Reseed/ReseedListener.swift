@@ -9,6 +9,7 @@ struct ReseedListener: Service {
     private struct Assignment: Sendable {
         var host: String
         var port: Int
+        var access: ReseedAccess
         var started: CheckedContinuation<Result<Void, ReseedListenerError>, Never>
     }
 
@@ -23,10 +24,12 @@ struct ReseedListener: Service {
         (assignments, assign) = AsyncStream.makeStream(of: Assignment.self)
     }
 
-    /// Starts serving on `host:port`; returns once the listener listens, or throws why it cannot.
-    func listen(host: String, port: Int) async throws(ReseedListenerError) {
+    /// Starts serving on `host:port`, guarding reseeds with `access` (see `ReseedGate`); returns once the
+    /// listener listens, or throws why it cannot.
+    func listen(host: String, port: Int, access: ReseedAccess) async throws(ReseedListenerError) {
         let result = await withCheckedContinuation { continuation in
-            let assignment = Assignment(host: host, port: port, started: continuation)
+            let assignment = Assignment(
+                host: host, port: port, access: access, started: continuation)
             if case .terminated = assign.yield(assignment) {
                 let error = ReseedListenerError(
                     address: "\(host):\(port)", reason: "the executor is shutting down")
@@ -60,7 +63,9 @@ struct ReseedListener: Service {
         let address = "\(assignment.host):\(assignment.port)"
         let server = HTTPServer(
             name: "reseed listener",
-            router: ReseedRoutes.router { [requests] in await requests.request() },
+            router: ReseedRoutes.router(gate: ReseedGate(assignment.access)) { [requests] in
+                await requests.request()
+            },
             host: assignment.host, port: assignment.port, logger: logger)
         await withDiscardingTaskGroup { group in
             // A server that cannot listen throws here; port() below reports why.

@@ -1,20 +1,58 @@
 import Foundation
 import Hummingbird
+import Synchronization
 import TaskContract
 
 /// The reseed listener's routes (`ReseedProtocol`).
 ///
-/// `POST /reseed` answers 200 `{"status":"reseeded"}` once etcd leads its new cluster of one, 409
-/// while another reseed is under way, 503 when no reseed is possible now, 500 when it failed; every
-/// other method is 405. Errors are JSON `{"error": "…"}`.
+/// `POST /reseed` first passes the `ReseedGate`: 401 without the task's secret (or with another one), 409
+/// while another authorized request is being handled, 409 while the member sees a leader, 503 when etcd
+/// cannot say. Then it answers 200 `{"status":"reseeded"}` once
+/// etcd leads its new cluster of one (at once when it already does), 409 while another reseed is under way, 503
+/// when no reseed is possible now, 500 when it failed; every other method is 405. Errors are JSON
+/// `{"error": "…"}`.
 enum ReseedRoutes {
+    static let challenge = #"Bearer realm="etcd-mesos reseed""#
+
     static func router(
-        reseed: @escaping @Sendable () async -> ReseedOutcome
+        gate: ReseedGate, reseed: @escaping @Sendable () async -> ReseedOutcome
     ) -> Router<BasicRequestContext> {
         let router = Router()
         let path = RouterPath(ReseedProtocol.path)
-        router.on(path, method: .post) { _, _ in
-            response(for: await reseed())
+        let inFlight = Mutex(false)
+        router.on(path, method: .post) { request, _ in
+            if case .unauthorized(let reason) = gate.refusal(
+                authorization: request.headers[.authorization])
+            {
+                return json(
+                    ["error": reason], status: .unauthorized, headers: [.wwwAuthenticate: challenge]
+                )
+            }
+            // One authorized request at a time, decided before etcd is asked anything: a second one
+            // while the first probes or reseeds is 409, whatever etcd would say meanwhile.
+            guard
+                inFlight.withLock({ busy in
+                    defer { busy = true }
+                    return !busy
+                })
+            else {
+                return response(for: .busy)
+            }
+            defer { inFlight.withLock { $0 = false } }
+            switch await gate.leaderVerdict() {
+            case .admit:
+                return response(for: await reseed())
+            case .alreadyReseeded:
+                return response(for: .reseeded)
+            case .unauthorized(let reason):
+                return json(
+                    ["error": reason], status: .unauthorized, headers: [.wwwAuthenticate: challenge]
+                )
+            case .leaderSeen(let reason):
+                return json(["error": reason], status: .conflict)
+            case .leaderUnknown(let reason):
+                return json(["error": reason], status: .serviceUnavailable)
+            }
         }
         for method in [HTTPRequest.Method.get, .head, .put, .delete, .patch] {
             router.on(path, method: method) { request, _ in

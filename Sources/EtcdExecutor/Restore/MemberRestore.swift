@@ -26,13 +26,15 @@ public struct MemberRestore: Sendable {
     public var dataDirectory: String
     public var fetchTimeout: Duration
     public var toolTimeout: Duration
+    /// The task's secret, presented when downloading the archive (see `RestoreArchiveFetcher`).
+    public var secret: String?
     public var logger: Logger
 
     public init(
         source: EtcdTaskData.RestoreSource, member: SnapshotRestoreTool.Member, etcdBinary: String,
         sandbox: String,
         dataDirectory: String, fetchTimeout: Duration = .seconds(600),
-        toolTimeout: Duration = .seconds(600),
+        toolTimeout: Duration = .seconds(600), secret: String? = nil,
         logger: Logger
     ) {
         self.source = source
@@ -42,6 +44,7 @@ public struct MemberRestore: Sendable {
         self.dataDirectory = dataDirectory
         self.fetchTimeout = fetchTimeout
         self.toolTimeout = toolTimeout
+        self.secret = secret
         self.logger = logger
     }
 
@@ -98,8 +101,10 @@ public struct MemberRestore: Sendable {
                     "url": "\(source.url)", "member": "\(member.name)",
                     "tool": "\(tool.executable)",
                 ])
-            let archive = try await RestoreArchiveFetcher(timeout: fetchTimeout, logger: logger)
-                .fetch(source, to: archivePath, sandbox: sandbox)
+            let archive = try await RestoreArchiveFetcher(
+                timeout: fetchTimeout, secret: secret, logger: logger
+            )
+            .fetch(source, to: archivePath, sandbox: sandbox)
             fetched = archive
             try checkNotStopped()
             let manifest = try await verifyAndExtract(archive)
@@ -141,11 +146,13 @@ public struct MemberRestore: Sendable {
         -> BackupManifest
     {
         let (path, database, url) = (archive.path, databasePath, source.url)
+        let databaseSize = source.databaseSize
         let started = ContinuousClock.now
         let result = await runBlocking { () -> Result<BackupVerification, MemberRestoreError> in
             do throws(BackupArchiveError) {
                 return .success(
-                    try BackupArchiveReader(path: path).verify(extractDatabaseTo: database))
+                    try BackupArchiveReader(path: path).verify(
+                        extractDatabaseTo: database, databaseSize: databaseSize))
             } catch {
                 return .failure(.invalidArchive(url: url, reason: error.description))
             }

@@ -13,6 +13,11 @@ public enum MemberRestoreError: Error, Sendable, Equatable, CustomStringConverti
     case fetchTimedOut(url: String, after: Duration)
     /// The archive's SHA-256 is not the one the scheduler sent.
     case archiveHashMismatch(url: String, expected: String, actual: String)
+    /// The server sent (or announced), or the local file holds, more than the archive size the sidecar records;
+    /// the download was cut off there.
+    case archiveTooLarge(url: String, limit: UInt64, found: String)
+    /// The archive is shorter than the size the sidecar records.
+    case archiveSizeMismatch(url: String, expected: UInt64, actual: UInt64)
     /// The archive failed its own checks (manifest, database hash, zstd or tar integrity).
     case invalidArchive(url: String, reason: String)
     /// Neither `etcdutl` nor `etcdctl` sits next to the etcd binary.
@@ -42,6 +47,12 @@ public enum MemberRestoreError: Error, Sendable, Equatable, CustomStringConverti
             return
                 "the backup \(url) has the wrong SHA-256 (sha256 mismatch): the scheduler expected \(expected), "
                 + "the fetched archive has \(actual); it is damaged or not the backup that was asked for"
+        case .archiveTooLarge(let url, let limit, let found):
+            return
+                "the backup \(url) is larger than its sidecar's \(limit) bytes (\(found)); the download "
+                + "was cut off there and refused"
+        case .archiveSizeMismatch(let url, let expected, let actual):
+            return "the backup \(url) has \(actual) bytes, its sidecar records \(expected)"
         case .invalidArchive(let url, let reason):
             return "the backup \(url) failed verification: \(reason)"
         case .noRestoreTool(let directory):

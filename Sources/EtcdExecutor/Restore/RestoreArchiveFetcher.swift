@@ -24,13 +24,19 @@ struct FetchedArchive: Sendable, Equatable {
 }
 
 /// Gets the backup archive a task names into the sandbox: an http(s) URL is streamed to
-/// `<destination>.partial` (bounded memory, hashed on the way) and renamed to `destination` only once its
-/// SHA-256 matches the expected one (if any); a local path (or `file://` URL) is used where it is, after hashing it.
+/// `<destination>.partial` (bounded memory, hashed on the way, cut off as soon as it goes beyond the archive size
+/// the sidecar records) and renamed to `destination` only once its size and SHA-256 match the expected ones; a
+/// local path (or `file://` URL) is used where it is, after checking its size and hashing it.
+///
+/// A download presents the task's secret as `Authorization: Bearer <secret>`, unless the URL carries its own
+/// signature (`signature=` in its query, the scheduler's signed download URLs), which then is the credential.
 struct RestoreArchiveFetcher: Sendable {
     /// The whole fetch's deadline, from the connect to the last byte.
     var timeout: Duration
     /// The longest the connection may stay silent; also bounds the connect.
     var idleTimeout: Duration = .seconds(60)
+    /// The task's secret, presented on downloads from URLs without a signature of their own.
+    var secret: String?
     var logger: Logger
 
     /// Fetches `source` to `destination` (a path in the sandbox); relative local paths are taken from `sandbox`.
@@ -39,13 +45,18 @@ struct RestoreArchiveFetcher: Sendable {
     ) async throws(MemberRestoreError) -> FetchedArchive {
         let url = source.url
         let expected = source.archiveSHA256.trimmingCharacters(in: .whitespaces).lowercased()
+        let limit = source.archiveSize
         var fetched: FetchedArchive
         if let path = Self.localPath(url, sandbox: sandbox) {
-            fetched = try await hashLocal(path, url: url, hashing: !expected.isEmpty)
+            fetched = try await hashLocal(path, url: url, hashing: !expected.isEmpty, limit: limit)
         } else if url.lowercased().hasPrefix("http://") || url.lowercased().hasPrefix("https://") {
-            fetched = try await download(url, to: destination + ".partial")
+            fetched = try await download(url, to: destination + ".partial", limit: limit)
         } else {
             throw .unsupportedURL(url: url)
+        }
+        if let limit, fetched.size != limit {
+            if fetched.isDownloaded { unlink(fetched.path) }
+            throw .archiveSizeMismatch(url: url, expected: limit, actual: fetched.size)
         }
         if !expected.isEmpty, let actual = fetched.sha256, actual != expected {
             if fetched.isDownloaded { unlink(fetched.path) }
@@ -76,7 +87,7 @@ struct RestoreArchiveFetcher: Sendable {
 
     // MARK: Local files
 
-    private func hashLocal(_ path: String, url: String, hashing: Bool)
+    private func hashLocal(_ path: String, url: String, hashing: Bool, limit: UInt64?)
         async throws(MemberRestoreError)
         -> FetchedArchive
     {
@@ -87,6 +98,11 @@ struct RestoreArchiveFetcher: Sendable {
             }
             guard (info.st_mode & S_IFMT) == S_IFREG else {
                 return .failure(.fetchFailed(url: url, reason: "\(path) is not a regular file"))
+            }
+            if let limit, UInt64(info.st_size) > limit {
+                return .failure(
+                    .archiveTooLarge(
+                        url: url, limit: limit, found: "the file has \(info.st_size) bytes"))
             }
             guard hashing else {
                 return .success(
@@ -117,9 +133,9 @@ struct RestoreArchiveFetcher: Sendable {
 
     // MARK: HTTP
 
-    /// Downloads `url` to `partial`; removes it on failure.
-    private func download(_ url: String, to partial: String) async throws(MemberRestoreError)
-        -> FetchedArchive
+    /// Downloads `url` to `partial`, no more than `limit` bytes; removes it on failure.
+    private func download(_ url: String, to partial: String, limit: UInt64?)
+        async throws(MemberRestoreError) -> FetchedArchive
     {
         unlink(partial)
         let idle = min(idleTimeout, timeout).wholeNanoseconds
@@ -134,7 +150,7 @@ struct RestoreArchiveFetcher: Sendable {
             let started = ContinuousClock.now
             guard
                 let fetched = try await Self.withDeadline(
-                    timeout, { try await stream(url, to: partial, with: client) })
+                    timeout, { try await stream(url, to: partial, limit: limit, with: client) })
             else {
                 throw MemberRestoreError.fetchTimedOut(url: url, after: timeout)
             }
@@ -160,12 +176,15 @@ struct RestoreArchiveFetcher: Sendable {
     }
 
     /// Streams the body of `url` into `partial`, hashing it; memory stays at a few chunks (the body is
-    /// read with back-pressure).
-    private func stream(_ url: String, to partial: String, with client: HTTPClient) async throws
-        -> FetchedArchive
-    {
+    /// read with back-pressure), and the body is cut off as soon as it goes beyond `limit`.
+    private func stream(
+        _ url: String, to partial: String, limit: UInt64?, with client: HTTPClient
+    ) async throws -> FetchedArchive {
         var request = HTTPClientRequest(url: url)
         request.method = .GET
+        if let secret, !Self.isSigned(url) {
+            request.headers.add(name: "Authorization", value: "Bearer \(secret)")
+        }
         let response = try await client.execute(
             request, timeout: .nanoseconds(timeout.wholeNanoseconds))
         guard response.status.code == 200 else {
@@ -177,6 +196,13 @@ struct RestoreArchiveFetcher: Sendable {
             throw MemberRestoreError.httpStatus(
                 url: url, status: Int(response.status.code), body: String(body.prefix(2048)))
         }
+        if let limit,
+            let announced = response.headers.first(name: "Content-Length").flatMap(UInt64.init),
+            announced > limit
+        {
+            throw MemberRestoreError.archiveTooLarge(
+                url: url, limit: limit, found: "the server announced Content-Length \(announced)")
+        }
         let fd = open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw MemberRestoreError.fileSystem(
@@ -186,6 +212,10 @@ struct RestoreArchiveFetcher: Sendable {
         var hasher = SHA256()
         var size: UInt64 = 0
         for try await chunk in response.body {
+            if let limit, size + UInt64(chunk.readableBytes) > limit {
+                throw MemberRestoreError.archiveTooLarge(
+                    url: url, limit: limit, found: "the server sent more")
+            }
             try chunk.withUnsafeReadableBytes { bytes throws(MemberRestoreError) in
                 hasher.update(bufferPointer: bytes)
                 try Self.writeAll(fd, bytes, path: partial)
@@ -225,6 +255,11 @@ struct RestoreArchiveFetcher: Sendable {
             defer { group.cancelAll() }
             return try await group.next() ?? nil
         }
+    }
+
+    /// True when `url` carries its own signature, the scheduler's signed download URL.
+    static func isSigned(_ url: String) -> Bool {
+        URLComponents(string: url)?.queryItems?.contains { $0.name == "signature" } ?? false
     }
 
     private static func hex(_ hasher: SHA256) -> String {

@@ -173,9 +173,9 @@ private struct RuntimeLoop {
             startRestore(data, from: source, jobs: &jobs)
         case .stopRestore:
             restoreStop?.yield()
-        case .startReseedListener(let host, let port):
+        case .startReseedListener(let host, let port, let access):
             do throws(ReseedListenerError) {
-                try await parts.listener.listen(host: host, port: port)
+                try await parts.listener.listen(host: host, port: port, access: access)
                 return .feed(.reseedListenerStarted)
             } catch {
                 return .feed(.reseedListenerFailed(error.description))
@@ -210,7 +210,7 @@ private struct RuntimeLoop {
                 clusterToken: data.clusterToken, peerURL: data.member.peerURL),
             etcdBinary: settings.etcdBinary, sandbox: settings.mesos.sandbox,
             dataDirectory: settings.dataDirectory, fetchTimeout: settings.restoreFetchTimeout,
-            toolTimeout: settings.restoreToolTimeout, logger: logger)
+            toolTimeout: settings.restoreToolTimeout, secret: data.reseedSecret, logger: logger)
         let (stops, stop) = AsyncStream.makeStream(of: Void.self)
         restoreStop = stop
         let mailbox = parts.mailbox

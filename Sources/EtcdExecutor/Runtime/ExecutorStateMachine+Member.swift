@@ -76,7 +76,9 @@ extension ExecutorStateMachine {
         guard let member else { return [] }
         stage = .startingListener
         return [
-            .startReseedListener(host: member.data.member.host, port: member.data.member.httpPort)
+            .startReseedListener(
+                host: member.data.member.host, port: member.data.member.httpPort,
+                access: ReseedAccess(member.data))
         ]
     }
 

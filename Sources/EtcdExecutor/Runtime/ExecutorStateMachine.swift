@@ -87,8 +87,9 @@ public struct ExecutorStateMachine: Sendable {
         case startRestore(EtcdTaskData, from: EtcdTaskData.RestoreSource)
         /// Stop the restore; `.restoreEnded` still follows.
         case stopRestore
-        /// Start the reseed listener; `.reseedListenerStarted` or `.reseedListenerFailed` follows.
-        case startReseedListener(host: String, port: Int)
+        /// Start the reseed listener, guarding reseeds with `access` (the task's secret, no reseed while the
+        /// member sees a leader); `.reseedListenerStarted` or `.reseedListenerFailed` follows.
+        case startReseedListener(host: String, port: Int, access: ReseedAccess)
         case etcd(EtcdProcessCommand)
         case answerReseed(id: Int, ReseedOutcome)
         /// Exit with `code`, once the agent has acknowledged the last update when

@@ -22,12 +22,23 @@ enum MemberPreparation {
                     .invalidData(
                         task: task.taskID.value, reason: "the backup to restore has no URL"))
             }
-            let hash = restore.archiveSHA256
-            if !hash.isEmpty, hash.count != 64 || !hash.allSatisfy(\.isHexDigit) {
+            let hash = restore.archiveSHA256.trimmingCharacters(in: .whitespaces)
+            if hash.isEmpty {
+                return .failure(.missingArchiveHash(task: task.taskID.value, url: restore.url))
+            }
+            if hash.count != 64 || !hash.allSatisfy(\.isHexDigit) {
                 return .failure(
                     .invalidData(
                         task: task.taskID.value,
                         reason: "the backup's archiveSHA256 \"\(hash)\" is not 64 hex digits"))
+            }
+            if restore.archiveSize == nil {
+                return .failure(
+                    .invalidData(
+                        task: task.taskID.value,
+                        reason:
+                            "the backup \(restore.url) names no archiveSize; the executor downloads no "
+                            + "more than the size its sidecar records"))
             }
         }
         return .success(data)
@@ -38,6 +49,8 @@ enum MemberPreparation {
 enum MemberPreparationError: Error, Equatable, CustomStringConvertible {
     case noData(task: String)
     case invalidData(task: String, reason: String)
+    /// A restore without the archive's SHA-256: nothing could tell the right backup from another file.
+    case missingArchiveHash(task: String, url: String)
 
     var description: String {
         switch self {
@@ -45,6 +58,9 @@ enum MemberPreparationError: Error, Equatable, CustomStringConvertible {
             "task \(task) carries no data; the executor needs the etcd member list in TaskInfo.data"
         case .invalidData(let task, let reason):
             "task \(task): \(reason)"
+        case .missingArchiveHash(let task, let url):
+            "task \(task): the backup to restore (\(url)) has no archive hash (archiveSHA256 is missing or "
+                + "empty); the executor restores only an archive whose SHA-256 the scheduler names"
         }
     }
 }

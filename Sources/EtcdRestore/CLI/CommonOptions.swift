@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Support
 
 /// `--json`: every subcommand's switch for scripts.
 struct OutputOptions: ParsableArguments {
@@ -27,4 +29,35 @@ struct ScratchOptions: ParsableArguments {
             "Directory for the temporary copy of the database (removed afterwards); default: $TMPDIR or /tmp.",
             valueName: "dir"))
     var scratchDir: String?
+}
+
+/// The scheduler's admin token, for the commands that talk to it: `--token-file`, else the environment variable
+/// `ETCD_MESOS_ADMIN_TOKEN`. The file is read as the scheduler reads it (`AdminTokenFile`): trimmed, and refused
+/// when empty or readable by group or others.
+struct TokenOptions: ParsableArguments {
+    static let environmentVariable = "ETCD_MESOS_ADMIN_TOKEN"
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "File holding the scheduler's admin token (its -admin-token-file, by default <work-dir>/admin-token); "
+                + "readable by its owner only. Default: the token in $\(environmentVariable).",
+            valueName: "file"))
+    var tokenFile: String?
+
+    /// The token, or nil when none is given; an unusable file is a usage error (exit 2).
+    func token(environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> String?
+    {
+        if let tokenFile {
+            do throws(AdminTokenFileError) {
+                return try AdminTokenFile.read(tokenFile)
+            } catch {
+                throw ValidationError("--token-file \(tokenFile) \(error.reason)")
+            }
+        }
+        let variable = environment[Self.environmentVariable]?.trimmingCharacters(
+            in: .whitespacesAndNewlines)
+        return variable?.isEmpty == false ? variable : nil
+    }
 }

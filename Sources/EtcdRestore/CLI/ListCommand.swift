@@ -9,7 +9,9 @@ struct ListCommand: AsyncParsableCommand {
         commandName: "list",
         abstract: "List backups, newest first: a table, or their manifests with --json.",
         discussion:
-            "Only the sidecar manifests are read; nothing is decompressed.\n\n\(RestoreExitCode.helpText)"
+            "Only the sidecar manifests are read; nothing is decompressed. A scheduler lists its backups only "
+            + "to its admin token (--token-file or $\(TokenOptions.environmentVariable)).\n\n"
+            + RestoreExitCode.helpText
     )
 
     @Argument(
@@ -17,17 +19,24 @@ struct ListCommand: AsyncParsableCommand {
             "A backup directory, or the scheduler's URL (http://host:port).", valueName: "source"))
     var source: String
 
+    @OptionGroup var credentials: TokenOptions
+
     @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        _ = try credentials.token()
+    }
 
     func run() async throws {
         let source = source
+        let token = try credentials.token()
         try await CommandRunner.run(json: output.json) { console throws(RestoreFailure) in
             let manifests: [BackupManifest]
             if source.hasPrefix("http://") || source.hasPrefix("https://") {
                 guard let url = SchedulerAPI.normalize(source) else {
                     throw .schedulerUnreachable(url: source, reason: "it is not a URL")
                 }
-                manifests = try await Self.fromScheduler(url)
+                manifests = try await Self.fromScheduler(url, token: token)
             } else {
                 manifests = try await Self.fromDirectory(source, console: console)
             }
@@ -40,9 +49,13 @@ struct ListCommand: AsyncParsableCommand {
         }
     }
 
-    static func fromScheduler(_ url: String) async throws(RestoreFailure) -> [BackupManifest] {
+    static func fromScheduler(_ url: String, token: String?) async throws(RestoreFailure)
+        -> [BackupManifest]
+    {
         do {
-            return try await SchedulerAPI.with(baseURL: url) { api in try await api.backups() }
+            return try await SchedulerAPI.with(baseURL: url, token: token) { api in
+                try await api.backups()
+            }
         } catch let failure as RestoreFailure {
             throw failure
         } catch {

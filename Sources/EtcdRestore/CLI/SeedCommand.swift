@@ -32,11 +32,7 @@ struct SeedCommand: AsyncParsableCommand {
     )
     var scheduler: String
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "File holding the scheduler's admin token (its -admin-token-file).", valueName: "file"))
-    var tokenFile: String?
+    @OptionGroup var credentials: TokenOptions
 
     @Option(
         name: .long,
@@ -67,23 +63,12 @@ struct SeedCommand: AsyncParsableCommand {
         guard RestoreDuration.parse(pollInterval) != nil else {
             throw ValidationError("--poll-interval \(pollInterval) is not a duration")
         }
-        _ = try token()
-    }
-
-    /// The token from `--token-file`, trimmed; a missing or empty file is a usage error.
-    func token() throws -> String? {
-        guard let tokenFile else { return nil }
-        guard let text = try? String(contentsOfFile: tokenFile, encoding: .utf8) else {
-            throw ValidationError("--token-file \(tokenFile) cannot be read")
-        }
-        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !token.isEmpty else { throw ValidationError("--token-file \(tokenFile) is empty") }
-        return token
+        _ = try credentials.token()
     }
 
     func run() async throws {
         let url = SchedulerAPI.normalize(scheduler)!
-        let token = try token()
+        let token = try credentials.token()
         let procedure = SeedProcedure(
             backup: backup, force: force, timeout: RestoreDuration.parse(timeout)!,
             pollInterval: RestoreDuration.parse(pollInterval)!)

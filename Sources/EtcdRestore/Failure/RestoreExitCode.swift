@@ -5,7 +5,8 @@ public enum RestoreExitCode: Int32, Sendable, CaseIterable {
     /// The input was refused: an archive failed verification, belongs to another cluster, a target data dir
     /// is not empty, the scheduler refused the restore, or the seeded cluster's revision is behind the snapshot.
     case refused = 1
-    /// The command line is wrong (unknown flag, missing argument, unreadable token file).
+    /// The command line is wrong (unknown flag, missing argument, a token file that is unreadable, empty or
+    /// readable by group or others).
     case usage = 2
     /// The scheduler is unreachable, rejected the admin token, or answered something unexpected.
     case scheduler = 3
@@ -25,7 +26,7 @@ public enum RestoreExitCode: Int32, Sendable, CaseIterable {
                cluster (without --force), the target data dir is not empty, the
                scheduler refused the restore or lacks the backup, or the seeded
                cluster's revision is behind the snapshot's
-          2    usage: bad flags or arguments
+          2    usage: bad flags or arguments, or an unusable --token-file
           3    the scheduler is unreachable, rejected the admin token, or
                answered unexpectedly
           4    timeout: the seeded cluster was not healthy within --timeout

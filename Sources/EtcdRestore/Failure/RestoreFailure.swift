@@ -136,8 +136,9 @@ public enum RestoreFailure: Error, CustomStringConvertible, Sendable, Equatable 
         case .tokenRejected(let url, let tokenSent, let message):
             return tokenSent
                 ? "the scheduler at \(url) rejected the admin token (401: \(message)); check --token-file"
-                : "the scheduler at \(url) needs the admin token (401: \(message)); pass --token-file with the "
-                    + "token of its -admin-token-file"
+                : "the scheduler at \(url) needs the admin token (401: \(message)); pass --token-file with its "
+                    + "-admin-token-file (by default <work-dir>/admin-token), or set "
+                    + TokenOptions.environmentVariable
         case .schedulerAnswer(let url, let status, let message):
             return "unexpected answer from the scheduler (\(url)): HTTP \(status): \(message)"
         case .timedOut(let after, let waitingFor, let lastState):

@@ -10,7 +10,7 @@ import NIOCore
 public final class SchedulerAPI: Sendable {
     /// `http://host:port`, without a trailing slash.
     public let baseURL: String
-    /// The admin token sent as `Authorization: Bearer …` on `POST /restore`.
+    /// The admin token sent as `Authorization: Bearer …` on every request (backups are the token's to read).
     let token: String?
     let requestTimeout: Duration
     private let client: HTTPClient
@@ -90,7 +90,7 @@ public final class SchedulerAPI: Sendable {
         let payload = Data(RestoreJSON.string(["backup": id], pretty: false).utf8)
         // The scheduler verifies the whole archive before it answers: about a second per 200 MB of database.
         let (status, body) = try await send(
-            "/restore", post: payload, authorized: true, timeout: .seconds(600))
+            "/restore", post: payload, timeout: .seconds(600))
         switch status {
         case 200, 202: return try decode(RestoreAnswer.self, body, what: "POST /restore")
         case 409:
@@ -107,7 +107,7 @@ public final class SchedulerAPI: Sendable {
     // MARK: HTTP
 
     private func send(
-        _ path: String, post body: Data? = nil, authorized: Bool = false, timeout: Duration? = nil
+        _ path: String, post body: Data? = nil, timeout: Duration? = nil
     ) async throws(RestoreFailure) -> (status: Int, body: Data) {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = body == nil ? .GET : .POST
@@ -116,7 +116,7 @@ public final class SchedulerAPI: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        if authorized, let token {
+        if let token {
             request.headers.add(name: "Authorization", value: "Bearer \(token)")
         }
         do {

@@ -57,6 +57,10 @@ public enum SchedulerDefaults {
 
     /// `-admin-port`.
     public static let adminPort = 23400
+    /// `-admin-address`: every interface; `loopbackAddress` with `-master=local`.
+    public static let adminAddress = "0.0.0.0"
+    /// Without `-admin-token-file`, the admin token is created in this file in `-work-dir`.
+    public static let adminTokenFileName = "admin-token"
     /// `-artifact-port`.
     public static let artifactPort = 12300
 
@@ -68,6 +72,8 @@ public enum SchedulerDefaults {
     public static let backupInterval = Duration.seconds(30 * 60)
     /// `-backup-retention`: the newest 48 (a day at the default interval).
     public static let backupRetention = BackupRetention(keepNewest: 48, keepWithin: nil)
+    /// Manual backups (`POST /backups`) kept, counted apart from the periodic ones `-backup-retention` keeps.
+    public static let manualBackupsKept = RetentionPolicy.defaultKeepManual
     /// `-backup-compression-level`: the backup pipeline's own standard level.
     public static let backupCompressionLevel = BackupCompression.standard.level
 

@@ -214,57 +214,6 @@ public struct FileFlags: ParsableArguments, Sendable {
     public init() {}
 }
 
-/// The binaries handed to agents, and the scheduler's two HTTP servers.
-public struct ServingFlags: ParsableArguments, Sendable {
-    @Option(
-        name: .goFlag("executor-bin"),
-        help: .flag(
-            "The etcd-mesos-executor binary served to agents. "
-                + "Default \(Defaults.binaryDirectory)/etcd-mesos-executor; if that is missing, "
-                + "the one next to this program or on PATH.", value: "path"))
-    public var executorBin: String?
-
-    @Option(
-        name: .goFlag("etcd-bin"),
-        help: .flag(
-            "The etcd binary served to agents. "
-                + "Default \(Defaults.binaryDirectory)/etcd, else etcd on PATH.", value: "path"))
-    public var etcdBin: String?
-
-    @Option(
-        name: .goFlag("etcdctl-bin"),
-        help: .flag(
-            "The etcdctl binary served to agents. "
-                + "Default \(Defaults.binaryDirectory)/etcdctl, else etcdctl on PATH.",
-            value: "path"))
-    public var etcdctlBin: String?
-
-    @Option(
-        name: .goFlag("artifact-port"),
-        help: .flag(
-            "Port of the server that hands the binaries to agents (0: any free port). "
-                + "Default \(Defaults.artifactPort).",
-            value: "port", environment: "artifact-port"))
-    public var artifactPort: String?
-
-    @Option(
-        name: .goFlag("admin-port"),
-        help: .flag(
-            "Port of the admin HTTP API on all interfaces (0: any free port). "
-                + "Default \(Defaults.adminPort).",
-            value: "port", environment: "admin-port"))
-    public var adminPort: String?
-
-    @Option(
-        name: .goFlag("admin-token-file"),
-        help: .flag(
-            "File holding the bearer token that POST requests to the admin API need.",
-            value: "path"))
-    public var adminTokenFile: String?
-
-    public init() {}
-}
-
 /// Periodic snapshots of the key space.
 public struct BackupFlags: ParsableArguments, Sendable {
     @Option(
@@ -285,7 +234,8 @@ public struct BackupFlags: ParsableArguments, Sendable {
         name: .goFlag("backup-retention"),
         help: .flag(
             "Backups to keep: 10 (the newest 10), 7d or 72h (by age), or 10,7d (either keeps). "
-                + "The newest good backup is never deleted. "
+                + "Manual backups (POST /backups) are counted apart: the newest "
+                + "\(Defaults.manualBackupsKept) are kept. The newest good backup is never deleted. "
                 + "Default \(Defaults.backupRetention).", value: "rule"))
     public var backupRetention: String?
 

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 extension SchedulerSettings {
     /// Checks the files the flags name, as the original stat'ed its binaries at start, and returns the
@@ -7,7 +8,7 @@ extension SchedulerSettings {
     /// A binary given by flag must exist and be executable. A default one (`./bin/<name>`, the original's)
     /// that is missing is looked for next to this program (so `swift run etcd-mesos-scheduler` finds the
     /// executor it was built with) and then on `searchPath` (Debian's etcd). The secret and token files must be
-    /// readable.
+    /// readable, and the token file readable by its owner only (`AdminTokenFile`).
     public func resolvingLocalFiles(
         executableDirectory: String? = Bundle.main.executableURL?.deletingLastPathComponent().path,
         searchPath: String? = ProcessInfo.processInfo.environment["PATH"]
@@ -26,7 +27,12 @@ extension SchedulerSettings {
             _ = try SecretFile.read(secretFile, flag: "mesos-authentication-secret-file")
         }
         if let adminTokenFile {
-            _ = try SecretFile.read(adminTokenFile, flag: "admin-token-file")
+            do throws(AdminTokenFileError) {
+                _ = try AdminTokenFile.read(adminTokenFile)
+            } catch {
+                throw .unusableFile(
+                    flag: "admin-token-file", path: adminTokenFile, reason: error.reason)
+            }
         }
         return resolved
     }
@@ -72,8 +78,9 @@ extension SchedulerSettings {
     }
 }
 
-/// Reads a secret or token file: its content without trailing line breaks, refusing a missing, unreadable
-/// or empty file with a message naming the flag.
+/// Reads a secret file (`-mesos-authentication-secret-file`): its content without trailing line breaks,
+/// refusing a missing, unreadable or empty file with a message naming the flag. The admin token's file is
+/// read by `AdminTokenFile`, which the restore CLI shares.
 public enum SecretFile {
     public static func read(_ path: String, flag: String) throws(SchedulerConfigurationError)
         -> String

@@ -28,7 +28,10 @@ public struct SchedulerSettings: Sendable, Equatable {
     public var address: String
     /// `-admin-port` (0: any free port, chosen at start).
     public var adminPort: Int
-    /// `-admin-token-file`: POST requests need `Authorization: Bearer <its content>`.
+    /// `-admin-address`: where the admin API listens; every interface, or loopback with `-master=local`.
+    public var adminAddress: String
+    /// `-admin-token-file`: the admin API needs `Authorization: Bearer <its content>` for every POST and every
+    /// read of backups. Without it the token is in `adminTokenPath`, created at the first start.
     public var adminTokenFile: String?
     /// `-artifact-port` (0: any free port, chosen at start).
     public var artifactPort: Int
@@ -51,6 +54,11 @@ public struct SchedulerSettings: Sendable, Equatable {
     /// Things the operator should read in the log at start: deprecated or ignored flags, risky choices,
     /// environment variables that supplied values.
     public var notices: [String]
+
+    /// The admin token's file: `-admin-token-file`, else `admin-token` in the work dir.
+    public var adminTokenPath: String {
+        adminTokenFile ?? workDirectory + "/" + SchedulerDefaults.adminTokenFileName
+    }
 
     /// FrameworkInfo.webui_url: `-framework-weburi`, else `http://<address>:<admin port>/` with the port the
     /// admin server really bound (which differs from `adminPort` when that is 0).

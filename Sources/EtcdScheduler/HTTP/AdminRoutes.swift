@@ -3,13 +3,14 @@ import Hummingbird
 import Reconciler
 
 /// The admin HTTP API (design: "Admin HTTP API"): `/stats`, `/members`, `/membership`, `/healthz`, `/metrics`,
-/// `/`, `POST /reseed`. Mutations are POST only, and need `Authorization: Bearer <token>` when a token is set.
+/// `/`, `POST /reseed`. Mutations are POST only; who may call what is `AdminAccess`'s to say, applied to the
+/// whole admin router by `AdminAccessMiddleware`.
 struct AdminRoutes: Sendable {
     var core: SchedulerCore
     var metrics: SchedulerMetrics
     /// Extra `/stats` fields and `/healthz` reasons from other parts (backups).
     var extras: [any AdminStatusContributor]
-    var adminToken: String?
+    var access: AdminAccess
     /// The framework name, which names the cluster in backups.
     var clusterName: String
 
@@ -48,15 +49,10 @@ struct AdminRoutes: Sendable {
             ])
     }
 
-    /// 401 unless the request carries the admin token (when one is configured).
+    /// The refusal of a request `AdminAccess` does not let through (401, 403, 415), or nil. The middleware has
+    /// already refused such a request; routes that check again stay safe wherever they are mounted.
     func authorize(_ request: Request) -> Response? {
-        guard let adminToken else { return nil }
-        guard request.headers[.authorization] == "Bearer \(adminToken)" else {
-            return JSONResponse.error(
-                "this endpoint needs the admin token: send Authorization: Bearer <token from -admin-token-file>",
-                status: .unauthorized)
-        }
-        return nil
+        access.refusal(for: request)?.response
     }
 
     private func statsBody() async -> StatsBody {

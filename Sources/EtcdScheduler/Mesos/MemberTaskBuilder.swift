@@ -15,8 +15,19 @@ struct MemberTaskBuilder: Sendable {
     var executorFileName: String
     var etcdFileName: String
     var toolFileNames: [String]
+    /// Signs the download URL of a backup to restore; without it the URL is the plain `/backups/<id>`, which the
+    /// admin API answers only with the admin token.
+    var downloads: BackupDownloadGrants? = nil
+    /// Gives each task its executor's secret (`reseedSecret` in the task data); without it tasks carry none and
+    /// their executors accept no reseed.
+    var secrets: ExecutorSecrets? = nil
 
-    func taskInfo(for launch: MemberLaunch, restoreSHA256: String?) throws -> MesosAPI.TaskInfo {
+    /// The task for `launch`; a restore names the backup's archive SHA-256 and sizes from its sidecar, without
+    /// which the executor refuses to restore.
+    func taskInfo(
+        for launch: MemberLaunch, restoreSHA256: String?, archiveSize: UInt64? = nil,
+        databaseSize: UInt64? = nil
+    ) throws -> MesosAPI.TaskInfo {
         let member = launch.member
         let peers = launch.initialCluster.dropFirst().map { entry in
             Self.peerMember(entry)
@@ -33,8 +44,11 @@ struct MemberTaskBuilder: Sendable {
                 frameworkName: frameworkName, epoch: launch.clusterEpoch),
             restore: launch.restoreFromBackup.map {
                 EtcdTaskData.RestoreSource(
-                    url: "\(urls.admin)/backups/\($0)", archiveSHA256: restoreSHA256 ?? "")
-            })
+                    url: urls.admin + (downloads?.signedPath(backupID: $0) ?? "/backups/\($0)"),
+                    archiveSHA256: restoreSHA256 ?? "", archiveSize: archiveSize,
+                    databaseSize: databaseSize)
+            },
+            reseedSecret: secrets?.secret(for: launch.taskID))
         let ports = [member.peerPort, member.clientPort, member.reseedPort].sorted()
         let executor = ExecutorInfo(
             type: .custom,

@@ -23,7 +23,8 @@ enum AtomicFileWriter {
         }
         let temporary =
             "\(directory)/\(temporaryPrefix(for: path))\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        // Owner only: the state holds the key the executors' secrets derive from.
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw failure(temporary, "create") }
         do throws(ClusterStateStoreError) {
             try writeAll(data, to: descriptor, path: temporary)

@@ -1,3 +1,4 @@
+import Backup
 import Foundation
 import Logging
 import MesosAPI
@@ -12,8 +13,8 @@ struct SchedulerActions: ClusterActionPerformer {
     var store: any ClusterStateStore
     var membership: MembershipOperator
     var reseed: ReseedMessenger
-    /// The sha256 of a backup's archive, for a restore launch.
-    var backupSHA256: @Sendable (String) async -> String?
+    /// A backup's sidecar (its archive's SHA-256 and sizes), for a restore launch.
+    var backupSidecar: @Sendable (String) async -> BackupManifest?
     var offerRefuseSecondsOnLaunch: Double = 1
     var logger: Logger
 
@@ -83,9 +84,11 @@ struct SchedulerActions: ClusterActionPerformer {
 
     private func launchMember(_ launch: MemberLaunch) async {
         do {
-            var sha: String?
-            if let backup = launch.restoreFromBackup { sha = await backupSHA256(backup) }
-            let task = try taskBuilder.taskInfo(for: launch, restoreSHA256: sha)
+            var sidecar: BackupManifest?
+            if let backup = launch.restoreFromBackup { sidecar = await backupSidecar(backup) }
+            let task = try taskBuilder.taskInfo(
+                for: launch, restoreSHA256: sidecar?.archiveSHA256,
+                archiveSize: sidecar?.archiveSize, databaseSize: sidecar?.dbSize)
             logger.info(
                 "launching etcd member",
                 metadata: ["task": "\(launch.taskID)", "agent": "\(launch.agentID)"])

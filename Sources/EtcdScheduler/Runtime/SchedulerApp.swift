@@ -24,6 +24,26 @@ public struct SchedulerApp: Sendable {
 
     /// Runs the scheduler until the calling task is cancelled. `onReady` gets the admin URL once it listens.
     public func run(onReady: @escaping @Sendable (String) -> Void = { _ in }) async throws {
+        // Before anything starts: a token file others may read stops the scheduler here.
+        let adminToken = try AdminTokenStartup.load(settings, logger: logger)
+        // Only the instance leading this persistence location runs; the others wait as standbys.
+        let status = StandbyStatus()
+        try await SchedulerLeadership.run(
+            election: SchedulerElectionFactory.make(
+                settings.persistence, frameworkName: settings.frameworkName, logger: logger),
+            status: status,
+            standby: StandbyAdminServer(
+                host: settings.adminAddress, port: settings.adminPort, address: settings.address,
+                adminToken: adminToken, clusterName: settings.frameworkName, status: status,
+                logger: logger),
+            logger: logger
+        ) { try await runLeading(adminToken: adminToken, onReady: onReady) }
+    }
+
+    /// Runs the scheduler of the leading instance until cancelled.
+    private func runLeading(adminToken: String, onReady: @escaping @Sendable (String) -> Void)
+        async throws
+    {
         switch settings.master {
         case .local:
             let local =
@@ -48,20 +68,23 @@ public struct SchedulerApp: Sendable {
                 let endpoint = MesosEndpoint(host: cluster.master.host, port: cluster.master.port)
                 logger.info("local Mesos master running", metadata: ["url": "\(cluster.url)"])
                 try await runScheduler(
-                    resolver: MasterResolver(source: .endpoints([endpoint])), onReady: onReady)
+                    resolver: MasterResolver(source: .endpoints([endpoint])),
+                    adminToken: adminToken, onReady: onReady)
             }
         case .endpoints(let endpoints):
             try await runScheduler(
-                resolver: MasterResolver(source: .endpoints(endpoints)), onReady: onReady)
+                resolver: MasterResolver(source: .endpoints(endpoints)), adminToken: adminToken,
+                onReady: onReady)
         case .zooKeeper(let address):
             let detector = MasterDetector(address: address, logger: logger)
             try await runScheduler(
-                resolver: MasterResolver(source: .zooKeeper(detector)), onReady: onReady)
+                resolver: MasterResolver(source: .zooKeeper(detector)), adminToken: adminToken,
+                onReady: onReady)
         }
     }
 
     private func runScheduler(
-        resolver: MasterResolver, onReady: @escaping @Sendable (String) -> Void
+        resolver: MasterResolver, adminToken: String, onReady: @escaping @Sendable (String) -> Void
     ) async throws {
         let store = try await StateStoreFactory.make(
             settings.persistence, frameworkName: settings.frameworkName, logger: logger)
@@ -89,9 +112,10 @@ public struct SchedulerApp: Sendable {
                     : "-restore-from: \(onRecord) task(s) are on record; backup \(id) is restored only if they are all lost"
             )
         }
+        // The executors' secrets derive from a key kept with the state; the first persist stores a new one.
         let reconciler = ClusterReconciler(
-            configuration: reconcilerConfiguration, restoredState: restored)
-        let adminToken = try settings.adminTokenFile.map(Self.readSecret)
+            configuration: reconcilerConfiguration,
+            restoredState: ExecutorSecrets.ensuringKey(in: restored))
         let credential = try settings.authentication.flatMap { authentication in
             try authentication.secretFile.map {
                 MesosCredential(
@@ -99,17 +123,23 @@ public struct SchedulerApp: Sendable {
             }
         }
 
+        // Mesos calls: redirects are followed by the subscription itself, never by the client.
         let httpClient = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: HTTPClient.Configuration(timeout: .init(connect: .seconds(5), read: nil))
-        )
+            eventLoopGroupProvider: .singleton, configuration: .mesos(connectTimeout: .seconds(5)))
         let result: Result<Void, any Error>
         do {
             let services = try makeServices(
                 resolver: resolver, store: store, reconciler: reconciler, adminToken: adminToken,
                 credential: credential, httpClient: httpClient, onReady: onReady)
+            // A failed-over Mesos connection shuts the others down gracefully; the scheduler then exits non-zero.
             let group = ServiceGroup(
-                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+                configuration: ServiceGroupConfiguration(
+                    services: services.map {
+                        .init(
+                            service: $0,
+                            failureTerminationBehavior: $0 is MesosConnection
+                                ? .gracefullyShutdownGroup : .cancelGroup)
+                    }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
             result = .success(())
         } catch {
@@ -124,7 +154,7 @@ public struct SchedulerApp: Sendable {
     /// Mesos connection stops first and the reconciler's core last.
     private func makeServices(
         resolver: MasterResolver, store: any ClusterStateStore, reconciler: ClusterReconciler,
-        adminToken: String?,
+        adminToken: String,
         credential: MesosCredential?, httpClient: HTTPClient,
         onReady: @escaping @Sendable (String) -> Void
     ) throws -> [any Service] {
@@ -133,6 +163,9 @@ public struct SchedulerApp: Sendable {
         let link = MesosLink()
         let artifacts = ArtifactFiles(binaries: settings.binaries)
         let urls = ServedURLs(address: settings.address)
+        let access = AdminAccess(token: adminToken, ownOrigin: { urls.admin })
+        let secrets = reconciler.persistedState.executorSecretKey.flatMap(
+            ExecutorSecrets.init(key:))
 
         let artifactRouter = Router()
         ArtifactRoutes(files: artifacts.served).add(to: artifactRouter)
@@ -144,22 +177,25 @@ public struct SchedulerApp: Sendable {
         let taskBuilder = MemberTaskBuilder(
             frameworkName: settings.frameworkName, urls: urls,
             executorFileName: artifacts.executorName,
-            etcdFileName: artifacts.etcdName, toolFileNames: artifacts.toolNames)
+            etcdFileName: artifacts.etcdName, toolFileNames: artifacts.toolNames,
+            downloads: access.downloads, secrets: secrets)
         let actions = SchedulerActions(
             link: link, taskBuilder: taskBuilder, store: store,
             membership: MembershipOperator(pool: pool, logger: logger),
-            reseed: ReseedMessenger(httpClient: httpClient),
-            backupSHA256: { id in try? backupStore.entry(id: id).manifest.archiveSHA256 },
+            reseed: ReseedMessenger(httpClient: httpClient, secrets: secrets),
+            backupSidecar: { id in try? backupStore.entry(id: id).manifest },
             logger: logger)
         let core = SchedulerCore(reconciler: reconciler, actions: actions, logger: logger)
         let backups = try makeBackupService(core: core)
 
-        let adminRouter = Router()
+        // The access middleware comes first, so it guards every route added after it.
+        let adminRouter = Router().add(middleware: AdminAccessMiddleware(access: access))
         let admin = AdminRoutes(
-            core: core, metrics: SchedulerMetrics(), extras: [BackupStatus(service: backups)],
-            adminToken: adminToken, clusterName: settings.frameworkName)
+            core: core, metrics: SchedulerMetrics(),
+            extras: [BackupStatus(service: backups), SchedulerRoleStatus(link: link)],
+            access: access, clusterName: settings.frameworkName)
         admin.add(to: adminRouter)
-        BackupRoutes(service: backups, adminToken: adminToken).add(to: adminRouter)
+        BackupRoutes(service: backups).add(to: adminRouter)
         RestoreRoute(
             core: core,
             verification: RestoreVerification(
@@ -168,7 +204,8 @@ public struct SchedulerApp: Sendable {
         )
         .add(to: adminRouter)
         let adminServer = HTTPServer(
-            name: "admin", router: adminRouter, host: "0.0.0.0", port: settings.adminPort,
+            name: "admin", router: adminRouter, host: settings.adminAddress,
+            port: settings.adminPort,
             logger: logger)
 
         let settings = self.settings
@@ -203,30 +240,6 @@ public struct SchedulerApp: Sendable {
         ]
     }
 
-    /// Periodic and on-demand backups of the members the reconciler runs.
-    private func makeBackupService(core: SchedulerCore) throws -> BackupService {
-        let backup = settings.backup
-        let configuration = BackupServiceConfiguration(
-            directory: backup.directory, interval: backup.interval,
-            retention: RetentionPolicy(
-                keepNewest: backup.retention.keepNewest, keepWithin: backup.retention.keepWithin),
-            compression: BackupCompression(level: backup.compressionLevel),
-            toolVersion: "etcd-mesos-swift")
-        let clusterName = settings.frameworkName
-        // Each new good backup is persisted as the cluster's last good backup.
-        return try BackupService(
-            configuration: configuration, logger: logger,
-            onSuccess: { core.submit(.backupCompleted(backupID: $0.id, revision: $0.revision)) }
-        ) {
-            let members = await core.members.filter { $0.state == .running }.map {
-                BackupSourceCandidate(endpoint: $0.identity.clientURL, name: $0.identity.name)
-            }
-            return BackupTarget(
-                clusterName: clusterName, clusterEpoch: await core.persistedState.clusterEpoch,
-                members: members)
-        }
-    }
-
     /// The user tasks run as: the scheduler's own, as the original's driver filled in.
     static var currentUser: String {
         ProcessInfo.processInfo.environment["USER"] ?? NSUserName()
@@ -239,17 +252,6 @@ public struct SchedulerApp: Sendable {
                 in: .newlines)
         } catch {
             throw SchedulerStartError.unreadableFile(path: path, reason: "\(error)")
-        }
-    }
-}
-
-/// Why the scheduler could not start.
-public enum SchedulerStartError: Error, CustomStringConvertible {
-    case unreadableFile(path: String, reason: String)
-
-    public var description: String {
-        switch self {
-        case .unreadableFile(let path, let reason): "cannot read \(path): \(reason)"
         }
     }
 }

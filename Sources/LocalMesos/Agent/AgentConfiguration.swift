@@ -12,6 +12,9 @@ public struct AgentConfiguration: Sendable, Hashable {
     public var mem: Double
     public var disk: Double
     public var ports: [ClosedRange<UInt64>]
+    /// `--resources` in Mesos' syntax (`AgentResourcesFlag`); cpus, mem, disk and ports it does not mention
+    /// come from the fields above.
+    public var resources: String?
     public var attributes: [Attribute]
     /// Sandboxes live under `<workDirectory>/slaves/<agentId>/frameworks/…`.
     public var workDirectory: String
@@ -41,6 +44,7 @@ public struct AgentConfiguration: Sendable, Hashable {
         self.mem = mem
         self.disk = disk
         self.ports = ports
+        self.resources = nil
         self.attributes = attributes
         self.workDirectory = workDirectory
         self.executorEnvironment = executorEnvironment
@@ -50,11 +54,17 @@ public struct AgentConfiguration: Sendable, Hashable {
         self.executorRegistrationTimeout = executorRegistrationTimeout
     }
 
+    /// What the agent offers: `--resources` with the defaults filled in, or the defaults alone.
+    public func totalResources() throws(AgentResourcesFlag.ParseError) -> [Resource] {
+        let defaults = ResourceBag(cpus: cpus, mem: mem, disk: disk, ports: ports)
+        guard let resources else { return defaults.resources() }
+        return try AgentResourcesFlag.parse(resources, defaults: defaults)
+    }
+
     /// The AgentInfo the agent registers with (no ID yet).
-    var agentInfo: AgentInfo {
+    func agentInfo() throws(AgentResourcesFlag.ParseError) -> AgentInfo {
         AgentInfo(
-            hostname: hostname, port: Int32(port),
-            resources: ResourceBag(cpus: cpus, mem: mem, disk: disk, ports: ports).resources(),
+            hostname: hostname, port: Int32(port), resources: try totalResources(),
             attributes: attributes)
     }
 

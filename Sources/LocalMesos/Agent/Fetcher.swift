@@ -3,6 +3,7 @@ import Foundation
 import MesosAPI
 import NIOCore
 import ProcessControl
+import Support
 
 /// Brings an executor's `CommandInfo.uris` into its sandbox before it starts, as the Mesos fetcher does:
 /// http(s) and file URIs (or plain absolute paths), `output_file`, `executable` (mode 0755) and `extract`
@@ -37,8 +38,12 @@ enum Fetcher {
                     reason: "unsupported URI scheme (the local fetcher takes http, https and file)")
             }
             do {
-                try? FileManager.default.removeItem(atPath: destination)
-                try FileManager.default.copyItem(atPath: path, toPath: destination)
+                // A binary of tens of MB: copied on a Dispatch thread, never on the cooperative pool (a
+                // loaded disk can stall a write for seconds, and every in-process server waits behind it).
+                try await runBlocking { () throws in
+                    try? FileManager.default.removeItem(atPath: destination)
+                    try FileManager.default.copyItem(atPath: path, toPath: destination)
+                }
             } catch {
                 throw FetchError(
                     uri: source, reason: "cannot copy \(path): \(error.localizedDescription)")
@@ -70,9 +75,19 @@ enum Fetcher {
                 throw FetchError(uri: url, reason: "cannot create \(destination)")
             }
             defer { try? handle.close() }
+            // Written a megabyte at a time on a Dispatch thread: disk writes can stall under load, and the
+            // cooperative pool (two threads here) carries every in-process server.
+            var pending = Data()
             for try await chunk in response.body {
-                try handle.write(contentsOf: Data(chunk.readableBytesView))
+                pending.append(contentsOf: chunk.readableBytesView)
+                if pending.count >= 1 << 20 {
+                    let full = pending
+                    pending = Data()
+                    try await runBlocking { () throws in try handle.write(contentsOf: full) }
+                }
             }
+            let rest = pending
+            try await runBlocking { () throws in try handle.write(contentsOf: rest) }
         } catch let error as FetchError {
             throw error
         } catch {

@@ -19,7 +19,7 @@ extension LocalAgent {
         run.subscribedOnce = true
         var frameworkInfo = run.frameworkInfo
         frameworkInfo.id = key.framework
-        var agentInfo = configuration.agentInfo
+        var agentInfo = registeredInfo ?? AgentInfo(hostname: configuration.hostname)
         agentInfo.id = agentID
         continuation.yield(
             .subscribed(

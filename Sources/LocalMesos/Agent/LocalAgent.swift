@@ -17,6 +17,8 @@ public actor LocalAgent: AgentLink {
     let logger: Logger
     /// Set once registered with the master.
     public private(set) var agentID: AgentID?
+    /// What the agent registered with (its resources parsed from `--resources`).
+    private(set) var registeredInfo: AgentInfo?
     var executors: [ExecutorKey: ExecutorRun] = [:]
     /// Owns the agent's side work (its HTTP server, fetches, executor waits, timers); run by `run()`.
     nonisolated let tasks = TaskOwner()
@@ -35,8 +37,10 @@ public actor LocalAgent: AgentLink {
 
     /// Starts the HTTP server and registers with the master (`run()` must be running).
     public func start() async throws {
+        let info = try configuration.agentInfo()
+        registeredInfo = info
         try await startServer()
-        agentID = await master.addAgent(configuration.agentInfo, link: self)
+        agentID = await master.addAgent(info, link: self)
     }
 
     /// Stops every executor (SIGTERM, then SIGKILL after its grace period) and the HTTP server.

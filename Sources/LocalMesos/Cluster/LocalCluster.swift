@@ -2,11 +2,16 @@ import Foundation
 import Logging
 import MesosAPI
 
-/// Settings for a local Mesos: one master and `agentCount` agents on 127.0.0.2, 127.0.0.3, …
+/// Settings for a local Mesos: `masterCount` masters (one leads) and `agentCount` agents on 127.0.0.2,
+/// 127.0.0.3, …
 public struct LocalClusterConfiguration: Sendable {
-    /// Address and port of the master.
+    /// Address of the masters, and port of the first.
     public var host: String
     public var port: Int
+    /// How many masters run; they contend for leadership (through `zooKeeper` when set, else the first leads).
+    public var masterCount: Int
+    /// Port of each master, by index; masters without an entry use `port + index` (consecutive ports).
+    public var masterPorts: [Int]
     public var agentCount: Int
     /// Port of each agent, by index; agents without an entry use 5051 (each agent has its own address).
     public var agentPorts: [Int]
@@ -18,13 +23,14 @@ public struct LocalClusterConfiguration: Sendable {
     public var disk: Double
     public var ports: [ClosedRange<UInt64>]
     public var master: MasterConfiguration
-    /// Where to register the master (`zk://host:port/mesos`), if anywhere.
+    /// Where the masters register and elect their leader (`zk://host:port/mesos`), if anywhere.
     public var zooKeeper: ZooKeeperMasterAddress?
     /// Applied to every agent's configuration after the fields above (registration timeout, environment, …).
     public var customizeAgent: @Sendable (inout AgentConfiguration) -> Void
 
     public init(
-        host: String = "127.0.0.1", port: Int = 5050, agentCount: Int = 3, agentPorts: [Int] = [],
+        host: String = "127.0.0.1", port: Int = 5050, masterCount: Int = 1, masterPorts: [Int] = [],
+        agentCount: Int = 3, agentPorts: [Int] = [],
         firstAgentAddress: Int = 2, workDirectory: String, cpus: Double = 4, mem: Double = 4096,
         disk: Double = 10240, ports: [ClosedRange<UInt64>] = [31000...32000],
         master: MasterConfiguration = MasterConfiguration(),
@@ -33,6 +39,8 @@ public struct LocalClusterConfiguration: Sendable {
     ) {
         self.host = host
         self.port = port
+        self.masterCount = max(1, masterCount)
+        self.masterPorts = masterPorts
         self.agentCount = agentCount
         self.agentPorts = agentPorts
         self.firstAgentAddress = firstAgentAddress
@@ -44,6 +52,11 @@ public struct LocalClusterConfiguration: Sendable {
         self.master = master
         self.zooKeeper = zooKeeper
         self.customizeAgent = customizeAgent
+    }
+
+    /// The port of master `index` (0-based).
+    public func masterPort(_ index: Int) -> Int {
+        index < masterPorts.count ? masterPorts[index] : port + index
     }
 
     /// The configuration of agent `index` (0-based).
@@ -58,26 +71,37 @@ public struct LocalClusterConfiguration: Sendable {
     }
 }
 
-/// A running local Mesos: the master and its agents. `withRunning` stops everything, executors included,
+/// A running local Mesos: the masters and their agents. `withRunning` stops everything, executors included,
 /// however its body ends.
 public struct LocalCluster: Sendable {
+    /// The first master (the leader unless it was stopped or ZooKeeper elected another).
     public let master: EmbeddedMaster
+    /// Every master, by index; they share one state (`master.master`).
+    public let masters: [EmbeddedMaster]
     public let agents: [LocalAgent]
 
-    /// `http://host:port` of the master.
+    /// `http://host:port` of the first master.
     public var url: String { master.url }
+    /// `http://host:port` of every master, comma-separated: the form `--master` takes a list in.
+    public var masterURLs: String { masters.map(\.url).joined(separator: ",") }
+    /// The master that leads now, if any.
+    public var leader: EmbeddedMaster? { masters.first { $0.isLeading } }
 
     public static func withRunning<T: Sendable>(
         _ configuration: LocalClusterConfiguration, logger: Logger = Logger(label: "local-mesos"),
         _ body: @Sendable (LocalCluster) async throws -> T
     ) async throws -> T {
-        try await EmbeddedMaster.withRunning(
-            host: configuration.host, port: configuration.port, configuration: configuration.master,
+        let addresses = (0..<configuration.masterCount).map {
+            (host: configuration.host, port: configuration.masterPort($0))
+        }
+        return try await LocalMasterSet.withRunning(
+            addresses: addresses, configuration: configuration.master,
             zooKeeper: configuration.zooKeeper, logger: logger
-        ) { master in
+        ) { masters in
+            let shared = masters[0].master
             let agents = (0..<configuration.agentCount).map { index in
                 LocalAgent(
-                    configuration: configuration.agentConfiguration(index), master: master.master,
+                    configuration: configuration.agentConfiguration(index), master: shared,
                     logger: logger)
             }
             return try await withThrowingTaskGroup(of: Void.self) { group in
@@ -85,7 +109,9 @@ public struct LocalCluster: Sendable {
                 let result: Result<T, any Error>
                 do {
                     for agent in agents { try await agent.start() }
-                    result = .success(try await body(LocalCluster(master: master, agents: agents)))
+                    result = .success(
+                        try await body(
+                            LocalCluster(master: masters[0], masters: masters, agents: agents)))
                 } catch {
                     result = .failure(error)
                 }

@@ -21,16 +21,20 @@ public enum ZooKeeperMasterRegistration {
                 data: try MesosJSON.encode(masterInfo),
                 mode: .ephemeralSequential)
             logger.info("registered as a Mesos master in ZooKeeper at \(node)")
-            let watcher = Task {
-                for await event in client.sessionEvents where event == .expired {
-                    // A real master aborts here; the local one keeps serving but is no longer detectable.
-                    logger.error(
-                        "ZooKeeper session expired: \(node) is gone; zk:// detection will not find this master"
-                    )
-                }
-            }
-            defer { watcher.cancel() }
-            result = .success(try await body(node))
+            result = .success(
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for await event in client.sessionEvents where event == .expired {
+                            // A real master aborts here; the local one keeps serving but is no longer
+                            // detectable.
+                            logger.error(
+                                "ZooKeeper session expired: \(node) is gone; zk:// detection will not find this master"
+                            )
+                        }
+                    }
+                    defer { group.cancelAll() }
+                    return try await body(node)
+                })
         } catch {
             result = .failure(error)
         }

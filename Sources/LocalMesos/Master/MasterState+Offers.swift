@@ -46,8 +46,15 @@ extension MasterState {
                     continue
                 }
                 guard let framework = frameworks[frameworkID] else { continue }
+                // Resources reserved to other roles, and revocable ones without the capability, are never
+                // offered to this framework (the allocator's role and capability filters).
+                let offerable = available.offerable(
+                    toRoles: [role], revocable: framework.info.hasCapability(.revocableResources))
+                guard offerable.scalar("cpus") >= 0.01 || offerable.scalar("mem") >= 32 else {
+                    continue
+                }
                 made[frameworkID, default: []].append(
-                    makeOffer(of: available, on: agent, to: framework, role: role))
+                    makeOffer(of: offerable, on: agent, to: framework, role: role))
                 shares[frameworkID, default: 0] += max(
                     totalCPUs > 0 ? available.scalar("cpus") / totalCPUs : 0,
                     totalMem > 0 ? available.scalar("mem") / totalMem : 0)

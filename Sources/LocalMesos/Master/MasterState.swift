@@ -10,7 +10,8 @@ import MesosAPI
 /// and the states and reasons sent when agents go away.
 public struct MasterState: Sendable {
     public let configuration: MasterConfiguration
-    public let masterInfo: MasterInfo
+    /// The leading master (after a leader change among local masters, the new one).
+    public internal(set) var masterInfo: MasterInfo
     public let startTime: Date
 
     public internal(set) var frameworks: [FrameworkID: FrameworkRecord] = [:]

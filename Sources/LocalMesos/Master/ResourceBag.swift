@@ -1,54 +1,77 @@
 import MesosAPI
 
-/// Unreserved agent resources as the master accounts for them: scalars (cpus, mem, disk, gpus) and ranges
-/// (ports), with the arithmetic offers and launches need.
+/// Agent resources as the master accounts for them: scalars (cpus, mem, disk, gpus) and ranges (ports), kept
+/// apart by what makes two resources of one name different to Mesos — the role they are reserved to, a disk
+/// source or persistent volume, revocability, sharedness — with the arithmetic offers and launches need.
+///
+/// Two resources are interchangeable only when their `ResourceKey`s are equal, as in Mesos' `Resources`: a task
+/// asking for plain `disk:1024` is not satisfied by a MOUNT disk, nor plain `cpus` by cpus reserved to a role
+/// (master/validation.cpp, "more than available").
 ///
 /// Scalars are kept in thousandths, as Mesos' fixed-point `Value::Scalar` does, so that repeated adding and
 /// subtracting of 0.1 cpus never drifts. SET and TEXT resources are not modelled (nothing here offers them).
 public struct ResourceBag: Sendable, Hashable, CustomStringConvertible {
-    /// Scalar amounts in thousandths, by name; zero amounts are not stored.
-    private var scalars: [String: Int64] = [:]
-    /// Disjoint, sorted, merged ranges by name; empty lists are not stored.
-    private var ranges: [String: [ClosedRange<UInt64>]] = [:]
+    /// Scalar amounts in thousandths, by key; zero amounts are not stored.
+    private var scalars: [ResourceKey: Int64] = [:]
+    /// Disjoint, sorted, merged ranges by key; empty lists are not stored.
+    private var ranges: [ResourceKey: [ClosedRange<UInt64>]] = [:]
 
     public init() {}
 
-    /// The SCALAR and RANGES resources of `resources`, summed by name. Roles and allocation info are ignored:
-    /// the local master only has unreserved resources.
+    /// The SCALAR and RANGES resources of `resources`, summed by key. Allocation info is ignored (it says who
+    /// holds a resource, not what it is).
     public init(_ resources: [Resource]) {
         for resource in resources {
+            let key = ResourceKey(resource)
             switch resource.type {
             case .scalar:
-                if let value = resource.scalar?.value { add(scalar: resource.name, value) }
+                if let value = resource.scalar?.value { add(scalar: key, value) }
             case .ranges:
-                add(ranges: resource.name, resource.rangeValues)
+                add(ranges: key, resource.rangeValues)
             default:
                 continue
             }
         }
     }
 
-    /// A bag with `cpus`, `mem`, `disk` and `ports`, as an agent's flags describe it.
+    /// A bag with unreserved `cpus`, `mem`, `disk` and `ports`, as an agent's flags describe it.
     public init(cpus: Double, mem: Double, disk: Double, ports: [ClosedRange<UInt64>]) {
-        add(scalar: "cpus", cpus)
-        add(scalar: "mem", mem)
-        add(scalar: "disk", disk)
-        add(ranges: "ports", ports)
+        add(scalar: ResourceKey(name: "cpus"), cpus)
+        add(scalar: ResourceKey(name: "mem"), mem)
+        add(scalar: ResourceKey(name: "disk"), disk)
+        add(ranges: ResourceKey(name: "ports"), ports)
     }
 
     public var isEmpty: Bool { scalars.isEmpty && ranges.isEmpty }
 
-    /// The amount of the scalar `name` (0 if absent).
-    public func scalar(_ name: String) -> Double { Double(scalars[name] ?? 0) / 1000 }
+    /// The total amount of the scalar `name` over every kind of it (0 if absent).
+    public func scalar(_ name: String) -> Double {
+        Double(scalars.filter { $0.key.name == name }.values.reduce(0, +)) / 1000
+    }
 
-    /// The ranges of `name` (empty if absent), sorted and merged.
-    public func ranges(_ name: String) -> [ClosedRange<UInt64>] { ranges[name] ?? [] }
+    /// Every range of `name` (empty if absent), sorted and merged.
+    public func ranges(_ name: String) -> [ClosedRange<UInt64>] {
+        Self.merge(ranges.filter { $0.key.name == name }.values.flatMap { $0 })
+    }
 
-    /// True if every scalar of `other` is at most this bag's and every range of `other` lies within this bag's.
+    /// What a framework may be offered: unreserved resources and those reserved to one of its `roles`;
+    /// revocable ones only with `revocable` (the REVOCABLE_RESOURCES capability).
+    public func offerable(toRoles roles: Set<String>, revocable: Bool) -> ResourceBag {
+        var bag = self
+        let keep = { (key: ResourceKey) in
+            (key.reservation.map(roles.contains) ?? true) && (revocable || !key.revocable)
+        }
+        bag.scalars = scalars.filter { keep($0.key) }
+        bag.ranges = ranges.filter { keep($0.key) }
+        return bag
+    }
+
+    /// True if every scalar of `other` is at most this bag's of the same key and every range of `other`
+    /// lies within this bag's ranges of the same key.
     public func contains(_ other: ResourceBag) -> Bool {
-        for (name, amount) in other.scalars where (scalars[name] ?? 0) < amount { return false }
-        for (name, wanted) in other.ranges {
-            let have = ranges[name] ?? []
+        for (key, amount) in other.scalars where (scalars[key] ?? 0) < amount { return false }
+        for (key, wanted) in other.ranges {
+            let have = ranges[key] ?? []
             for range in wanted
             where !have.contains(where: {
                 $0.contains(range.lowerBound) && $0.contains(range.upperBound)
@@ -66,8 +89,8 @@ public struct ResourceBag: Sendable, Hashable, CustomStringConvertible {
     }
 
     public static func += (lhs: inout ResourceBag, rhs: ResourceBag) {
-        for (name, amount) in rhs.scalars { lhs.add(milli: name, amount) }
-        for (name, list) in rhs.ranges { lhs.add(ranges: name, list) }
+        for (key, amount) in rhs.scalars { lhs.add(milli: key, amount) }
+        for (key, list) in rhs.ranges { lhs.add(ranges: key, list) }
     }
 
     /// What is left of `lhs` after taking `rhs` away; scalars stop at zero, ranges lose the taken values.
@@ -78,44 +101,45 @@ public struct ResourceBag: Sendable, Hashable, CustomStringConvertible {
     }
 
     public static func -= (lhs: inout ResourceBag, rhs: ResourceBag) {
-        for (name, amount) in rhs.scalars { lhs.add(milli: name, -amount) }
-        for (name, list) in rhs.ranges {
-            guard let have = lhs.ranges[name] else { continue }
+        for (key, amount) in rhs.scalars { lhs.add(milli: key, -amount) }
+        for (key, list) in rhs.ranges {
+            guard let have = lhs.ranges[key] else { continue }
             let remaining = Self.subtract(list, from: have)
-            lhs.ranges[name] = remaining.isEmpty ? nil : remaining
+            lhs.ranges[key] = remaining.isEmpty ? nil : remaining
         }
     }
 
-    /// As `[Resource]` the way a master shows unreserved resources to a framework: each resource carries
+    /// As `[Resource]` the way a master shows resources to a framework: each resource carries
     /// `allocation_info.role` when `allocationRole` is given (MULTI_ROLE frameworks), and the deprecated
-    /// `"role": "*"` unless the framework has RESERVATION_REFINEMENT.
+    /// `"role"` (`"*"` when unreserved) unless the framework has RESERVATION_REFINEMENT.
     public func resources(allocationRole: String? = nil, legacyRole: Bool = false) -> [Resource] {
-        var result: [Resource] = []
         let allocation = allocationRole.map { AllocationInfo(role: $0) }
-        for name in Self.order(scalars.keys) {
-            let value = Double(scalars[name]!) / 1000
-            result.append(
-                Resource(
-                    name: name, type: .scalar, scalar: Value.Scalar(value: value),
-                    role: legacyRole ? "*" : nil, allocationInfo: allocation))
+        var result: [Resource] = []
+        for key in Self.order(scalars.keys) {
+            var resource = key.resource(legacyRole: legacyRole, allocation: allocation)
+            resource.type = .scalar
+            resource.scalar = Value.Scalar(value: Double(scalars[key]!) / 1000)
+            result.append(resource)
         }
-        for name in Self.order(ranges.keys) {
-            result.append(
-                Resource(
-                    name: name, type: .ranges, ranges: Value.Ranges(ranges[name]!),
-                    role: legacyRole ? "*" : nil, allocationInfo: allocation))
+        for key in Self.order(ranges.keys) {
+            var resource = key.resource(legacyRole: legacyRole, allocation: allocation)
+            resource.type = .ranges
+            resource.ranges = Value.Ranges(ranges[key]!)
+            result.append(resource)
         }
         return result
     }
 
-    /// Mesos' own rendering of resources, e.g. `cpus:0.5; mem:512; ports:[31000-31001]`, used in messages.
+    /// Mesos' own rendering of resources, e.g. `cpus:0.5; mem:512; ports:[31000-31001]`, used in messages;
+    /// reserved, disk-source and revocable resources are marked as Mesos marks them
+    /// (`cpus(reservations: [(STATIC,prod)]):2`, `disk[MOUNT:/mnt/d1]:1024`, `cpus{REV}:1`).
     public var description: String {
         var parts: [String] = []
-        for name in Self.order(scalars.keys) {
-            parts.append("\(name):\(Self.format(milli: scalars[name]!))")
+        for key in Self.order(scalars.keys) {
+            parts.append("\(key.label):\(Self.format(milli: scalars[key]!))")
         }
-        for name in Self.order(ranges.keys) {
-            parts.append("\(name):\(Self.format(ranges[name]!))")
+        for key in Self.order(ranges.keys) {
+            parts.append("\(key.label):\(Self.format(ranges[key]!))")
         }
         return parts.isEmpty ? "{}" : parts.joined(separator: "; ")
     }
@@ -130,28 +154,32 @@ public struct ResourceBag: Sendable, Hashable, CustomStringConvertible {
         return value == value.rounded() ? String(Int64(value)) : String(value)
     }
 
-    /// Well-known names first, in the order Mesos lists them, then the rest alphabetically.
-    private static func order(_ names: some Sequence<String>) -> [String] {
+    /// Well-known names first, in the order Mesos lists them, then the rest alphabetically; plain
+    /// (unreserved, root-disk) resources before the others of a name.
+    private static func order(_ keys: some Sequence<ResourceKey>) -> [ResourceKey] {
         let known = ["cpus", "gpus", "mem", "disk", "ports"]
-        return names.sorted { a, b in
-            let ia = known.firstIndex(of: a) ?? known.count
-            let ib = known.firstIndex(of: b) ?? known.count
-            return ia != ib ? ia < ib : a < b
+        return keys.sorted { a, b in
+            let ia = known.firstIndex(of: a.name) ?? known.count
+            let ib = known.firstIndex(of: b.name) ?? known.count
+            if ia != ib { return ia < ib }
+            if a.name != b.name { return a.name < b.name }
+            if a.isPlain != b.isPlain { return a.isPlain }
+            return a.label < b.label
         }
     }
 
-    private mutating func add(scalar name: String, _ value: Double) {
-        add(milli: name, Int64((value * 1000).rounded()))
+    private mutating func add(scalar key: ResourceKey, _ value: Double) {
+        add(milli: key, Int64((value * 1000).rounded()))
     }
 
-    private mutating func add(milli name: String, _ amount: Int64) {
-        let total = max(0, (scalars[name] ?? 0) + amount)
-        scalars[name] = total == 0 ? nil : total
+    private mutating func add(milli key: ResourceKey, _ amount: Int64) {
+        let total = max(0, (scalars[key] ?? 0) + amount)
+        scalars[key] = total == 0 ? nil : total
     }
 
-    private mutating func add(ranges name: String, _ list: [ClosedRange<UInt64>]) {
+    private mutating func add(ranges key: ResourceKey, _ list: [ClosedRange<UInt64>]) {
         guard !list.isEmpty else { return }
-        ranges[name] = Self.merge((ranges[name] ?? []) + list)
+        ranges[key] = Self.merge((ranges[key] ?? []) + list)
     }
 
     private static func merge(_ list: [ClosedRange<UInt64>]) -> [ClosedRange<UInt64>] {

@@ -69,6 +69,13 @@ public actor LocalMaster {
         apply(effects)
     }
 
+    /// `info` was elected to lead: it is the master SUBSCRIBED and `/master/state` name from now on. (The
+    /// local masters share this state, standing in for the replicated registry and for agents re-registering
+    /// with the new leader; frameworks must subscribe again, as their streams ended with the old leader.)
+    public func lead(as info: MasterInfo) {
+        state.masterInfo = info
+    }
+
     /// Operator teardown of a framework; false if the master does not know it.
     public func teardown(_ id: FrameworkID) -> Bool {
         guard state.framework(id) != nil else { return false }

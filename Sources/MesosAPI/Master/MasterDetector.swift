@@ -76,6 +76,27 @@ public struct MasterDetector: Sendable {
         return leader
     }
 
+    /// Calls `body` with the current leader (`nil`: none known) and again at every change (consecutive values
+    /// differ), until the task is cancelled; throws only on problems retrying cannot fix. The structured form
+    /// of `leaders()`: the follower runs as a child task.
+    public func followLeaders(_ body: (MasterInfo?) async throws -> Void) async throws {
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: MasterInfo?.self)
+        let follower = LeaderFollower(detector: self, continuation: continuation, report: { _ in })
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                do {
+                    try await follower.run()
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            defer { group.cancelAll() }
+            for try await leader in stream { try await body(leader) }
+            try Task.checkCancellation()
+        }
+    }
+
     func leaders(reportingProblems report: @escaping @Sendable (String) -> Void)
         -> AsyncThrowingStream<MasterInfo?, any Error>
     {

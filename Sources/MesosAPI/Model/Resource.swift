@@ -2,8 +2,9 @@
 /// ports, gpus).
 ///
 /// Offers to a MULTI_ROLE framework carry `allocation_info.role`; to others, the deprecated `role` ("*" when
-/// unreserved). Fields this library does not model (`disk`, `revocable`, `shared`, `provider_id`) are dropped
-/// on decoding, so build launch resources afresh rather than copying offered ones that use them.
+/// unreserved). `disk` (persistence and source), `revocable` and `shared` are kept as far as deciding what a
+/// plain task may use needs; fields this library does not model (`provider_id`, `disk.volume`) are dropped on
+/// decoding, so build launch resources afresh rather than copying offered ones that use them.
 public struct Resource: Codable, Sendable, Hashable {
     public var name: String
     public var type: Value.Kind
@@ -17,11 +18,19 @@ public struct Resource: Codable, Sendable, Hashable {
     public var reservations: [ReservationInfo]
     /// Deprecated single reservation (pre-refinement format).
     public var reservation: ReservationInfo?
+    /// A persistent volume and/or a disk other than the agent's root disk (PATH, MOUNT, BLOCK, RAW).
+    public var disk: DiskInfo?
+    /// Set on revocable (oversubscribed) resources; the message has no fields.
+    public var revocable: Marker?
+    /// Set on resources that several tasks may share (shared persistent volumes); no fields.
+    public var shared: Marker?
 
     public init(
         name: String, type: Value.Kind, scalar: Value.Scalar? = nil, ranges: Value.Ranges? = nil,
         set: Value.Set? = nil, role: String? = nil, allocationInfo: AllocationInfo? = nil,
-        reservations: [ReservationInfo] = [], reservation: ReservationInfo? = nil
+        reservations: [ReservationInfo] = [], reservation: ReservationInfo? = nil,
+        disk: DiskInfo? = nil,
+        revocable: Marker? = nil, shared: Marker? = nil
     ) {
         self.name = name
         self.type = type
@@ -32,6 +41,9 @@ public struct Resource: Codable, Sendable, Hashable {
         self.allocationInfo = allocationInfo
         self.reservations = reservations
         self.reservation = reservation
+        self.disk = disk
+        self.revocable = revocable
+        self.shared = shared
     }
 
     /// A SCALAR resource, e.g. `.scalar("cpus", 0.5, allocatedTo: "etcd")`.
@@ -52,6 +64,17 @@ public struct Resource: Codable, Sendable, Hashable {
             allocationInfo: role.map { AllocationInfo(role: $0) })
     }
 
+    /// The role the resource is reserved to (the innermost-last reservation, or the pre-refinement `role`);
+    /// nil when it is unreserved.
+    public var reservationRole: String? {
+        if let last = reservations.last { return last.role ?? "*" }
+        if let role, role != "*" { return role }
+        return nil
+    }
+
+    /// True for a share of the agent's root disk (or any non-disk resource): no source, no persistent volume.
+    public var isOnRootDisk: Bool { disk?.source == nil && disk?.persistence == nil }
+
     /// The scalar amount, if this is a SCALAR resource.
     public var scalarValue: Double? { type == .scalar ? scalar?.value : nil }
 
@@ -61,7 +84,8 @@ public struct Resource: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, type, scalar, ranges, set, role, reservations, reservation
+        case name, type, scalar, ranges, set, role, reservations, reservation, disk, revocable,
+            shared
         case allocationInfo = "allocation_info"
     }
 
@@ -76,6 +100,9 @@ public struct Resource: Codable, Sendable, Hashable {
         allocationInfo = try container.decodeIfPresent(AllocationInfo.self, forKey: .allocationInfo)
         reservations = try container.decodeRepeated(ReservationInfo.self, forKey: .reservations)
         reservation = try container.decodeIfPresent(ReservationInfo.self, forKey: .reservation)
+        disk = try container.decodeIfPresent(DiskInfo.self, forKey: .disk)
+        revocable = try container.decodeIfPresent(Marker.self, forKey: .revocable)
+        shared = try container.decodeIfPresent(Marker.self, forKey: .shared)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -89,6 +116,9 @@ public struct Resource: Codable, Sendable, Hashable {
         try container.encodeIfPresent(allocationInfo, forKey: .allocationInfo)
         try container.encodeRepeated(reservations, forKey: .reservations)
         try container.encodeIfPresent(reservation, forKey: .reservation)
+        try container.encodeIfPresent(disk, forKey: .disk)
+        try container.encodeIfPresent(revocable, forKey: .revocable)
+        try container.encodeIfPresent(shared, forKey: .shared)
     }
 
 }

@@ -16,6 +16,9 @@ public enum SchedulerClientError: Error, Sendable, Equatable, CustomStringConver
     case heartbeatsMissed(master: String, silentFor: Duration)
     /// A call was answered with a status other than 202.
     case callRefused(call: String, master: String, status: Int, body: String)
+    /// The master does not lead: it answered `call` with 307 (it knows the leader) or 503 (it knows none, e.g.
+    /// "No leader elected"). The subscription there is over; detect the leader and subscribe again.
+    case notLeading(master: String, call: String, status: Int, detail: String)
 
     public var description: String {
         switch self {
@@ -35,6 +38,9 @@ public enum SchedulerClientError: Error, Sendable, Equatable, CustomStringConver
             "no event from the Mesos master at \(master) for \(silentFor): the subscription is taken as lost"
         case .callRefused(let call, let master, let status, let body):
             "the Mesos master at \(master) answered \(call) with \(status): \(body.isEmpty ? "(no body)" : body)"
+        case .notLeading(let master, let call, let status, let detail):
+            "the Mesos master at \(master) does not lead: it answered \(call) with \(status) "
+                + "(\(detail.isEmpty ? "no body" : detail)); the leader must be detected again"
         }
     }
 }

@@ -2,47 +2,55 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
-import NIOHTTP1
-import Synchronization
 
 /// One v1 scheduler subscription: the `SUBSCRIBE` stream of events from the leading master, and the calls
 /// made with its `Mesos-Stream-Id`.
 ///
-/// `subscribe` follows 307 redirects to the leader, waits for `SUBSCRIBED`, and from then on `events`
-/// yields every event after it. The stream ends with an error when the connection breaks or when no event
-/// arrives for `missedHeartbeats` heartbeat intervals (Mesos sends HEARTBEAT every 15 s by default), so the
-/// caller always learns of a lost master. Calls go on their own connections, as Mesos requires.
+/// `withSubscription` subscribes (following a standby's 307 to the leader itself, see
+/// `SchedulerSubscribeRequest`), waits for `SUBSCRIBED`, and runs its body with the subscription while a child
+/// task reads the stream; `events` yields every event after SUBSCRIBED. The stream ends with an error when the
+/// connection breaks, when no event arrives for `missedHeartbeats` heartbeat intervals (Mesos sends HEARTBEAT
+/// every 15 s by default), or when a call is answered 307 or 503: the master no longer leads, so the caller
+/// must detect the leader again and subscribe there. Calls go on their own connections, as Mesos requires, and
+/// always to the master (and URL) that accepted SUBSCRIBE.
 public final class SchedulerSubscription: Sendable {
     /// The master that accepted the subscription (after redirects).
     public let endpoint: MesosEndpoint
+    /// The scheduler API URL that accepted SUBSCRIBE; every call goes there.
+    public let callURL: String
     public let streamID: String
     public let subscribed: SchedulerEvent.Subscribed
     /// Events after SUBSCRIBED. Ends (with an error) when the subscription is lost; `close()` ends it too.
     public let events: AsyncThrowingStream<SchedulerEvent, any Error>
     public var frameworkID: FrameworkID { subscribed.frameworkID }
 
+    private let ending: AsyncThrowingStream<SchedulerEvent, any Error>.Continuation
     private let httpClient: HTTPClient
     private let credential: MesosCredential?
-    private let reader: Task<Void, Never>
     private let callTimeout: Duration
 
     private init(
-        endpoint: MesosEndpoint, streamID: String, subscribed: SchedulerEvent.Subscribed,
-        events: AsyncThrowingStream<SchedulerEvent, any Error>, httpClient: HTTPClient,
-        credential: MesosCredential?, reader: Task<Void, Never>, callTimeout: Duration
+        accepted: SchedulerSubscribeRequest.Accepted, subscribed: SchedulerEvent.Subscribed,
+        events: AsyncThrowingStream<SchedulerEvent, any Error>,
+        ending: AsyncThrowingStream<SchedulerEvent, any Error>.Continuation,
+        httpClient: HTTPClient, credential: MesosCredential?, callTimeout: Duration
     ) {
-        self.endpoint = endpoint
-        self.streamID = streamID
+        self.endpoint = accepted.endpoint
+        self.callURL = accepted.url
+        self.streamID = accepted.streamID
         self.subscribed = subscribed
         self.events = events
+        self.ending = ending
         self.httpClient = httpClient
         self.credential = credential
-        self.reader = reader
         self.callTimeout = callTimeout
     }
 
-    /// Subscribes `framework` (with its `id` set to fail over) at `master`.
-    public static func subscribe(
+    /// Subscribes `framework` (with its `id` set to fail over) at `master`, or at the leader `master` redirects
+    /// to, and runs `body` with the subscription; the stream's connection closes when `body` returns or throws.
+    ///
+    /// `httpClient` should not follow redirects (`HTTPClient.Configuration.mesos`).
+    public static func withSubscription<T: Sendable>(
         to master: MesosEndpoint,
         framework: FrameworkInfo,
         credential: MesosCredential? = nil,
@@ -50,162 +58,46 @@ public final class SchedulerSubscription: Sendable {
         connectTimeout: Duration = .seconds(10),
         callTimeout: Duration = .seconds(10),
         missedHeartbeats: Int = 5,
-        logger: Logger
-    ) async throws -> SchedulerSubscription {
+        maximumRedirects: Int = 3,
+        logger: Logger,
+        _ body: (SchedulerSubscription) async throws -> T
+    ) async throws -> T {
         let call = SchedulerCall(
             frameworkID: framework.id, .subscribe(.init(frameworkInfo: framework)))
-        let body = try MesosJSON.encode(call)
-        var endpoint = master
-        var url = master.schedulerURL
-        var locations: [String] = []
-        while true {
-            var request = HTTPClientRequest(url: url)
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.headers.add(name: "Accept", value: "application/json")
-            credential.map {
-                request.headers.add(name: "Authorization", value: $0.basicAuthorization)
-            }
-            request.body = .bytes(ByteBuffer(bytes: body))
-            let response: HTTPClientResponse
-            do {
-                response = try await httpClient.execute(request, timeout: .init(connectTimeout))
-            } catch {
-                throw SchedulerClientError.unreachable(
-                    master: endpoint.description, reason: "\(error)")
-            }
-            switch response.status.code {
-            case 307:
-                let location = response.headers.first(name: "Location") ?? ""
-                locations.append(location)
-                _ = try? await response.body.collect(upTo: 1 << 16)
-                guard locations.count <= 3 else {
-                    throw SchedulerClientError.tooManyRedirects(
-                        master: master.description, locations: locations)
-                }
-                let redirect = try endpoint.resolvingRedirect(location: location)
-                logger.info("following the master's redirect", metadata: ["to": "\(redirect)"])
-                endpoint = redirect.endpoint
-                url = redirect.url
-                continue
-            case 200:
-                guard let streamID = response.headers.first(name: "Mesos-Stream-Id") else {
-                    throw SchedulerClientError.missingStreamID(master: endpoint.description)
-                }
-                return try await start(
-                    response: response, endpoint: endpoint, streamID: streamID,
-                    httpClient: httpClient,
-                    credential: credential, callTimeout: callTimeout,
-                    missedHeartbeats: missedHeartbeats,
-                    logger: logger)
-            default:
-                let text =
-                    (try? await response.body.collect(upTo: 1 << 16)).map { String(buffer: $0) }
-                    ?? ""
-                throw SchedulerClientError.subscriptionRefused(
-                    master: endpoint.description, status: Int(response.status.code),
-                    body: text.trimmingCharacters(in: .whitespacesAndNewlines))
-            }
-        }
-    }
-
-    /// Reads up to SUBSCRIBED, then hands the rest of the stream to a reader task.
-    private static func start(
-        response: HTTPClientResponse, endpoint: MesosEndpoint, streamID: String,
-        httpClient: HTTPClient,
-        credential: MesosCredential?, callTimeout: Duration, missedHeartbeats: Int, logger: Logger
-    ) async throws -> SchedulerSubscription {
+        let request = SchedulerSubscribeRequest(
+            body: try MesosJSON.encode(call), credential: credential, httpClient: httpClient,
+            timeout: connectTimeout, maximumRedirects: maximumRedirects, logger: logger)
+        let accepted = try await request.send(to: master)
         let (events, continuation) = AsyncThrowingStream.makeStream(
             of: SchedulerEvent.self, throwing: (any Error).self)
         let (first, firstContinuation) = AsyncThrowingStream.makeStream(
             of: SchedulerEvent.Subscribed.self, throwing: (any Error).self)
-        let master = endpoint.description
-        let body = response.body
-        let reader = Task {
-            let watch = HeartbeatWatch()
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    do {
-                        var sawSubscribed = false
-                        for try await record in body.recordIORecords() {
-                            watch.heard()
-                            let event = try MesosJSON.decode(SchedulerEvent.self, from: record)
-                            if !sawSubscribed {
-                                switch event {
-                                case .subscribed(let subscribed):
-                                    sawSubscribed = true
-                                    let interval = subscribed.heartbeatIntervalSeconds ?? 15
-                                    watch.expect(
-                                        every: .milliseconds(Int64(interval * 1000))
-                                            * max(missedHeartbeats, 1))
-                                    firstContinuation.yield(subscribed)
-                                    firstContinuation.finish()
-                                case .error(let message):
-                                    throw SchedulerClientError.errorEvent(
-                                        master: master, message: message.message)
-                                default:
-                                    logger.debug(
-                                        "event before SUBSCRIBED ignored",
-                                        metadata: ["event": "\(event)"])
-                                }
-                                continue
-                            }
-                            continuation.yield(event)
-                        }
-                        let ended = SchedulerClientError.streamEnded(
-                            master: master, reason: "the master closed it")
-                        firstContinuation.finish(throwing: ended)
-                        continuation.finish(throwing: ended)
-                    } catch is CancellationError {
-                        firstContinuation.finish(throwing: CancellationError())
-                        continuation.finish()
-                    } catch let error as SchedulerClientError {
-                        firstContinuation.finish(throwing: error)
-                        continuation.finish(throwing: error)
-                    } catch {
-                        let ended = SchedulerClientError.streamEnded(
-                            master: master, reason: "\(error)")
-                        firstContinuation.finish(throwing: ended)
-                        continuation.finish(throwing: ended)
-                    }
-                }
-                group.addTask {
-                    // The heartbeat watchdog: a silent connection is a lost one.
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: .milliseconds(500))
-                        if let silent = watch.silenceBeyondLimit() {
-                            continuation.finish(
-                                throwing: SchedulerClientError.heartbeatsMissed(
-                                    master: master, silentFor: silent))
-                            return
-                        }
-                    }
-                }
-                await group.next()
-                group.cancelAll()
-            }
-        }
-        continuation.onTermination = { _ in reader.cancel() }
-        do {
+        let reader = SchedulerEventReader(
+            body: accepted.response.body, master: accepted.endpoint.description,
+            missedHeartbeats: missedHeartbeats, first: firstContinuation, events: continuation,
+            logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await reader.run() }
+            // However the body ends, the reader stops and the stream's connection closes.
+            defer { group.cancelAll() }
             var iterator = first.makeAsyncIterator()
             guard let subscribed = try await iterator.next() else {
                 throw SchedulerClientError.streamEnded(
-                    master: master, reason: "it ended before SUBSCRIBED")
+                    master: accepted.endpoint.description, reason: "it ended before SUBSCRIBED")
             }
-            return SchedulerSubscription(
-                endpoint: endpoint, streamID: streamID, subscribed: subscribed, events: events,
-                httpClient: httpClient, credential: credential, reader: reader,
-                callTimeout: callTimeout)
-        } catch {
-            reader.cancel()
-            throw error
+            let subscription = SchedulerSubscription(
+                accepted: accepted, subscribed: subscribed, events: events, ending: continuation,
+                httpClient: httpClient, credential: credential, callTimeout: callTimeout)
+            return try await body(subscription)
         }
     }
 
-    /// Sends `payload` for this framework with the stream ID; throws unless the master answers 202.
+    /// Sends `payload` for this framework with the stream ID to the master that accepted SUBSCRIBE; throws
+    /// unless it answers 202 (200 for UPDATE_FRAMEWORK). A 307 or 503 means that master no longer leads: the
+    /// call fails and `events` ends with the same error, so the subscription is given up.
     public func call(_ payload: SchedulerCall.Payload) async throws {
         let call = SchedulerCall(frameworkID: frameworkID, payload)
-        var request = HTTPClientRequest(url: endpoint.schedulerURL)
+        var request = HTTPClientRequest(url: callURL)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "Accept", value: "application/json")
@@ -218,37 +110,30 @@ public final class SchedulerSubscription: Sendable {
         } catch {
             throw SchedulerClientError.unreachable(master: endpoint.description, reason: "\(error)")
         }
-        let text =
-            (try? await response.body.collect(upTo: 1 << 16)).map { String(buffer: $0) } ?? ""
-        guard response.status.code == 202 else {
+        let code = Int(response.status.code)
+        switch code {
+        case 202, 200:
+            _ = try? await response.body.collect(upTo: 1 << 16)
+        case 307, 503:
+            let detail =
+                code == 307
+                ? "redirected to \(response.headers.first(name: "Location") ?? "nowhere")"
+                : await SchedulerSubscribeRequest.text(of: response)
+            let error = SchedulerClientError.notLeading(
+                master: endpoint.description, call: call.typeName, status: code, detail: detail)
+            ending.finish(throwing: error)
+            throw error
+        default:
             throw SchedulerClientError.callRefused(
-                call: call.typeName, master: endpoint.description,
-                status: Int(response.status.code),
-                body: text.trimmingCharacters(in: .whitespacesAndNewlines))
+                call: call.typeName, master: endpoint.description, status: code,
+                body: await SchedulerSubscribeRequest.text(of: response))
         }
     }
 
-    /// Closes the event stream's connection. The framework stays registered (this is not TEARDOWN): the
-    /// master keeps its tasks for the failover timeout.
+    /// Ends `events`. The framework stays registered (this is not TEARDOWN): the master keeps its tasks for the
+    /// failover timeout. The connection closes when `withSubscription`'s body returns.
     public func close() {
-        reader.cancel()
-    }
-}
-
-/// When the last event arrived, and how long a silence means a lost connection (unknown until SUBSCRIBED).
-private final class HeartbeatWatch: Sendable {
-    private let state = Mutex<(last: ContinuousClock.Instant, limit: Duration?)>((.now, nil))
-
-    func heard() { state.withLock { $0.last = .now } }
-    func expect(every limit: Duration) { state.withLock { $0.limit = limit } }
-
-    /// The silence so far, when it exceeds the limit.
-    func silenceBeyondLimit() -> Duration? {
-        state.withLock { state in
-            let silent = ContinuousClock.now - state.last
-            guard let limit = state.limit, silent > limit else { return nil }
-            return silent
-        }
+        ending.finish()
     }
 }
 

@@ -95,6 +95,13 @@ func withArchiveServer<T: Sendable>(
             ],
             body: body)
     }
+    return try await withTestServer(router, body)
+}
+
+/// Serves `router` on a free port of 127.0.0.1 while `body` runs; `body` gets the base URL.
+func withTestServer<T: Sendable>(
+    _ router: Router<BasicRequestContext>, _ body: @Sendable (String) async throws -> T
+) async throws -> T {
     var logger = Logger(label: "executor-tests-archive-server")
     logger.logLevel = .critical
     let (bound, boundInput) = AsyncStream.makeStream(of: Int.self)
@@ -141,4 +148,17 @@ extension ExecutorTestCluster {
                 && parts[count - 2] == "runs"
         }.map { root.appendingPathComponent($0).path }
     }
+}
+
+/// The hex SHA-256 of a file, by `sha256sum`.
+func sha256Hex(ofFile path: String) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+    process.arguments = [path]
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(String(decoding: data, as: UTF8.self).prefix(64))
 }

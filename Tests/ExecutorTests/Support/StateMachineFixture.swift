@@ -25,6 +25,18 @@ extension StateMachineFixture {
         EtcdTaskData(member: member, peers: [], initialClusterState: "new", clusterToken: "t1")
     }
 
+    /// The listener's start for `member`, guarded by the task's secret (none in `data`).
+    var listenerStart: ExecutorStateMachine.Action {
+        .startReseedListener(
+            host: "127.0.0.9", port: 2381,
+            access: ReseedAccess(memberName: "m1", secret: nil, clientURL: "http://127.0.0.9:2379"))
+    }
+
+    /// A backup to restore, with the hash and size the scheduler sends.
+    func backup(_ url: String) -> EtcdTaskData.RestoreSource {
+        .init(url: url, archiveSHA256: String(repeating: "a", count: 64), archiveSize: 100)
+    }
+
     func at(_ seconds: Double) -> ContinuousClock.Instant { start + .seconds(seconds) }
 
     func task(

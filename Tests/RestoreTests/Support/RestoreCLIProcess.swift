@@ -54,9 +54,11 @@ struct CLIFailure: Error, CustomStringConvertible {
 /// Runs the built `etcd-mesos-restore` with `arguments` and waits for it (at most `timeout`, then it is killed).
 ///
 /// Its temporary files go to `temporaryDirectory` (`TMPDIR`), so a test can check that none were left behind.
-/// With `interruptWhen`, it gets SIGINT (as from Ctrl-C) as soon as that condition holds.
+/// With `interruptWhen`, it gets SIGINT (as from Ctrl-C) as soon as that condition holds. `environment` adds
+/// variables (those of the test process starting with `ETCD` are left out).
 func runRestoreCLI(
     _ arguments: [String], temporaryDirectory: String? = nil, timeout: Duration = .seconds(60),
+    environment extra: [String: String] = [:],
     interruptWhen: (@Sendable () -> Bool)? = nil
 ) async throws -> CLIResult {
     let binary = try BuildProducts.executable("etcd-mesos-restore")
@@ -67,6 +69,7 @@ func runRestoreCLI(
     var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ETCD") }
     environment["RESTORE_CLI_STDERR"] = stderrPath
     if let temporaryDirectory { environment["TMPDIR"] = temporaryDirectory }
+    environment.merge(extra) { _, given in given }
     // ChildProcess sends stdout and stderr to one file; the shell splits them, then becomes the CLI.
     let clock = ContinuousClock()
     let started = clock.now

@@ -25,6 +25,8 @@ final class SchedulerStub: Sendable {
         var adminToken: String?
         var restore: RestoreBehaviour
         var clusterSize = 1
+        /// `GET /backups…` needs the token too, as the real scheduler's do.
+        var guardsBackups = false
     }
 
     /// One `POST /restore` the stub received.
@@ -36,6 +38,7 @@ final class SchedulerStub: Sendable {
     private struct State {
         var restoreCalls: [RestoreCall] = []
         var requests: [String] = []
+        var authorizations: [String?] = []
         var healthy = false
     }
 
@@ -49,6 +52,8 @@ final class SchedulerStub: Sendable {
     var restoreCalls: [RestoreCall] { state.withLock { $0.restoreCalls } }
     /// `METHOD /path` of every request, in order.
     var requests: [String] { state.withLock { $0.requests } }
+    /// The `Authorization` header of every request, in order.
+    var authorizations: [String?] { state.withLock { $0.authorizations } }
 
     /// Runs `body` with the stub's URL while it serves; stops it on every path.
     func withServer<T: Sendable>(_ body: @Sendable (_ url: String) async throws -> T) async throws
@@ -68,13 +73,15 @@ final class SchedulerStub: Sendable {
     private func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.middlewares.add(RequestRecorder(stub: self))
-        router.get("/backups") { _, _ in
-            Self.json(
+        router.get("/backups") { request, _ in
+            if let refusal = self.refusal(request) { return refusal }
+            return Self.json(
                 Data("[".utf8)
                     + (try self.configuration.backups.map { try $0.encoded() }
                         .joined(separator: Data(",".utf8))) + Data("]".utf8))
         }
-        router.get("/backups/{id}/manifest") { _, context in
+        router.get("/backups/{id}/manifest") { request, context in
+            if let refusal = self.refusal(request) { return refusal }
             let id = context.parameters.get("id") ?? ""
             guard let manifest = self.configuration.backups.first(where: { $0.id == id }) else {
                 return Self.json(["error": "no backup with ID \"\(id)\""], status: .notFound)
@@ -142,7 +149,20 @@ final class SchedulerStub: Sendable {
     }
 
     fileprivate func record(_ request: Request) {
-        state.withLock { $0.requests.append("\(request.method.rawValue) \(request.uri.path)") }
+        state.withLock {
+            $0.requests.append("\(request.method.rawValue) \(request.uri.path)")
+            $0.authorizations.append(request.headers[.authorization])
+        }
+    }
+
+    /// 401 for a backup read without the token, when the stub guards them.
+    private func refusal(_ request: Request) -> Response? {
+        guard configuration.guardsBackups, let token = configuration.adminToken,
+            request.headers[.authorization] != "Bearer \(token)"
+        else { return nil }
+        return Self.json(
+            ["error": "this endpoint needs the admin token: send Authorization: Bearer <token>"],
+            status: .unauthorized)
     }
 
     private static func json(_ value: Any, status: HTTPResponse.Status = .ok) -> Response {

@@ -4,18 +4,28 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import ProcessControl
+import Support
 
 /// The real `etcd-mesos-scheduler` binary, run by a test with its output in a log file; SIGKILLed when the
-/// test's scope ends however it ends.
+/// test's scope ends however it ends. Requests to its admin API carry its admin token.
 final class SchedulerProcess: Sendable {
     let process: ChildProcess
     let adminURL: String
     let logPath: String
+    /// The file holding the admin token: `-admin-token-file` if the arguments give it, else `admin-token` in
+    /// `-work-dir` if they give that, else one beside the log, made for the test (and kept across restarts).
+    let tokenPath: String
 
-    private init(process: ChildProcess, adminURL: String, logPath: String) {
+    private init(process: ChildProcess, adminURL: String, logPath: String, tokenPath: String) {
         self.process = process
         self.adminURL = adminURL
         self.logPath = logPath
+        self.tokenPath = tokenPath
+    }
+
+    /// The admin token (the scheduler creates the work dir's at its first start).
+    var token: String {
+        get throws { try AdminTokenFile.read(tokenPath) }
     }
 
     /// Starts the scheduler with `arguments` plus admin and artifact ports on loopback; waits until the admin
@@ -24,11 +34,23 @@ final class SchedulerProcess: Sendable {
         -> SchedulerProcess
     {
         let binary = try BuildProducts.executable("etcd-mesos-scheduler")
+        var arguments = arguments
+        let tokenPath: String
+        if let given = value(of: "admin-token-file", in: arguments) {
+            tokenPath = given
+        } else if let workDirectory = value(of: "work-dir", in: arguments) {
+            tokenPath = workDirectory + "/admin-token"
+        } else {
+            tokenPath = (logPath as NSString).deletingLastPathComponent + "/admin-token"
+            _ = try AdminTokenFile.readOrCreate(tokenPath)
+            arguments.append("-admin-token-file=\(tokenPath)")
+        }
         let process = try ChildProcess.launch(
             executable: binary, arguments: arguments + ["-admin-port=\(adminPort)"],
             outputPath: logPath)
         let scheduler = SchedulerProcess(
-            process: process, adminURL: "http://127.0.0.1:\(adminPort)", logPath: logPath)
+            process: process, adminURL: "http://127.0.0.1:\(adminPort)", logPath: logPath,
+            tokenPath: tokenPath)
         do {
             try await eventually(timeout: .seconds(30), "the scheduler's admin API to answer") {
                 if let status = process.exitStatus {
@@ -43,6 +65,11 @@ final class SchedulerProcess: Sendable {
             throw error
         }
         return scheduler
+    }
+
+    /// The value of `-flag=value` in `arguments`.
+    private static func value(of flag: String, in arguments: [String]) -> String? {
+        arguments.last { $0.hasPrefix("-\(flag)=") }.map { String($0.dropFirst(flag.count + 2)) }
     }
 
     /// Runs `body` with a started scheduler; kills it afterwards.
@@ -83,7 +110,13 @@ final class SchedulerProcess: Sendable {
     ) {
         var request = HTTPClientRequest(url: adminURL + path)
         request.method = method
-        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        if let token = try? token {
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
         let bytes = try await response.body.collect(upTo: 64 << 20)
         return (Int(response.status.code), Data(buffer: bytes))

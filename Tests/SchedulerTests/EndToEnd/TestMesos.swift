@@ -11,19 +11,24 @@ import ProcessControl
 /// free ports, so etcd members of different tests never meet.
 enum TestMesos {
     static func withCluster<T: Sendable>(
-        agents: Int, _ body: @Sendable (LocalCluster) async throws -> T
+        agents: Int,
+        customizeAgent: @escaping @Sendable (inout AgentConfiguration) -> Void = { _ in },
+        _ body: @Sendable (LocalCluster) async throws -> T
     ) async throws -> T {
         BrokenPipes.ignore()  // an HTTP peer hanging up must not kill the test process
         precondition(
             agents <= LoopbackBlocks.blockSize,
             "a test cluster has at most \(LoopbackBlocks.blockSize) agents")
         return try await LoopbackBlocks.withBlock { first in
-            try await withCluster(agents: agents, firstAddress: first, body)
+            try await withCluster(
+                agents: agents, firstAddress: first, customizeAgent: customizeAgent, body)
         }
     }
 
     private static func withCluster<T: Sendable>(
-        agents: Int, firstAddress first: Int, _ body: @Sendable (LocalCluster) async throws -> T
+        agents: Int, firstAddress first: Int,
+        customizeAgent: @escaping @Sendable (inout AgentConfiguration) -> Void,
+        _ body: @Sendable (LocalCluster) async throws -> T
     ) async throws -> T {
         let directory = try TemporaryDirectory(prefix: "e2e-mesos")
         defer { directory.remove() }
@@ -36,7 +41,8 @@ enum TestMesos {
             },
             firstAgentAddress: first, workDirectory: directory.path, cpus: 2, mem: 2048, disk: 4096,
             ports: [31000...31100],
-            master: MasterConfiguration(agentReregisterTimeoutSeconds: 10))
+            master: MasterConfiguration(agentReregisterTimeoutSeconds: 10),
+            customizeAgent: customizeAgent)
         return try await LocalCluster.withRunning(configuration, logger: logger, body)
     }
 }

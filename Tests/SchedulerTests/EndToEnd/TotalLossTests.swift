@@ -89,8 +89,8 @@ struct TotalLossTests {
                 let seed = try ChildProcess.launch(
                     executable: try BuildProducts.executable("etcd-mesos-restore"),
                     arguments: [
-                        "seed", backupID, "--scheduler", scheduler.adminURL, "--timeout", "3m",
-                        "--json",
+                        "seed", backupID, "--scheduler", scheduler.adminURL, "--token-file",
+                        scheduler.tokenPath, "--timeout", "3m", "--json",
                     ],
                     outputPath: seedLog)
                 let exit = await seed.waitForExit()
