@@ -40,21 +40,6 @@ public struct HTTPServer: Service, CustomStringConvertible {
         }
         self.init(
             name: name, responder: responder, host: host, port: port, builder: server,
-            availableConnections: nil, logger: logger)
-    }
-
-    /// A server for `responder` on `host:port` whose channels `server` builds, idle timeout included. Only the
-    /// connection cap of `HTTPServerLimits.longLivedStreams` applies, as Hummingbird's: at the cap, new
-    /// connections wait in the listen backlog. Prefer `init(name:responder:host:port:limits:channelHandlers:logger:)`.
-    public init<Responder: HTTPResponder>(
-        name: String, responder: Responder, host: String, port: Int,
-        server: HTTPServerBuilder,
-        logger: Logger
-    ) where Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
-        self.init(
-            name: name, responder: responder, host: host, port: port, builder: server,
-            availableConnections: MaximumAvailableConnections(
-                HTTPServerLimits.longLivedStreams.maxConnections),
             logger: logger)
     }
 
@@ -72,7 +57,7 @@ public struct HTTPServer: Service, CustomStringConvertible {
 
     private init<Responder: HTTPResponder>(
         name: String, responder: Responder, host: String, port: Int, builder: HTTPServerBuilder,
-        availableConnections: (any AvailableConnectionsDelegate)?, logger: Logger
+        logger: Logger
     ) where Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
         // Hummingbird logs every connection cut at shutdown as an error; keep its chatter to real failures.
         var serverLogger = logger
@@ -85,9 +70,7 @@ public struct HTTPServer: Service, CustomStringConvertible {
         self.logger = logger
         self.application = Application(
             responder: responder, server: builder,
-            configuration: .init(
-                address: .hostname(host, port: port), serverName: "etcd-mesos",
-                availableConnectionsDelegate: availableConnections),
+            configuration: .init(address: .hostname(host, port: port), serverName: "etcd-mesos"),
             onServerRunning: { channel in bound.set(channel.localAddress?.port ?? port) },
             logger: serverLogger)
     }

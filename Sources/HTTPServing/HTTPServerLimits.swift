@@ -1,6 +1,6 @@
 /// How long a server keeps a silent connection, and how many it keeps open, so that idle sockets cannot use up
-/// the process's file descriptors. A server built with its own channel setup (`HTTPServer(…server:…)`, local
-/// Mesos today) has the connection cap of `longLivedStreams` and whatever idle timeout its setup gives.
+/// the process's file descriptors. Every `HTTPServer` has limits: the standard ones for the admin, artifact
+/// and reseed servers, `longLivedStreams` for local Mesos.
 ///
 /// A connection is idle while no request is in progress on it: a long response (a Mesos event stream, a backup
 /// download) is never cut by the idle timeout, and never evicted at the cap.

@@ -141,7 +141,7 @@ public actor LocalAgent: AgentLink {
         let server = HTTPServer(
             name: "agent", responder: AgentHTTPResponder(agent: self), host: configuration.hostname,
             port: configuration.port,
-            server: .http1(additionalChannelHandlers: [CloseOnInputClosedHandler()]),
+            limits: .longLivedStreams, channelHandlers: { [CloseOnInputClosedHandler()] },
             logger: logger)
         let (ready, readyInput) = AsyncStream.makeStream(of: (any Error)?.self)
         let (stop, stopInput) = AsyncStream.makeStream(of: Void.self)

@@ -45,7 +45,8 @@ public struct EmbeddedMaster: Sendable {
             ])
         server = HTTPServer(
             name: "local Mesos master", responder: responder, host: host, port: port,
-            server: .http1(additionalChannelHandlers: [CloseOnInputClosedHandler()]), logger: logger
+            limits: .longLivedStreams, channelHandlers: { [CloseOnInputClosedHandler()] },
+            logger: logger
         )
     }
 
