@@ -101,6 +101,43 @@ import Testing
         #expect(await framework.messages() == [Data("hello".utf8)])
     }
 
+    /// A real agent sends an executor HEARTBEAT every 30 minutes (and the local agent as it does): a
+    /// subscription silent for 95 s must stay up, where an HTTP client read timeout (90 s in
+    /// `HTTPClient.shared`) would cut it and force a re-subscription.
+    @Test(.timeLimit(.minutes(3)))
+    func aSubscriptionIdleFor95SecondsIsNotDropped() async throws {
+        try await ExecutorTestCluster.withCluster(agents: 1) { cluster in
+            try await TestFramework.withSubscribed(to: cluster.masterURL, checkpoint: true) {
+                framework in
+                let offer = try #require(try await framework.offers(fromAgents: 1).values.first)
+                let id = memberName("idle")
+                try await framework.launch([sleepingExecutorTask(id, on: offer)], on: offer)
+                try await withSubscription(
+                    cluster, framework: framework.frameworkID, executor: id, checkpoint: true
+                ) { client in
+                    var events = client.events.makeAsyncIterator()
+                    guard case .launch = try await events.next() else {
+                        Issue.record("no LAUNCH after SUBSCRIBED")
+                        return
+                    }
+                    try await Task.sleep(for: .seconds(95))
+                    #expect(client.isSubscribed, "the idle subscription was dropped")
+                    let running = try await client.update(
+                        TaskStatus(taskID: TaskID(id), state: .running))
+                    // The acknowledgement arrives on the same stream: no SUBSCRIBED in between.
+                    guard case .acknowledged(let ack) = try await events.next() else {
+                        Issue.record("the stream did not carry the acknowledgement next")
+                        return
+                    }
+                    #expect(ack.uuid == running)
+                    let delivered = try await framework.update(
+                        of: TaskID(id), .running, timeout: .seconds(15))
+                    #expect(delivered.uuid == running)
+                }
+            }
+        }
+    }
+
     @Test func withoutCheckpointingALostAgentEndsTheEvents() async throws {
         try await ExecutorTestCluster.withCluster(agents: 1) { cluster in
             try await TestFramework.withSubscribed(to: cluster.masterURL) { framework in

@@ -139,6 +139,36 @@ import Testing
         }
     }
 
+    /// The registration timeout runs from the launch, fetch included (a real agent's containerizer fetches
+    /// inside the launch the executor has that long for): a fetch that hangs ends in
+    /// REASON_EXECUTOR_REGISTRATION_TIMEOUT after the timeout, not in a fetch failure whenever it gives up.
+    @Test func aHangingFetchCountsAgainstTheRegistrationTimeout() async throws {
+        try await withSilentListener { port in
+            try await ClusterHarness.withCluster(customizeAgent: {
+                $0.executorRegistrationTimeout = .seconds(1)
+            }) { harness in
+                try await TestScheduler.withSubscribed(to: harness.url, .test()) { scheduler in
+                    let offer = try #require(try await scheduler.nextOffers().first)
+                    var task = silentExecutorTask("t1", on: offer)
+                    task.executor?.command?.uris = [
+                        CommandInfo.URI(
+                            value: "http://127.0.0.1:\(port)/executor", executable: true)
+                    ]
+                    let launched = ContinuousClock.now
+                    try await scheduler.launch([task], on: offer)
+                    let failed = try await scheduler.expectUpdate("t1", .failed)
+                    #expect(failed.reason == .executorRegistrationTimeout, "\(failed)")
+                    #expect(
+                        ContinuousClock.now - launched < .seconds(25),
+                        "the fetch's own 30 s deadline ran out")
+                    try await eventually("the executor to be gone") {
+                        await harness.cluster.agents[0].runningExecutors.isEmpty
+                    }
+                }
+            }
+        }
+    }
+
     @Test func executorThatNeverSubscribesIsDestroyed() async throws {
         try await ClusterHarness.withCluster(customizeAgent: {
             $0.executorRegistrationTimeout = .milliseconds(500)

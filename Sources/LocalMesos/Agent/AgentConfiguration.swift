@@ -28,6 +28,9 @@ public struct AgentConfiguration: Sendable, Hashable {
     public var executorShutdownGracePeriod: Duration
     /// `--executor_registration_timeout`: an executor that has not subscribed by then is destroyed. Mesos: 1 min.
     public var executorRegistrationTimeout: Duration
+    /// Between executor HEARTBEAT events on a subscription stream: Mesos' fixed 30 min
+    /// (slave/constants.hpp, DEFAULT_EXECUTOR_HEARTBEAT_INTERVAL), so an executor sees its stream idle long.
+    public var executorHeartbeatInterval: Duration = .seconds(30 * 60)
 
     public init(
         hostname: String, port: Int, cpus: Double = 4, mem: Double = 4096, disk: Double = 10240,

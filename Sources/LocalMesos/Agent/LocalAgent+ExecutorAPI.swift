@@ -37,6 +37,7 @@ extension LocalAgent {
             run.pendingKills = [:]
         }
         executors[key] = run
+        startHeartbeats(key, streamID: streamID)
         for update in subscribe.unacknowledgedUpdates {
             await acceptUpdate(update.status, from: key, acknowledge: false)
         }
@@ -103,5 +104,27 @@ extension LocalAgent {
             executors[key]?.tasks[status.taskID] = status.state
         }
         await master.statusUpdate(status, framework: key.framework, agent: agentID)
+    }
+
+    /// HEARTBEAT on the executor's stream every `executorHeartbeatInterval`, while that stream is current
+    /// (slave.cpp: the agent's heartbeater per subscribed HTTP executor).
+    private func startHeartbeats(_ key: ExecutorKey, streamID: String) {
+        let interval = configuration.executorHeartbeatInterval
+        tasks.start { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                guard !Task.isCancelled, let self, await self.heartbeat(key, streamID: streamID)
+                else {
+                    return
+                }
+            }
+        }
+    }
+
+    /// Sends a HEARTBEAT on stream `streamID` of executor `key`; false once that stream is gone.
+    private func heartbeat(_ key: ExecutorKey, streamID: String) -> Bool {
+        guard let stream = executors[key]?.stream, stream.id == streamID else { return false }
+        stream.continuation.yield(.heartbeat)
+        return true
     }
 }

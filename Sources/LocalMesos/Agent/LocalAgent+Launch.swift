@@ -57,6 +57,9 @@ extension LocalAgent {
         run.tasks[launch.task.taskID] = .staging
         if kind == .custom { run.queuedTasks = [launch.task] }
         executors[key] = run
+        // The registration timeout runs from the launch, fetch included, as a real agent's does (the
+        // containerizer's launch, fetching first, is what the executor has that long for).
+        if kind == .custom { armRegistrationTimeout(key, containerID: containerID) }
         tasks.start { [weak self] in
             await self?.fetchAndStart(
                 key: key, containerID: containerID, launch: launch, agentID: agentID,
@@ -106,8 +109,6 @@ extension LocalAgent {
                 await sendUpdate(
                     launch.task.taskID, .running, of: key, source: .executor, message: nil,
                     reason: nil)
-            } else {
-                armRegistrationTimeout(key, containerID: containerID)
             }
         } catch {
             guard executors[key]?.containerID == containerID else { return }
@@ -145,7 +146,14 @@ extension LocalAgent {
                 message: "Executor did not register in time",
                 reason: .executorRegistrationTimeout)
         }
-        if let process = run.process { ProcessTree.killAll(under: process.pid) }
+        if let process = run.process {
+            ProcessTree.killAll(under: process.pid)
+        } else if let agentID {
+            // Still fetching: the container is destroyed before its executor starts.
+            executors[key] = nil
+            await master.executorExited(
+                key.executor, framework: key.framework, agent: agentID, status: -1)
+        }
     }
 
     /// The executor's process ended: its tasks that are not terminal yet get a terminal update from the agent

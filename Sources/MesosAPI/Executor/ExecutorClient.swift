@@ -40,7 +40,7 @@ public final class ExecutorClient: Sendable {
     /// - Parameter callTimeout: how long a call (and SUBSCRIBE, up to the response head) may take.
     public static func withSubscription<Value>(
         environment: MesosExecutorEnvironment,
-        httpClient: HTTPClient = .shared,
+        httpClient: HTTPClient = .executorStreaming,
         callTimeout: Duration = .seconds(10),
         logger: Logger,
         _ body: (ExecutorClient) async throws -> Value

@@ -1,5 +1,3 @@
-import EtcdMesosTesting
-
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -8,7 +6,7 @@ import EtcdMesosTesting
 
 /// Runs `body` with the port of a loopback socket that listens but never accepts: the kernel completes TCP
 /// handshakes, and nothing ever reads or answers, like a hung server.
-func withSilentListener<T>(
+public func withSilentListener<T>(
     isolation: isolated (any Actor)? = #isolation,
     _ body: (Int) async throws -> T
 ) async throws -> T {
@@ -30,10 +28,11 @@ func withSilentListener<T>(
     return try await body(Int(UInt16(bigEndian: address.sin_port)))
 }
 
-struct SilentListenerError: Error, CustomStringConvertible {
+/// Why the silent listener could not be set up.
+public struct SilentListenerError: Error, CustomStringConvertible {
     let step: String
     let errno: Int32
-    var description: String {
+    public var description: String {
         "silent listener: \(step) failed: \(String(cString: strerror(errno)))"
     }
 }
