@@ -40,7 +40,10 @@ struct UnreachableEndpointTests {
 
     @Test("nothing listening: unavailable at once", arguments: Call.allCases)
     func nothingListening(call: Call) async throws {
-        let port = try FreePort.allocate()
+        try await withRefusingPort { port in try await refused(call, port: port) }
+    }
+
+    private func refused(_ call: Call, port: Int) async throws {
         let endpoint = "127.0.0.1:\(port)"
         // A refused connection must fail the call without waiting out its deadline: a long deadline
         // shows that it does not (a short one could expire first on a loaded machine).

@@ -87,7 +87,7 @@ extension FrameworkInfo {
         if multiRole { capabilities.append(Capability(.multiRole)) }
         if partitionAware { capabilities.append(Capability(.partitionAware)) }
         return FrameworkInfo(
-            user: "etcd", name: "etcd-test", failoverTimeout: failoverTimeout,
+            user: NSUserName(), name: "etcd-test", failoverTimeout: failoverTimeout,
             checkpoint: checkpoint,
             capabilities: capabilities, roles: multiRole ? ["etcd"] : [])
     }

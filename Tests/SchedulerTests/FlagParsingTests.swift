@@ -69,6 +69,17 @@ struct FlagParsingTests {
             })
     }
 
+    @Test("-mesos-user names FrameworkInfo.user; without it the scheduler's own user is used")
+    func mesosUser() throws {
+        #expect(
+            try schedulerSettings(Self.productionInvocation + ["-mesos-user=etcd"]).frameworkUser
+                == "etcd")
+        #expect(
+            try schedulerSettings(Self.productionInvocation + ["--mesos-user", "etcd"])
+                .frameworkUser == "etcd")
+        #expect(try schedulerSettings(Self.productionInvocation).frameworkUser == nil)
+    }
+
     @Test("flags the invocation leaves out take the original's defaults")
     func originalDefaults() throws {
         let settings = try schedulerSettings(Self.productionInvocation)

@@ -51,6 +51,13 @@ public struct MesosFlags: ParsableArguments, Sendable {
     public var frameworkWebURI: String?
 
     @Option(
+        name: .goFlag("mesos-user"),
+        help: .flag(
+            "The user agents run the etcd tasks as (FrameworkInfo.user); it must exist on every agent. "
+                + "Default: the user running the scheduler.", value: "user"))
+    public var mesosUser: String?
+
+    @Option(
         name: .goFlag("mesos-authentication-principal"),
         help: .flag(
             "Principal to register as; also the credential's principal. Default none.",

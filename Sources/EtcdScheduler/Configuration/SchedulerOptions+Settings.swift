@@ -157,10 +157,13 @@ extension SchedulerOptions {
             verbosity: try reader.int(
                 logging.verbosity, "v", default: Defaults.verbosity, range: 0...Int.max))
 
+        let frameworkUser = reader.string(mesos.mesosUser, "mesos-user").flatMap {
+            $0.isEmpty ? nil : $0
+        }
         return SchedulerSettings(
             frameworkName: frameworkName, master: master, persistence: persistence,
             reconciler: reconciler,
-            failoverTimeout: failoverTimeout, frameworkWebURI: webURI,
+            failoverTimeout: failoverTimeout, frameworkWebURI: webURI, frameworkUser: frameworkUser,
             authentication: authentication,
             address: address, adminPort: adminPort, adminAddress: adminAddress,
             adminTokenFile: adminTokenFile,

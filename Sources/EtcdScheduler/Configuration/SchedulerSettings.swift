@@ -21,6 +21,8 @@ public struct SchedulerSettings: Sendable, Equatable {
     public var failoverTimeout: Duration
     /// `-framework-weburi` when given; otherwise see `webUIURL(adminPort:)`.
     public var frameworkWebURI: String?
+    /// `-mesos-user`: FrameworkInfo.user, the user agents run the tasks as; nil: the scheduler's own user.
+    public var frameworkUser: String? = nil
     /// `-mesos-authentication-principal` and friends; `nil` without a principal.
     public var authentication: MesosAuthentication?
     /// `-address`: the address agents use to reach the artifact server, and the web UI's host.

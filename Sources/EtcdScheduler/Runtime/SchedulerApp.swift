@@ -221,7 +221,7 @@ public struct SchedulerApp: Sendable {
                 onReady(urls.admin)
             }
             return FrameworkInfo(
-                user: Self.currentUser, name: settings.frameworkName,
+                user: settings.frameworkUser ?? Self.currentUser, name: settings.frameworkName,
                 failoverTimeout: settings.failoverTimeout.seconds.rounded(.down), checkpoint: true,
                 hostname: settings.address, principal: settings.authentication?.principal,
                 webuiURL: settings.webUIURL(adminPort: adminPort))

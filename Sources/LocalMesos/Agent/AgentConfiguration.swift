@@ -31,6 +31,8 @@ public struct AgentConfiguration: Sendable, Hashable {
     /// Between executor HEARTBEAT events on a subscription stream: Mesos' fixed 30 min
     /// (slave/constants.hpp, DEFAULT_EXECUTOR_HEARTBEAT_INTERVAL), so an executor sees its stream idle long.
     public var executorHeartbeatInterval: Duration = .seconds(30 * 60)
+    /// `--switch_user` (Mesos' default: true): executors run as the task's user, in a sandbox owned by it.
+    public var switchUser = true
 
     public init(
         hostname: String, port: Int, cpus: Double = 4, mem: Double = 4096, disk: Double = 10240,

@@ -22,6 +22,8 @@ struct ExecutorRun: Sendable {
     var process: ChildProcess?
     /// The live subscription stream and its ID, while the executor is subscribed.
     var stream: (id: String, continuation: AsyncStream<ExecutorEvent>.Continuation)?
+    /// Who the executor runs as (`--switch_user`); nil when the agent does not switch.
+    var user: TaskUser?
     /// Tasks launched before the executor subscribed; sent as LAUNCH after SUBSCRIBED.
     var queuedTasks: [TaskInfo] = []
     /// KILLs that arrived while the executor was not subscribed; sent when it (re-)subscribes.

@@ -57,6 +57,20 @@ extension LocalAgent {
         run.tasks[launch.task.taskID] = .staging
         if kind == .custom { run.queuedTasks = [launch.task] }
         executors[key] = run
+        if configuration.switchUser {
+            let name = command?.user ?? launch.frameworkInfo.user
+            let resolved = TaskUser.resolve(name).flatMap { user in
+                makeSandbox(sandbox, for: user).map { .failure($0) } ?? .success(user)
+            }
+            switch resolved {
+            case .success(let user):
+                executors[key]?.user = user
+            case .failure(let error):
+                await dropExecutor(
+                    key, launch: launch, agentID: agentID, message: error.description)
+                return
+            }
+        }
         // The registration timeout runs from the launch, fetch included, as a real agent's does (the
         // containerizer's launch, fetching first, is what the executor has that long for).
         if kind == .custom { armRegistrationTimeout(key, containerID: containerID) }
@@ -65,6 +79,39 @@ extension LocalAgent {
                 key: key, containerID: containerID, launch: launch, agentID: agentID,
                 command: command)
         }
+    }
+
+    /// `createExecutorDirectory`: the sandbox, owned by the task's user.
+    private func makeSandbox(_ sandbox: String, for user: TaskUser) -> TaskUserError? {
+        do {
+            try FileManager.default.createDirectory(
+                atPath: sandbox, withIntermediateDirectories: true)
+        } catch {
+            return TaskUserError(
+                description: "Failed to create executor directory '\(sandbox)': \(error)")
+        }
+        if let error = user.own(sandbox) {
+            try? FileManager.default.removeItem(atPath: sandbox)
+            return error
+        }
+        return nil
+    }
+
+    /// `sendTaskDroppedUpdate`: an executor the agent cannot add drops its task (TASK_DROPPED for a
+    /// partition-aware framework, else TASK_LOST) with REASON_EXECUTOR_TERMINATED, and the master hears that
+    /// the executor exited.
+    private func dropExecutor(
+        _ key: ExecutorKey, launch: TaskLaunch, agentID: AgentID, message: String
+    ) async {
+        logger.warning("cannot launch executor \(key.executor): \(message)")
+        let state: TaskState =
+            launch.frameworkInfo.hasCapability(.partitionAware) ? .dropped : .lost
+        await sendUpdate(
+            launch.task.taskID, state, of: key, source: .agent, message: message,
+            reason: .executorTerminated)
+        executors[key] = nil
+        await master.executorExited(
+            key.executor, framework: key.framework, agent: agentID, status: -1)
     }
 
     private func fetchAndStart(
@@ -93,8 +140,14 @@ extension LocalAgent {
                 configuration: configuration, agentID: agentID, frameworkID: key.framework,
                 checkpoint: launch.frameworkInfo.checkpoint ?? false, executor: run.info,
                 sandbox: sandbox)
+            var launched = (executable, arguments)
+            if let user = current.user {
+                // The fetcher's files go to the task's user too, as the Mesos fetcher chowns them.
+                if let error = user.own(sandbox) { throw LaunchFailure(error.description) }
+                launched = try user.command(executable, arguments).get()
+            }
             let process = try ChildProcess.launch(
-                executable: executable, arguments: arguments, environment: environment,
+                executable: launched.0, arguments: launched.1, environment: environment,
                 workingDirectory: sandbox,
                 outputPath: sandbox + "/stdout")
             executors[key]?.process = process

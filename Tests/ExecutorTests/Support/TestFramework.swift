@@ -37,7 +37,8 @@ final class TestFramework: Sendable {
         -> TestFramework
     {
         let info = FrameworkInfo(
-            user: "root", name: "etcd-executor-tests", failoverTimeout: 60, checkpoint: checkpoint)
+            user: NSUserName(), name: "etcd-executor-tests", failoverTimeout: 60,
+            checkpoint: checkpoint)
         var request = HTTPClientRequest(url: masterURL + "/api/v1/scheduler")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
