@@ -1,6 +1,24 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// Linker flags for a binary that runs on any Linux host without a Swift toolchain: the Swift runtime and
+/// Foundation linked in (Foundation's static libraries depend on each other, hence one linker group), and no
+/// DWARF — agents fetch it for every launch; symbols stay, for backtraces. What remains are glibc,
+/// libstdc++, libgcc_s, zlib and libzstd (README, "The executor on agents").
+let selfContainedLinking: [String] = {
+    let foundation: [String] = [
+        "Foundation", "CoreFoundation", "FoundationEssentials", "FoundationInternationalization",
+        "_FoundationICU", "_FoundationCollections", "_FoundationCShims",
+    ]
+    var linker: [String] = ["--start-group"]
+    linker += foundation.map { "-l" + $0 }
+    linker += ["--end-group"]
+    linker += ["--strip-debug"]
+    var flags: [String] = ["-static-stdlib"]
+    for flag in linker { flags += ["-Xlinker", flag] }
+    return flags
+}()
+
 let package = Package(
     name: "etcd-mesos",
     platforms: [.macOS(.v15)],
@@ -43,10 +61,17 @@ let package = Package(
         .target(
             name: "MesosAPI",
             dependencies: [
-                "ZooKeeper", "Support",
+                "Support",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // Finding the leading master through ZooKeeper (kept apart so the executor does not link libzookeeper).
+        .target(
+            name: "MesosMasterDetection",
+            dependencies: [
+                "MesosAPI", "ZooKeeper", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
@@ -78,10 +103,19 @@ let package = Package(
         ),
         // The scheduler↔executor contract: TaskInfo.data and the reseed listener.
         .target(name: "TaskContract"),
+        // The archive format: manifest, strict reader, zstd, the restore command. No libarchive, no etcd client:
+        // what the executor needs to verify and restore a backup.
+        .target(
+            name: "BackupArchive",
+            dependencies: [
+                "CZstd", "Support",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "Backup",
             dependencies: [
-                "CArchive", "CZstd", "EtcdClient", "Support",
+                "BackupArchive", "CArchive", "EtcdClient", "Support",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -100,6 +134,7 @@ let package = Package(
             name: "LocalMesos",
             dependencies: [
                 "MesosAPI",
+                "MesosMasterDetection",
                 "ProcessControl",
                 "ZooKeeper",
                 "Support",
@@ -128,7 +163,8 @@ let package = Package(
         .target(
             name: "EtcdScheduler",
             dependencies: [
-                "Reconciler", "MesosAPI", "ZooKeeper", "EtcdClient", "Backup", "TaskContract",
+                "Reconciler", "MesosAPI", "MesosMasterDetection", "ZooKeeper", "EtcdClient",
+                "Backup", "TaskContract",
                 "LocalMesos", "Support",
                 "ProcessControl", "HTTPServing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -151,7 +187,8 @@ let package = Package(
         .target(
             name: "EtcdExecutor",
             dependencies: [
-                "MesosAPI", "TaskContract", "ProcessControl", "EtcdClient", "Backup", "Support",
+                "MesosAPI", "TaskContract", "ProcessControl", "EtcdClient", "BackupArchive",
+                "Support",
                 "HTTPServing",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -161,7 +198,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "Executor", dependencies: ["EtcdExecutor", "ProcessControl"]),
+        // The executor runs on agents without a Swift toolchain: see `selfContainedLinking`.
+        .executableTarget(
+            name: "Executor", dependencies: ["EtcdExecutor", "ProcessControl"],
+            linkerSettings: [.unsafeFlags(selfContainedLinking)]),
         .target(
             name: "EtcdRestore",
             dependencies: [
@@ -245,12 +285,14 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "MesosAPITests", dependencies: ["MesosAPI", "ZooKeeper", "EtcdMesosTesting"]),
+            name: "MesosAPITests",
+            dependencies: ["MesosAPI", "MesosMasterDetection", "ZooKeeper", "EtcdMesosTesting"]),
         .testTarget(
             name: "LocalMesosTests",
             dependencies: [
                 "LocalMesos",
                 "MesosAPI",
+                "MesosMasterDetection",
                 "EtcdMesosTesting",
                 "ProcessControl",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -2,6 +2,7 @@ import EtcdMesosTesting
 import Foundation
 import LocalMesos
 import MesosAPI
+import MesosMasterDetection
 import Testing
 
 @Suite struct AgentFaultTests {

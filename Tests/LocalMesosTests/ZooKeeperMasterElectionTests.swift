@@ -3,6 +3,7 @@ import Foundation
 import LocalMesos
 import Logging
 import MesosAPI
+import MesosMasterDetection
 import Testing
 
 /// Local masters given ZooKeeper contend as real ones do: each registers an ephemeral sequential `json.info_`

@@ -1,11 +1,12 @@
 import EtcdMesosTesting
 import Foundation
 import Logging
+import MesosAPI
 import Synchronization
 import Testing
 import ZooKeeper
 
-@testable import MesosAPI
+@testable import MesosMasterDetection
 
 /// Detection against a real ZooKeeper server, with "masters" registered the way Mesos registers them.
 @Suite("Master detection through ZooKeeper")

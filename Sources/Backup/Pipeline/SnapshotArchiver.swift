@@ -25,8 +25,8 @@ public struct SnapshotArchiver: Sendable {
 
     /// The names of the two entries. The manifest comes first in the archive although it is written last (it holds
     /// the db's hash); archives written before it came first hold it after the database.
-    public static let databaseEntry = "snapshot.db"
-    public static let manifestEntry = "manifest.json"
+    public static let databaseEntry = ArchiveEntries.database
+    public static let manifestEntry = ArchiveEntries.manifest
 
     public init(directory: String, compression: BackupCompression = .standard, toolVersion: String)
     {

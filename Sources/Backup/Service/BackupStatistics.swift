@@ -1,13 +1,5 @@
 import Foundation
 
-/// Why a backup was taken.
-public enum BackupTrigger: String, Sendable, Hashable, Codable {
-    /// `POST /backups` or another explicit request.
-    case manual
-    /// The periodic schedule.
-    case periodic
-}
-
 /// The backup in progress.
 public struct RunningBackup: Sendable, Hashable {
     /// The ID the backup will have; `nil` for the few milliseconds before the source member has answered.

@@ -1,4 +1,4 @@
-import Backup
+import BackupArchive
 import Foundation
 import Logging
 import TaskContract

@@ -1,5 +1,6 @@
 import Logging
 import MesosAPI
+import MesosMasterDetection
 import Synchronization
 
 /// Finds the master to subscribe to: one of a list of addresses (tried in turn after a failure; a

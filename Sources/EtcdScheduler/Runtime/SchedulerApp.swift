@@ -6,6 +6,7 @@ import Hummingbird
 import LocalMesos
 import Logging
 import MesosAPI
+import MesosMasterDetection
 import Reconciler
 import ServiceLifecycle
 import Support

@@ -33,6 +33,9 @@ public struct AgentConfiguration: Sendable, Hashable {
     public var executorHeartbeatInterval: Duration = .seconds(30 * 60)
     /// `--switch_user` (Mesos' default: true): executors run as the task's user, in a sandbox owned by it.
     public var switchUser = true
+    /// Paths hidden from executors (`HiddenPaths`): each executor gets its own mount namespace with these
+    /// covered, as on an agent host that does not have them (e.g. `/opt/swift`, the Swift toolchain).
+    public var hiddenPaths: [String] = []
 
     public init(
         hostname: String, port: Int, cpus: Double = 4, mem: Double = 4096, disk: Double = 10240,

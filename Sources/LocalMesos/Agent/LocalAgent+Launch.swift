@@ -146,6 +146,8 @@ extension LocalAgent {
                 if let error = user.own(sandbox) { throw LaunchFailure(error.description) }
                 launched = try user.command(executable, arguments).get()
             }
+            launched = try HiddenPaths.wrap(configuration.hiddenPaths, launched.0, launched.1)
+                .mapError { LaunchFailure($0.description) }.get()
             let process = try ChildProcess.launch(
                 executable: launched.0, arguments: launched.1, environment: environment,
                 workingDirectory: sandbox,

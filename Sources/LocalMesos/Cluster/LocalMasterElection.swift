@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MesosAPI
+import MesosMasterDetection
 
 /// How local masters agree on their leader: through ZooKeeper, as real masters contend (an ephemeral
 /// sequential `json.info_` node each, the lowest sequence leads: src/master/contender/zookeeper.cpp,

@@ -10,7 +10,7 @@ public enum BackupID {
     public static let sidecarSuffix = ".tar.zst.json"
     /// Files being written carry this suffix (and a leading dot) until they are complete.
     public static let partialSuffix = ".partial"
-    static let maximumLength = 200
+    package static let maximumLength = 200
 
     /// The ID of a backup of `clusterName` taken at `createdAt` at `revision`; `collision` > 1 appends `-<n>`
     /// for a second backup within the same second at the same revision.
@@ -50,7 +50,7 @@ public enum BackupID {
     }
 
     /// The ID of an archive or sidecar file name, if it is one.
-    static func id(ofFileName name: String) -> String? {
+    package static func id(ofFileName name: String) -> String? {
         for suffix in [sidecarSuffix, archiveSuffix] where name.hasSuffix(suffix) {
             let id = String(name.dropLast(suffix.count))
             return (try? validate(id)) != nil ? id : nil

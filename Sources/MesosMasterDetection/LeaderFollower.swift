@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MesosAPI
 import ZooKeeper
 
 /// The loop behind `MasterDetector.leaders()`: connect, read the group, publish the leader, wait for the

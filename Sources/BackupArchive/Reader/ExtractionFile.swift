@@ -8,12 +8,12 @@ import Foundation
 
 /// The extracted database on its way to `destination`: written to a `.partial` file beside it, and renamed into
 /// place only after the whole archive verified, so a failed verification leaves nothing at `destination`.
-final class ExtractionFile {
-    let destination: String
+package final class ExtractionFile {
+    package let destination: String
     private let temporary: String
     private var fileDescriptor: Int32
 
-    init(destination: String) throws(BackupArchiveError) {
+    package init(destination: String) throws(BackupArchiveError) {
         guard access(destination, F_OK) != 0 else {
             throw .extractionFailed(
                 destination: destination, reason: "the file exists; not overwriting it")
@@ -35,7 +35,7 @@ final class ExtractionFile {
         discard()
     }
 
-    func write(_ bytes: UnsafeRawBufferPointer) throws(BackupArchiveError) {
+    package func write(_ bytes: UnsafeRawBufferPointer) throws(BackupArchiveError) {
         do throws(BackupError) {
             try DurableFile.writeAll(fileDescriptor, bytes, path: temporary)
         } catch {
@@ -44,7 +44,7 @@ final class ExtractionFile {
     }
 
     /// fsyncs the file and renames it into place.
-    func commit() throws(BackupArchiveError) {
+    package func commit() throws(BackupArchiveError) {
         do throws(BackupError) {
             try DurableFile.sync(fileDescriptor, path: temporary)
             close(fileDescriptor)
@@ -62,7 +62,7 @@ final class ExtractionFile {
     }
 
     /// Removes the partial file (after a failure); does nothing once committed.
-    func discard() {
+    package func discard() {
         if fileDescriptor >= 0 {
             close(fileDescriptor)
             fileDescriptor = -1

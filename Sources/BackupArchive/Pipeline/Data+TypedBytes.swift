@@ -2,7 +2,8 @@ import Foundation
 
 extension Data {
     /// `withUnsafeBytes` for a body that throws `BackupError` (the Foundation one rethrows untyped errors).
-    func withBytes(_ body: (UnsafeRawBufferPointer) throws(BackupError) -> Void) throws(BackupError)
+    package func withBytes(_ body: (UnsafeRawBufferPointer) throws(BackupError) -> Void)
+        throws(BackupError)
     {
         let failure: BackupError? = withUnsafeBytes { bytes in
             do throws(BackupError) { try body(bytes) } catch { return error }

@@ -131,10 +131,10 @@ public struct BackupArchiveReader: Sendable {
         sidecar: BackupManifest?
     ) throws(BackupArchiveError) -> BackupManifest {
         guard let database = contents.database else {
-            throw .missingEntry(path: path, entry: SnapshotArchiver.databaseEntry)
+            throw .missingEntry(path: path, entry: ArchiveEntries.database)
         }
         guard var manifest = contents.manifest else {
-            throw .missingEntry(path: path, entry: SnapshotArchiver.manifestEntry)
+            throw .missingEntry(path: path, entry: ArchiveEntries.manifest)
         }
         try expectEqual("db_sha256", manifest.dbSHA256, database.sha256)
         try expectEqual("db_size", "\(manifest.dbSize)", "\(database.size)")

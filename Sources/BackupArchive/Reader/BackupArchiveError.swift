@@ -75,7 +75,7 @@ public enum BackupArchiveError: Error, CustomStringConvertible, Sendable, Equata
         case .unexpectedEntry(let path, let entry):
             return
                 "backup archive \(path) holds an unexpected entry \"\(entry)\"; an archive holds only "
-                + "\(SnapshotArchiver.manifestEntry) and \(SnapshotArchiver.databaseEntry)"
+                + "\(ArchiveEntries.manifest) and \(ArchiveEntries.database)"
         case .notARegularFile(let path, let entry, let kind):
             return
                 "backup archive \(path) holds \"\(entry)\" as \(kind); an archive holds only regular files"
@@ -95,8 +95,8 @@ public enum BackupArchiveError: Error, CustomStringConvertible, Sendable, Equata
                 "backup archive \(path) is refused: \(entry) claims \(size) bytes, more than the \(limit) "
                 + "this program reads"
         case .databaseBeforeManifest(let path):
-            return "backup archive \(path) puts \(SnapshotArchiver.databaseEntry) before "
-                + "\(SnapshotArchiver.manifestEntry) (written before the manifest came first), so its size "
+            return "backup archive \(path) puts \(ArchiveEntries.database) before "
+                + "\(ArchiveEntries.manifest) (written before the manifest came first), so its size "
                 + "cannot be checked before it is read; keep its sidecar \(path).json beside it"
         }
     }

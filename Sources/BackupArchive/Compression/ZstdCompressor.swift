@@ -2,11 +2,11 @@ import CZstd
 
 /// A streaming zstd compressor over libzstd: bytes in, compressed bytes out to a sink, one frame with a content
 /// checksum (so `zstd -t` and readers detect damage). Memory is bounded by the level's window and the job buffers.
-final class ZstdCompressor {
+package final class ZstdCompressor {
     private let context: OpaquePointer
     private let output: UnsafeMutableRawBufferPointer
 
-    init(_ settings: BackupCompression) throws(BackupError) {
+    package init(_ settings: BackupCompression) throws(BackupError) {
         guard let context = ZSTD_createCCtx() else {
             throw .compressionFailed(reason: "cannot allocate a context")
         }
@@ -37,7 +37,7 @@ final class ZstdCompressor {
         output.deallocate()
     }
 
-    static let jobSize: Int32 = 1 << 20
+    package static let jobSize: Int32 = 1 << 20
 
     private func set(_ parameter: ZSTD_cParameter, _ value: Int32, _ what: String)
         throws(BackupError)
@@ -50,7 +50,7 @@ final class ZstdCompressor {
     }
 
     /// Compresses `input`, handing whatever output is ready to `sink`.
-    func compress(
+    package func compress(
         _ input: UnsafeRawBufferPointer,
         into sink: (UnsafeRawBufferPointer) throws(BackupError) -> Void
     ) throws(BackupError) {
@@ -62,7 +62,8 @@ final class ZstdCompressor {
     }
 
     /// Ends the frame and hands the rest of the output to `sink`.
-    func finish(into sink: (UnsafeRawBufferPointer) throws(BackupError) -> Void) throws(BackupError)
+    package func finish(into sink: (UnsafeRawBufferPointer) throws(BackupError) -> Void)
+        throws(BackupError)
     {
         var source = ZSTD_inBuffer(src: nil, size: 0, pos: 0)
         while try step(&source, ZSTD_e_end, sink) != 0 {}

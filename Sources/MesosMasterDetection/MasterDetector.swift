@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MesosAPI
 import Synchronization
 import ZooKeeper
 

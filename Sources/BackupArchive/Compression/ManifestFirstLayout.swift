@@ -15,14 +15,14 @@ import Foundation
 ///
 /// The copy costs one more write of the compressed archive (the body is read back from the page cache), and
 /// the archive's SHA-256 is computed on the way.
-enum ManifestFirstLayout {
+package enum ManifestFirstLayout {
     /// The manifest entry as a zstd frame of its own: tar header, JSON, zero padding; no end marker.
-    static func head(
+    package static func head(
         manifest: Data, modified: Date, compression: BackupCompression
     ) throws(BackupError) -> [UInt8] {
         var tar = Data(
             TarHeader(
-                name: SnapshotArchiver.manifestEntry, size: UInt64(manifest.count),
+                name: ArchiveEntries.manifest, size: UInt64(manifest.count),
                 modified: Int64(modified.timeIntervalSince1970.rounded(.down))
             ).encoded())
         tar.append(manifest)
@@ -39,7 +39,7 @@ enum ManifestFirstLayout {
 
     /// Writes `head` to `fd`, then the whole body file `bodyFD` after it; returns the archive's size and hex
     /// SHA-256. Blocks: run it off the cooperative pool.
-    static func assemble(
+    package static func assemble(
         head: [UInt8], body bodyFD: Int32, bodyPath: String, into fd: Int32, path: String
     ) throws(BackupError) -> (size: UInt64, sha256: String) {
         var hasher = SHA256()

@@ -10,8 +10,8 @@ import Crypto
 /// Reads a zstd file and hands out its decompressed bytes piece by piece, hashing the compressed bytes as they
 /// are read. Tells a file cut short (a frame still open at end of file) from damaged data (zstd's checksum or
 /// format errors) from a file that is not zstd at all.
-final class ZstdDecompressingInput {
-    let path: String
+package final class ZstdDecompressingInput {
+    package let path: String
     private let fileDescriptor: Int32
     private let context: OpaquePointer
     private let input: UnsafeMutableRawBufferPointer
@@ -30,9 +30,9 @@ final class ZstdDecompressingInput {
     /// The compressed offset where the last complete frame ended.
     private(set) var lastFrameEnd: UInt64 = 0
     /// The first error met; every later call throws it again.
-    var failure: BackupArchiveError?
+    package var failure: BackupArchiveError?
 
-    init(fileDescriptor: Int32, path: String) throws(BackupArchiveError) {
+    package init(fileDescriptor: Int32, path: String) throws(BackupArchiveError) {
         guard let context = ZSTD_createDCtx() else {
             throw .corrupt(path: path, reason: "cannot allocate zstd")
         }
@@ -50,7 +50,7 @@ final class ZstdDecompressingInput {
     }
 
     /// The next decompressed bytes, valid until the next call; `nil` at the clean end of the file.
-    func next() throws(BackupArchiveError) -> UnsafeRawBufferPointer? {
+    package func next() throws(BackupArchiveError) -> UnsafeRawBufferPointer? {
         if let failure { throw failure }
         do throws(BackupArchiveError) {
             while true {
@@ -91,10 +91,10 @@ final class ZstdDecompressingInput {
     }
 
     /// The compressed file's SHA-256, once it has been read to its end.
-    func finalHash() -> String { Array(hasher.finalize()).hexString }
+    package func finalHash() -> String { Array(hasher.finalize()).hexString }
 
     /// zstd frames start with 0xFD2FB528, little-endian.
-    static let magic: [UInt8] = [0x28, 0xb5, 0x2f, 0xfd]
+    package static let magic: [UInt8] = [0x28, 0xb5, 0x2f, 0xfd]
 
     private static func startsWithMagic(_ bytes: UnsafeRawBufferPointer) -> Bool {
         bytes.count >= magic.count && zip(bytes, magic).allSatisfy { $0 == $1 }

@@ -9,13 +9,14 @@ import Foundation
 
 /// The POSIX file steps that make a backup survive a crash: exclusive creation, full writes, fsync of files and
 /// of their directory, and a rename that never replaces an existing file.
-enum DurableFile {
+package enum DurableFile {
     /// The message for the current `errno`.
-    static var lastError: String { String(cString: strerror(errno)) }
+    package static var lastError: String { String(cString: strerror(errno)) }
 
     /// Creates `path`, failing if it exists; readable by the owner only (backups hold every key and value).
     /// `readable` opens it for reading too.
-    static func createExclusive(_ path: String, readable: Bool = false) throws(BackupError) -> Int32
+    package static func createExclusive(_ path: String, readable: Bool = false) throws(BackupError)
+        -> Int32
     {
         let fd = open(path, (readable ? O_RDWR : O_WRONLY) | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .fileSystem(operation: "create", path: path, reason: lastError) }
@@ -23,7 +24,7 @@ enum DurableFile {
     }
 
     /// Writes all of `bytes` to `fd`, retrying short writes and interrupts.
-    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String)
+    package static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String)
         throws(BackupError)
     {
         var offset = 0
@@ -37,14 +38,14 @@ enum DurableFile {
         }
     }
 
-    static func sync(_ fd: Int32, path: String) throws(BackupError) {
+    package static func sync(_ fd: Int32, path: String) throws(BackupError) {
         guard fsync(fd) == 0 else {
             throw .fileSystem(operation: "fsync", path: path, reason: lastError)
         }
     }
 
     /// Makes renames and unlinks in `directory` durable.
-    static func syncDirectory(_ directory: String) throws(BackupError) {
+    package static func syncDirectory(_ directory: String) throws(BackupError) {
         let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else {
             throw .fileSystem(operation: "open directory", path: directory, reason: lastError)
@@ -55,7 +56,8 @@ enum DurableFile {
 
     /// Gives `source` the name `destination` unless that exists (returns false then), and removes `source`.
     /// A hard link fails with EEXIST instead of replacing, which `rename` would silently do.
-    static func moveNoReplace(_ source: String, to destination: String) throws(BackupError) -> Bool
+    package static func moveNoReplace(_ source: String, to destination: String) throws(BackupError)
+        -> Bool
     {
         if link(source, destination) != 0 {
             if errno == EEXIST { return false }
@@ -66,7 +68,7 @@ enum DurableFile {
     }
 
     /// Writes `data` to `path` atomically and durably: a `.partial` file beside it, fsync, rename, fsync the directory.
-    static func writeAtomically(_ data: Data, to path: String) throws(BackupError) {
+    package static func writeAtomically(_ data: Data, to path: String) throws(BackupError) {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         let temporary =

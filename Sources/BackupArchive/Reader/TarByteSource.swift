@@ -3,21 +3,21 @@ import Foundation
 /// The decompressed bytes of an archive, taken in exact amounts: the tar reader asks for a header, a manifest,
 /// or the next piece of the database, and never gets (or makes zstd produce) more than one output buffer
 /// beyond what it asked for.
-final class TarByteSource {
-    let input: ZstdDecompressingInput
+package final class TarByteSource {
+    package let input: ZstdDecompressingInput
     private var chunk = UnsafeRawBufferPointer(start: nil, count: 0)
     private var position = 0
     /// Decompressed bytes taken so far.
     private(set) var consumed: UInt64 = 0
 
-    var path: String { input.path }
+    package var path: String { input.path }
 
-    init(input: ZstdDecompressingInput) {
+    package init(input: ZstdDecompressingInput) {
         self.input = input
     }
 
     /// Up to `limit` bytes, valid until the next call; nil at the end of the decompressed stream.
-    func next(upTo limit: Int) throws(BackupArchiveError) -> UnsafeRawBufferPointer? {
+    package func next(upTo limit: Int) throws(BackupArchiveError) -> UnsafeRawBufferPointer? {
         if position == chunk.count {
             guard let fresh = try input.next() else { return nil }
             chunk = fresh
@@ -31,7 +31,8 @@ final class TarByteSource {
     }
 
     /// Exactly `count` bytes (`count` is small: a header, the manifest); `what` names them if the stream ends first.
-    func read(_ count: Int, _ what: @autoclosure () -> String) throws(BackupArchiveError) -> [UInt8]
+    package func read(_ count: Int, _ what: @autoclosure () -> String) throws(BackupArchiveError)
+        -> [UInt8]
     {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(count)
@@ -47,7 +48,7 @@ final class TarByteSource {
     }
 
     /// Hands exactly `count` bytes to `body`, piece by piece.
-    func stream(
+    package func stream(
         _ count: UInt64, _ what: @autoclosure () -> String,
         into body: (UnsafeRawBufferPointer) throws(BackupArchiveError) -> Void
     ) throws(BackupArchiveError) {
@@ -66,7 +67,7 @@ final class TarByteSource {
     }
 
     /// Skips the zero padding that rounds an entry of `size` bytes up to whole 512-byte blocks.
-    func skipPadding(after size: UInt64, of entry: String) throws(BackupArchiveError) {
+    package func skipPadding(after size: UInt64, of entry: String) throws(BackupArchiveError) {
         let block = UInt64(TarHeader.blockSize)
         let padding = Int((block - size % block) % block)
         guard padding > 0 else { return }
@@ -78,15 +79,15 @@ final class TarByteSource {
 }
 
 /// How big a database an archive may claim, checked before a byte of it is read.
-enum DatabaseSizeLimit {
+package enum DatabaseSizeLimit {
     /// No etcd database comes near this (etcd's own quota tops out at 8 GiB by default).
-    static let absoluteMaximum: UInt64 = 1 << 40
+    package static let absoluteMaximum: UInt64 = 1 << 40
     /// zstd turns no compressed byte into more than this: its densest block, RLE, is 4 bytes for 128 KiB.
-    static let maximumExpansion: UInt64 = 32_768
+    package static let maximumExpansion: UInt64 = 32_768
 
     /// Throws unless a database of `dbSize` bytes (plus etcd's 32-byte trailer) could be in a file of
     /// `archiveSize` compressed bytes; `source` names who claims it ("its manifest", "its sidecar").
-    static func check(_ dbSize: UInt64, archiveSize: UInt64, path: String, source: String)
+    package static func check(_ dbSize: UInt64, archiveSize: UInt64, path: String, source: String)
         throws(BackupArchiveError)
     {
         let claimed = "\(dbSize)"
@@ -106,7 +107,7 @@ enum DatabaseSizeLimit {
 
     /// Refuses a negative (or non-integral) `db_size` in manifest JSON, which would otherwise only fail as an
     /// undecodable manifest.
-    static func checkSign(ofManifest data: [UInt8], path: String, source: String)
+    package static func checkSign(ofManifest data: [UInt8], path: String, source: String)
         throws(BackupArchiveError)
     {
         struct Probe: Decodable {

@@ -2,19 +2,19 @@ import Crypto
 
 /// Checks etcd's snapshot hash while the stream passes: everything but the last 32 bytes is hashed, and the last
 /// 32 bytes (etcd's SHA-256 trailer) are held back and compared at the end. Holds at most 32 bytes.
-struct SnapshotHashVerifier {
-    static let trailerSize = 32
+package struct SnapshotHashVerifier {
+    package static let trailerSize = 32
 
     private var hasher = SHA256()
     private var tail: [UInt8] = []
     /// Bytes seen so far, trailer included.
-    private(set) var received: UInt64 = 0
+    package private(set) var received: UInt64 = 0
 
-    init() {
+    package init() {
         tail.reserveCapacity(Self.trailerSize * 2)
     }
 
-    mutating func update(_ chunk: UnsafeRawBufferPointer) {
+    package mutating func update(_ chunk: UnsafeRawBufferPointer) {
         received += UInt64(chunk.count)
         if chunk.count >= Self.trailerSize {
             hasher.update(data: tail)
@@ -32,7 +32,7 @@ struct SnapshotHashVerifier {
     }
 
     /// The database's size and hex SHA-256 once the trailer matched; throws if it did not.
-    func finish(endpoint: String) throws(BackupError) -> (dbSize: UInt64, sha256: String) {
+    package func finish(endpoint: String) throws(BackupError) -> (dbSize: UInt64, sha256: String) {
         guard received >= UInt64(Self.trailerSize) else {
             throw .snapshotTooShort(endpoint: endpoint, bytes: received)
         }
@@ -47,7 +47,7 @@ struct SnapshotHashVerifier {
 
 extension Sequence<UInt8> {
     /// Lowercase hex, as `sha256sum` prints it.
-    var hexString: String {
+    package var hexString: String {
         let digits = Array("0123456789abcdef".utf8)
         var bytes: [UInt8] = []
         for byte in self {

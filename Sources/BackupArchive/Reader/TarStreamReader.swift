@@ -7,24 +7,24 @@ import Foundation
 ///
 /// Archives written before the manifest came first hold `snapshot.db` first; those are read only when the caller
 /// already knows `db_size` (from the sidecar), which then caps the database the same way.
-final class TarStreamReader {
+package final class TarStreamReader {
     /// What the tar held.
-    struct Contents {
+    package struct Contents {
         var database: (size: UInt64, sha256: String)?
         var manifest: BackupManifest?
     }
 
-    static let maximumManifestSize: UInt64 = 64 * 1024
-    static let maximumPaxHeaderSize: UInt64 = 64 * 1024
+    package static let maximumManifestSize: UInt64 = 64 * 1024
+    package static let maximumPaxHeaderSize: UInt64 = 64 * 1024
     /// Zero bytes allowed after the end marker: what pads a tar to its 10 KiB record.
-    static let maximumTrailingZeros: UInt64 = 10 * 1024
+    package static let maximumTrailingZeros: UInt64 = 10 * 1024
 
     private let source: TarByteSource
     private let archiveSize: UInt64
     private var path: String { source.path }
 
     /// - Parameter archiveSize: the compressed file's size, which bounds the `db_size` it can claim.
-    init(input: ZstdDecompressingInput, archiveSize: UInt64) {
+    package init(input: ZstdDecompressingInput, archiveSize: UInt64) {
         source = TarByteSource(input: input)
         self.archiveSize = archiveSize
     }
@@ -36,7 +36,7 @@ final class TarStreamReader {
     ///     that comes before the manifest.
     ///   - checkManifest: called as soon as the manifest is decoded, before the database is read (when it
     ///     comes first), to refuse an archive of the wrong backup or cluster before anything is written.
-    func read(
+    package func read(
         extractingTo extraction: ExtractionFile?, knownDatabaseSize: UInt64?,
         checkManifest: (BackupManifest) throws(BackupArchiveError) -> Void
     ) throws(BackupArchiveError) -> Contents {
@@ -71,13 +71,13 @@ final class TarStreamReader {
                 throw .notARegularFile(path: path, entry: header.name, kind: header.kindDescription)
             }
             guard
-                header.name == SnapshotArchiver.manifestEntry
-                    || header.name == SnapshotArchiver.databaseEntry
+                header.name == ArchiveEntries.manifest
+                    || header.name == ArchiveEntries.database
             else { throw .unexpectedEntry(path: path, entry: header.name) }
             guard seen.insert(header.name).inserted else {
                 throw .duplicateEntry(path: path, entry: header.name)
             }
-            if header.name == SnapshotArchiver.manifestEntry {
+            if header.name == ArchiveEntries.manifest {
                 let manifest = try readManifest(size: header.size)
                 try checkManifest(manifest)
                 contents.manifest = manifest
@@ -158,7 +158,7 @@ final class TarStreamReader {
 
     /// Reads and decodes `manifest.json`, refusing an implausible `db_size` before anything else happens.
     private func readManifest(size: UInt64) throws(BackupArchiveError) -> BackupManifest {
-        let entry = SnapshotArchiver.manifestEntry
+        let entry = ArchiveEntries.manifest
         guard size <= Self.maximumManifestSize else {
             throw .oversizedEntry(
                 path: path, entry: entry, size: size, limit: Self.maximumManifestSize)
@@ -180,7 +180,7 @@ final class TarStreamReader {
     private func readDatabase(
         declared: UInt64, expected: UInt64, into extraction: ExtractionFile?
     ) throws(BackupArchiveError) -> (UInt64, String) {
-        let entry = SnapshotArchiver.databaseEntry
+        let entry = ArchiveEntries.database
         guard declared == expected else {
             throw .entrySizeMismatch(
                 path: path, entry: entry, declared: declared, expected: expected)

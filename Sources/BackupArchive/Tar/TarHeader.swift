@@ -3,22 +3,22 @@
 /// everything else into a reason, never a guess.
 ///
 /// The archive writer uses it for the manifest entry it puts first; tests use it to build hostile archives.
-struct TarHeader: Equatable, Sendable {
-    static let blockSize = 512
+package struct TarHeader: Equatable, Sendable {
+    package static let blockSize = 512
 
     /// The entry's path: the ustar prefix and name joined (a pax `path` record replaces it).
-    var name: String
-    var mode: UInt32 = 0o600
+    package var name: String
+    package var mode: UInt32 = 0o600
     /// Bytes of data that follow the header (a pax `size` record replaces it).
-    var size: UInt64
+    package var size: UInt64
     /// Seconds since 1970.
-    var modified: Int64 = 0
+    package var modified: Int64 = 0
     /// The ASCII type flag: `0` (or NUL) a regular file, `x` a pax header for the next entry, …
-    var typeFlag: UInt8 = UInt8(ascii: "0")
+    package var typeFlag: UInt8 = UInt8(ascii: "0")
     /// The target of a hard or symbolic link.
-    var linkName: String = ""
+    package var linkName: String = ""
 
-    init(
+    package init(
         name: String, size: UInt64, mode: UInt32 = 0o600, modified: Int64 = 0,
         typeFlag: UInt8 = UInt8(ascii: "0"), linkName: String = ""
     ) {
@@ -30,11 +30,11 @@ struct TarHeader: Equatable, Sendable {
         self.linkName = linkName
     }
 
-    var isRegularFile: Bool { typeFlag == UInt8(ascii: "0") || typeFlag == 0 }
-    var isPaxExtension: Bool { typeFlag == UInt8(ascii: "x") }
+    package var isRegularFile: Bool { typeFlag == UInt8(ascii: "0") || typeFlag == 0 }
+    package var isPaxExtension: Bool { typeFlag == UInt8(ascii: "x") }
 
     /// What the type flag means, for messages: "a symbolic link to /etc/passwd", "a directory", ….
-    var kindDescription: String {
+    package var kindDescription: String {
         switch typeFlag {
         case UInt8(ascii: "0"), 0: "a regular file"
         case UInt8(ascii: "1"): "a hard link to \(linkName)"
@@ -52,7 +52,7 @@ struct TarHeader: Equatable, Sendable {
     }
 
     /// The 512 bytes of this header (name ≤ 100 bytes, size below 8 GiB, as the manifest entry always is).
-    func encoded() -> [UInt8] {
+    package func encoded() -> [UInt8] {
         var block = [UInt8](repeating: 0, count: Self.blockSize)
         func put(_ text: String, at offset: Int, width: Int) {
             for (index, byte) in text.utf8.prefix(width).enumerated() {
@@ -85,7 +85,7 @@ struct TarHeader: Equatable, Sendable {
 
     /// The header in `block`, or nil for an all-zero block (the end of the archive). Throws the reason a block
     /// is no ustar header.
-    static func decode(_ block: [UInt8]) throws(TarFormatError) -> TarHeader? {
+    package static func decode(_ block: [UInt8]) throws(TarFormatError) -> TarHeader? {
         guard block.count == blockSize else {
             throw TarFormatError("a header block has \(block.count) bytes, not \(blockSize)")
         }
@@ -145,7 +145,7 @@ struct TarHeader: Equatable, Sendable {
 }
 
 /// Why bytes are not the tar this program writes.
-struct TarFormatError: Error, Equatable, Sendable {
-    var reason: String
-    init(_ reason: String) { self.reason = reason }
+package struct TarFormatError: Error, Equatable, Sendable {
+    package var reason: String
+    package init(_ reason: String) { self.reason = reason }
 }
