@@ -74,6 +74,13 @@ let package = Package(
                 "MesosAPI", "ZooKeeper", .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Messages generated from Mesos' own v1 .proto files (scripts/generate-mesos-api.sh), which local
+        // Mesos checks every scheduler and executor call against.
+        .target(
+            name: "MesosProto",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Generated/README.md"]
+        ),
         .target(
             name: "EtcdClient",
             dependencies: [
@@ -135,6 +142,7 @@ let package = Package(
             dependencies: [
                 "MesosAPI",
                 "MesosMasterDetection",
+                "MesosProto",
                 "ProcessControl",
                 "ZooKeeper",
                 "Support",
@@ -293,6 +301,7 @@ let package = Package(
                 "LocalMesos",
                 "MesosAPI",
                 "MesosMasterDetection",
+                "MesosProto",
                 "EtcdMesosTesting",
                 "ProcessControl",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

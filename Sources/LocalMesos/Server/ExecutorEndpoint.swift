@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MesosAPI
+import MesosProto
 import NIOCore
 
 /// `POST /api/v1/executor` on an agent: the checks the Mesos agent makes, in its order and with its messages,
@@ -35,6 +36,11 @@ struct ExecutorEndpoint: Sendable {
                 .badRequest, "Failed to parse body into JSON: \(error.localizedDescription)")
         }
         if let error = Self.validateShape(object) { return PlainResponse.make(.badRequest, error) }
+        // Against Mesos' own Call message: a field real Mesos would skip silently is refused here.
+        if let problem = StrictCallCheck.problem(in: data, as: Mesos_V1_Executor_Call.self) {
+            return PlainResponse.make(
+                .badRequest, "Failed to convert JSON into Call protobuf: \(problem)")
+        }
         let call: ExecutorCall
         do {
             call = try MesosJSON.decode(ExecutorCall.self, from: data)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MesosAPI
+import MesosProto
 import NIOCore
 
 /// `POST /api/v1/scheduler`: checks a request the way the Mesos master does, in its order and with its
@@ -59,6 +60,11 @@ struct SchedulerEndpoint: Sendable {
         }
         if let error = Self.validateShape(object) {
             return PlainResponse.make(.badRequest, error)
+        }
+        // Against Mesos' own Call message: a field real Mesos would skip silently is refused here.
+        if let problem = StrictCallCheck.problem(in: data, as: Mesos_V1_Scheduler_Call.self) {
+            return PlainResponse.make(
+                .badRequest, "Failed to convert JSON into Call protobuf: \(problem)")
         }
         let call: SchedulerCall
         do {
