@@ -81,6 +81,17 @@ let package = Package(
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["Generated/README.md"]
         ),
+        // S3-compatible object stores: SigV4, the S3 calls backups need, multipart uploads.
+        .target(
+            name: "ObjectStore",
+            dependencies: [
+                "Support",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "EtcdClient",
             dependencies: [
@@ -285,6 +296,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ProcessControlTests", dependencies: ["ProcessControl", "EtcdMesosTesting"]),
+        .testTarget(
+            name: "ObjectStoreTests", dependencies: ["ObjectStore", "EtcdMesosTesting"]),
         .testTarget(name: "ZooKeeperTests", dependencies: ["ZooKeeper", "EtcdMesosTesting"]),
         .testTarget(
             name: "EtcdClientTests",

