@@ -133,6 +133,7 @@ let package = Package(
         .target(
             name: "Backup",
             dependencies: [
+                "ObjectStore",
                 "BackupArchive", "CArchive", "EtcdClient", "Support",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -183,7 +184,7 @@ let package = Package(
             name: "EtcdScheduler",
             dependencies: [
                 "Reconciler", "MesosAPI", "MesosMasterDetection", "ZooKeeper", "EtcdClient",
-                "Backup", "TaskContract",
+                "Backup", "ObjectStore", "TaskContract",
                 "LocalMesos", "Support",
                 "ProcessControl", "HTTPServing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -260,6 +261,7 @@ let package = Package(
         .testTarget(
             name: "BackupTests",
             dependencies: [
+                "ObjectStore",
                 "Backup", "EtcdClient", "EtcdMesosTesting", "ProcessControl",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -69,6 +69,8 @@ public final class SeaweedFSServer: Sendable {
             [
                 "mini", "-dir=\(directory.path)/data", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
                 "-webdav=false", "-admin.ui=false",
+                // As real S3: an upload into a missing bucket fails instead of creating it.
+                "-s3.autoCreateBucket=false",
                 // Its local socket would otherwise be left in /tmp.
                 "-s3.localSocket=\(directory.path)/s3.sock",
             ] + names.map { "-\($0)=\(ports[$0]!)" }
@@ -112,16 +114,19 @@ public final class SeaweedFSServer: Sendable {
         let deadline = ContinuousClock.now + Self.readinessTimeout
         while true {
             if let status = child.exitStatus {
-                throw SeaweedFSServerError.exitedEarly(status: status.description, logTail: logTail())
+                throw SeaweedFSServerError.exitedEarly(
+                    status: status.description, logTail: logTail())
             }
-            let log = String(decoding: FileManager.default.contents(atPath: logPath) ?? Data(), as: UTF8.self)
+            let log = String(
+                decoding: FileManager.default.contents(atPath: logPath) ?? Data(), as: UTF8.self)
             if log.range(of: #"S3\s+ready"#, options: .regularExpression) != nil,
                 await answersHTTP()
             {
                 return
             }
             if ContinuousClock.now >= deadline {
-                throw SeaweedFSServerError.notReady(after: Self.readinessTimeout, logTail: logTail())
+                throw SeaweedFSServerError.notReady(
+                    after: Self.readinessTimeout, logTail: logTail())
             }
             try await Task.sleep(for: .milliseconds(100))
         }
@@ -153,7 +158,8 @@ public enum SeaweedFSServerError: Error, CustomStringConvertible {
         case .exitedEarly(let status, let logTail):
             return "SeaweedFS \(status) before it was ready; its log ends with:\n\(logTail)"
         case .notReady(let after, let logTail):
-            return "SeaweedFS's S3 gateway was not ready within \(after); its log ends with:\n\(logTail)"
+            return
+                "SeaweedFS's S3 gateway was not ready within \(after); its log ends with:\n\(logTail)"
         }
     }
 }

@@ -25,7 +25,9 @@ struct S3ClientTests {
         return Data((0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 
-    @Test("objects go up, list, read back byte for byte, and are deleted; bad credentials and buckets are named")
+    @Test(
+        "objects go up, list, read back byte for byte, and are deleted; bad credentials and buckets are named"
+    )
     func roundTripAndRefusals() async throws {
         try await withSeaweedFS { server in
             let s3 = try Self.client(server)
@@ -45,7 +47,8 @@ struct S3ClientTests {
             defer { unlink(path) }
             FileManager.default.createFile(atPath: path, contents: large)
             let stored = try await s3.upload(
-                key: "etcd/large.bin", partSize: 5 * 1024 * 1024, from: try S3FileSource(path: path))
+                key: "etcd/large.bin", partSize: 5 * 1024 * 1024, from: try S3FileSource(path: path)
+            )
             #expect(stored.size == Int64(large.count))
             #expect(stored.etag.hasSuffix("-3"))
             let downloaded = path + ".down"
@@ -114,9 +117,11 @@ struct S3ClientTests {
         #expect(ContinuousClock.now - started < .seconds(10))
     }
 
-    @Test("s3:// locations and endpoints are checked", arguments: [
-        "s3://", "s3://AB", "s3://bucket_name/x", "http://bucket/x", "s3://bucket/../x",
-    ])
+    @Test(
+        "s3:// locations and endpoints are checked",
+        arguments: [
+            "s3://", "s3://AB", "s3://bucket_name/x", "http://bucket/x", "s3://bucket/../x",
+        ])
     func badLocations(text: String) {
         #expect(throws: ObjectStoreError.self) { try S3Location(parsing: text) }
     }

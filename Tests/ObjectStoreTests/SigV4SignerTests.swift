@@ -31,7 +31,10 @@ struct SigV4SignerTests {
     @Test(
         "test suite: get-vanilla, get-vanilla-query-order-key-case, post-vanilla",
         arguments: [
-            ("GET", [(String, String)](), "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"),
+            (
+                "GET", [(String, String)](),
+                "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+            ),
             (
                 "GET", [("Param2", "value2"), ("Param1", "value1")],
                 "b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500"
@@ -93,7 +96,10 @@ struct SigV4SignerTests {
     @Test(
         "S3 reference: GET Bucket lifecycle and a listing, query parameters signed",
         arguments: [
-            ([("lifecycle", "")], "fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543"),
+            (
+                [("lifecycle", "")],
+                "fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543"
+            ),
             (
                 [("max-keys", "2"), ("prefix", "J")],
                 "34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7"

@@ -24,12 +24,12 @@ public struct BackupRoutes: Sendable {
 
     public func add<Context: RequestContext>(to router: Router<Context>) {
         router.post("/backups") { _, _ in await takeBackup() }
-        router.get("/backups") { _, _ in list() }
+        router.get("/backups") { _, _ in await list() }
         router.get("/backups/{id}") { _, context in
             try await download(context.parameters.get("id") ?? "", context)
         }
         router.get("/backups/{id}/manifest") { _, context in
-            manifest(context.parameters.get("id") ?? "")
+            await manifest(context.parameters.get("id") ?? "")
         }
         // Anything deeper (`/backups/../../etc/passwd` once split into segments) is a path trick or a typo.
         // (A `/backups/**` route would clash with `/backups/{id}` in Hummingbird's router.)
@@ -75,17 +75,20 @@ public struct BackupRoutes: Sendable {
         }
     }
 
-    private func list() -> Response {
+    private func list() async -> Response {
         do {
-            let manifests = try service.store.list()
+            let manifests = try await service.listing()
             return Self.json(try BackupManifest.encodeList(manifests), status: .ok)
         } catch {
             return Self.error("\(error)", .internalServerError)
         }
     }
 
-    private func manifest(_ id: String) -> Response {
+    private func manifest(_ id: String) async -> Response {
         do {
+            if let stored = try await service.listing().first(where: { $0.id == id }) {
+                return Self.json(try stored.encoded(), status: .ok)
+            }
             return Self.json(try service.store.entry(id: id).manifest.encoded(), status: .ok)
         } catch let error as BackupStoreError {
             return Self.error(error)
@@ -96,7 +99,12 @@ public struct BackupRoutes: Sendable {
 
     private func download(_ id: String, _ context: some RequestContext) async throws -> Response {
         let entry: BackupStore.Entry
-        do { entry = try service.store.entry(id: id) } catch { return Self.error(error) }
+        do { entry = try await service.localEntry(id: id) } catch let error as BackupStoreError {
+            return Self.error(error)
+        } catch {
+            return Self.error(
+                "backup \(id) cannot be fetched from the store: \(error)", .badGateway)
+        }
         let body = try await FileIO().loadFile(path: entry.archivePath, context: context)
         return Response(
             status: .ok,

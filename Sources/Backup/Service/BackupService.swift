@@ -22,6 +22,8 @@ public actor BackupService: Service {
 
     public nonisolated let configuration: BackupServiceConfiguration
     public nonisolated let store: BackupStore
+    /// The object store that is the backups' home, when one is configured; `store` is then a staging cache.
+    public nonisolated let remote: RemoteBackups?
     private let target: TargetProvider
     private let backup: EtcdSnapshotBackup
     private let observer: (@Sendable (BackupProgress) async -> Void)?
@@ -50,9 +52,11 @@ public actor BackupService: Service {
         logger: Logger = Logger(label: "etcd-mesos.backup"),
         progress: (@Sendable (BackupProgress) async -> Void)? = nil,
         onSuccess: (@Sendable (BackupManifest) async -> Void)? = nil,
+        remote: RemoteBackups? = nil,
         target: @escaping TargetProvider
     ) throws(BackupStoreError) {
         self.configuration = configuration
+        self.remote = remote
         store = BackupStore(directory: configuration.directory)
         let cleanup = try store.prepare()
         if cleanup != BackupStore.Preparation() {
@@ -135,7 +139,7 @@ public actor BackupService: Service {
         let duration = clock.now - began
         switch result {
         case .success(let manifest):
-            recordSuccess(manifest, duration: duration)
+            await recordSuccess(manifest, duration: duration)
             await onSuccess?(manifest)
             return manifest
         case .failure(let error as CancellationError):
@@ -156,12 +160,51 @@ public actor BackupService: Service {
     /// Applies the retention policy now (also done after every successful backup); returns the IDs deleted.
     /// Deletes nothing while the newest attempt failed.
     @discardableResult
-    public func applyRetention(now: Date = Date()) throws(BackupStoreError) -> [String] {
-        try store.applyRetention(
+    public func applyRetention(now: Date = Date()) async throws(BackupStoreError) -> [String] {
+        guard let remote else {
+            return try store.applyRetention(
+                configuration.retention, now: now, newestAttemptFailed: lastAttemptFailed)
+        }
+        let deleted = await remote.applyRetention(
             configuration.retention, now: now, newestAttemptFailed: lastAttemptFailed)
+        await remote.pruneCache(keep: configuration.cachedBackups)
+        stats.store = await remote.currentStatistics()
+        return deleted
     }
 
-    private func recordSuccess(_ manifest: BackupManifest, duration: Duration) {
+    /// Uploads what the store lacks, then applies retention there. With no store, does nothing.
+    public func syncStore() async {
+        guard let remote else { return }
+        await remote.uploadPending()
+        stats.store = await remote.currentStatistics()
+        if stats.store?.pending == 0 {
+            do {
+                let deleted = try await applyRetention()
+                if !deleted.isEmpty {
+                    logger.info("retention deleted old backups", metadata: ["ids": "\(deleted)"])
+                }
+            } catch {
+                logger.error("retention failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Every backup: the store's and, with a store, the local ones not uploaded yet; newest first.
+    public func listing() async throws(BackupStoreError) -> [BackupManifest] {
+        let local = try store.list()
+        guard let remote else { return local }
+        var byID = Dictionary(local.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for manifest in await remote.manifests() { byID[manifest.id] = manifest }
+        return BackupStore.newestFirst(Array(byID.values))
+    }
+
+    /// Backup `id` in the local directory, fetched from the store (and verified) when only there.
+    public func localEntry(id: String) async throws -> BackupStore.Entry {
+        if let remote, (try? store.entry(id: id)) == nil { return try await remote.fetch(id) }
+        return try store.entry(id: id)
+    }
+
+    private func recordSuccess(_ manifest: BackupManifest, duration: Duration) async {
         lastAttemptFailed = false
         stats.successes += 1
         stats.consecutiveFailures = 0
@@ -179,8 +222,13 @@ public actor BackupService: Service {
                 "db_bytes": "\(manifest.dbSize)",
                 "archive_bytes": "\(manifest.archiveSize ?? 0)", "seconds": "\(duration.seconds)",
             ])
+        if remote != nil {
+            // Uploaded before anything is pruned: the local copy stays until the store has it.
+            await syncStore()
+            return
+        }
         do {
-            let deleted = try applyRetention()
+            let deleted = try await applyRetention()
             if !deleted.isEmpty {
                 logger.info("retention deleted old backups", metadata: ["ids": "\(deleted)"])
             }
@@ -203,12 +251,49 @@ public actor BackupService: Service {
     /// Takes periodic backups until graceful shutdown or cancellation; then stops a running backup and
     /// returns. With periodic backups off there is nothing to run until then.
     public func run() async {
-        guard let interval = configuration.interval else {
+        guard remote != nil || configuration.interval != nil else {
+            // Nothing runs on its own: backups are taken on request until shutdown.
             try? await gracefulShutdown()
             cancelRunningBackup()
             return
         }
-        try? await cancelWhenGracefulShutdown { await self.takePeriodicBackups(every: interval) }
+        try? await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                if self.remote != nil {
+                    group.addTask { await self.keepStoreInSync() }
+                }
+                if let interval = self.configuration.interval {
+                    group.addTask { await self.takePeriodicBackups(every: interval) }
+                }
+            }
+        }
+        cancelRunningBackup()
+    }
+
+    /// Lists the store at start, then uploads what it lacks every `retryAfterFailure` while anything waits.
+    private func keepStoreInSync() async {
+        guard let remote else { return }
+        do {
+            let stored = try await remote.refresh()
+            if let newest = stored.first,
+                stats.newestBackupAt.map({ newest.createdAt > $0 }) ?? true
+            {
+                stats.newestBackupAt = newest.createdAt
+                stats.newestBackupID = newest.id
+            }
+            logger.info(
+                "listed the backup store",
+                metadata: ["store": "\(remote.location)", "backups": "\(stored.count)"])
+        } catch {
+            logger.error(
+                "cannot list the backup store; retrying",
+                metadata: ["store": "\(remote.location)", "error": "\(error)"])
+        }
+        stats.store = await remote.currentStatistics()
+        while !Task.isCancelled {
+            if runningTask.withLock({ $0 }) == nil { await syncStore() }
+            do { try await Task.sleep(for: configuration.retryAfterFailure) } catch { return }
+        }
     }
 
     private func takePeriodicBackups(every interval: Duration) async {
@@ -254,6 +339,7 @@ public actor BackupService: Service {
     /// Degraded when the newest backup (or, with none yet, this service's start) is older than twice the
     /// interval; `.disabled` when periodic backups are off.
     public func health(now: Date = Date()) -> BackupHealth {
+        if let problem = stats.store?.problem { return .degraded(reason: problem) }
         guard let interval = configuration.interval else { return .disabled }
         let limit = (interval * 2).seconds
         if let newest = stats.newestBackupAt {

@@ -14,6 +14,9 @@ public struct BackupServiceConfiguration: Sendable, Hashable {
     public var callTimeout: Duration
     /// Recorded in manifests, e.g. `etcd-mesos 0.1.0`.
     public var toolVersion: String
+    /// With an object store: how many of the newest stored backups keep a local copy (for fast restores);
+    /// backups not uploaded yet are always kept.
+    public var cachedBackups: Int
 
     public init(
         directory: String,
@@ -22,7 +25,8 @@ public struct BackupServiceConfiguration: Sendable, Hashable {
         compression: BackupCompression = .standard,
         retryAfterFailure: Duration = .seconds(60),
         callTimeout: Duration = .seconds(10),
-        toolVersion: String = "etcd-mesos"
+        toolVersion: String = "etcd-mesos",
+        cachedBackups: Int = 2
     ) {
         self.directory = directory
         self.interval = interval.flatMap { $0 > .zero ? $0 : nil }
@@ -31,6 +35,7 @@ public struct BackupServiceConfiguration: Sendable, Hashable {
         self.retryAfterFailure = retryAfterFailure
         self.callTimeout = callTimeout
         self.toolVersion = toolVersion
+        self.cachedBackups = max(1, cachedBackups)
     }
 }
 

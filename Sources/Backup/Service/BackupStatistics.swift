@@ -32,6 +32,8 @@ public struct BackupStatistics: Sendable, Hashable {
     /// The last failure's message; stays until the next success.
     public var lastError: String?
     public var running: RunningBackup?
+    /// The object store's side, when one is configured.
+    public var store: BackupStoreStatistics?
 
     /// Nothing has happened yet.
     public init(interval: Duration? = nil) {
@@ -56,6 +58,7 @@ public struct BackupStatistics: Sendable, Hashable {
         samples["etcd_mesos_backup_last_archive_bytes"] = lastArchiveSize.map(Double.init)
         samples["etcd_mesos_backup_last_db_bytes"] = lastDatabaseSize.map(Double.init)
         samples["etcd_mesos_backup_interval_seconds"] = interval?.seconds
+        if let store { samples.merge(store.metricSamples) { first, _ in first } }
         return samples
     }
 }
@@ -73,7 +76,7 @@ extension BackupStatistics: Encodable {
         case consecutiveFailures = "consecutive_failures"
         case lastFailureAt = "last_failure_at"
         case lastError = "last_error"
-        case running
+        case running, store
     }
 
     /// Flat snake_case JSON for `/stats`, times in ISO 8601 UTC; absent values are `null`.
@@ -92,6 +95,7 @@ extension BackupStatistics: Encodable {
         try container.encode(lastFailureAt.map(BackupTimestamp.iso8601), forKey: .lastFailureAt)
         try container.encode(lastError, forKey: .lastError)
         try container.encode(running, forKey: .running)
+        try container.encodeIfPresent(store, forKey: .store)
     }
 }
 

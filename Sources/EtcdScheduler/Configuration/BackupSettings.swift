@@ -1,4 +1,5 @@
 import Foundation
+import ObjectStore
 import Support
 
 /// The backup schedule and retention the flags `-backup-*` ask for.
@@ -11,14 +12,50 @@ public struct BackupSettings: Sendable, Equatable {
     public var retention: BackupRetention
     /// `-backup-compression-level`: a zstd level in `BackupCompression.levels`.
     public var compressionLevel: Int
+    /// `-backup-store*`: the object store that is the backups' home, if any.
+    public var store: BackupStoreSettings?
 
     public init(
-        directory: String, interval: Duration?, retention: BackupRetention, compressionLevel: Int
+        directory: String, interval: Duration?, retention: BackupRetention, compressionLevel: Int,
+        store: BackupStoreSettings? = nil
     ) {
         self.directory = directory
         self.interval = interval
         self.retention = retention
         self.compressionLevel = compressionLevel
+        self.store = store
+    }
+}
+
+/// Where in an object store the backups live, and how to reach it. The credentials are read at start
+/// (from the file, else the environment), never kept in the settings.
+public struct BackupStoreSettings: Sendable, Equatable {
+    public var location: S3Location
+    public var endpoint: S3Endpoint
+    public var region: String
+    /// `-backup-store-credentials-file`; nil: `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`.
+    public var credentialsFile: String?
+
+    public init(
+        location: S3Location, endpoint: S3Endpoint, region: String, credentialsFile: String?
+    ) {
+        self.location = location
+        self.endpoint = endpoint
+        self.region = region
+        self.credentialsFile = credentialsFile
+    }
+
+    /// The credentials, from the file or the environment; a clear error when there are none.
+    public func credentials(environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(ObjectStoreError) -> S3Credentials
+    {
+        if let credentialsFile { return try S3Credentials.load(file: credentialsFile) }
+        guard let credentials = S3Credentials.fromEnvironment(environment) else {
+            throw .badConfiguration(
+                "-backup-store needs credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
+                    + "or give -backup-store-credentials-file")
+        }
+        return credentials
     }
 }
 

@@ -68,6 +68,8 @@ public enum SchedulerDefaults {
 
     /// `-backup-dir` is this directory inside `-work-dir`.
     public static let backupDirectoryName = "backups"
+    /// `-backup-store-region`.
+    public static let backupStoreRegion = "us-east-1"
     /// `-backup-interval`.
     public static let backupInterval = Duration.seconds(30 * 60)
     /// `-backup-retention`: the newest 48 (a day at the default interval).

@@ -254,6 +254,36 @@ public struct BackupFlags: ParsableArguments, Sendable {
                 + "Default \(Defaults.backupCompressionLevel).", value: "level"))
     public var backupCompressionLevel: String?
 
+    @Option(
+        name: .goFlag("backup-store"),
+        help: .flag(
+            "Also keep backups in an S3-compatible object store, s3://bucket/prefix; the backup directory "
+                + "is then a staging cache. Needs -backup-store-endpoint and credentials "
+                + "(AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or -backup-store-credentials-file).",
+            value: "url"))
+    public var backupStore: String?
+
+    @Option(
+        name: .goFlag("backup-store-endpoint"),
+        help: .flag(
+            "The object store's endpoint, http(s)://host[:port] (addressed path-style).",
+            value: "url"))
+    public var backupStoreEndpoint: String?
+
+    @Option(
+        name: .goFlag("backup-store-region"),
+        help: .flag(
+            "The region requests are signed for. Default \(Defaults.backupStoreRegion).",
+            value: "region"))
+    public var backupStoreRegion: String?
+
+    @Option(
+        name: .goFlag("backup-store-credentials-file"),
+        help: .flag(
+            "An AWS credentials file ([default] aws_access_key_id, aws_secret_access_key), mode 0600; "
+                + "without it the AWS_* environment variables are used.", value: "path"))
+    public var backupStoreCredentialsFile: String?
+
     public init() {}
 }
 

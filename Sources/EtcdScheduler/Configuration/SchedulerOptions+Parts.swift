@@ -1,6 +1,7 @@
 import Backup
 import Foundation
 import MesosAPI
+import ObjectStore
 
 extension SchedulerOptions {
     // The parts of `settings(…)` that take several flags together.
@@ -84,6 +85,44 @@ extension SchedulerOptions {
         return BackupSettings(
             directory: directory, interval: interval == .zero ? nil : interval,
             retention: retention,
-            compressionLevel: level)
+            compressionLevel: level, store: try resolveBackupStore(&reader, absolute))
+    }
+
+    func resolveBackupStore(_ reader: inout FlagReader, _ absolute: (String) -> String)
+        throws(SchedulerConfigurationError) -> BackupStoreSettings?
+    {
+        let endpointText = reader.string(backups.backupStoreEndpoint, "backup-store-endpoint")
+        let credentialsFile = reader.string(
+            backups.backupStoreCredentialsFile, "backup-store-credentials-file")
+        guard let text = reader.string(backups.backupStore, "backup-store") else {
+            if endpointText != nil || credentialsFile != nil {
+                throw .missing(
+                    flag: "backup-store",
+                    reason: "-backup-store-endpoint and -backup-store-credentials-file need it")
+            }
+            return nil
+        }
+        let location: S3Location
+        do { location = try S3Location(parsing: text) } catch {
+            throw .invalidValue(
+                flag: "backup-store", value: text, expected: "\(error)", origin: .commandLine)
+        }
+        guard let endpointText else {
+            throw .missing(
+                flag: "backup-store-endpoint",
+                reason: "-backup-store needs the object store's http(s)://host:port")
+        }
+        let endpoint: S3Endpoint
+        do { endpoint = try S3Endpoint(parsing: endpointText) } catch {
+            throw .invalidValue(
+                flag: "backup-store-endpoint", value: endpointText, expected: "\(error)",
+                origin: .commandLine)
+        }
+        let region =
+            reader.string(backups.backupStoreRegion, "backup-store-region")
+            ?? SchedulerDefaults.backupStoreRegion
+        return BackupStoreSettings(
+            location: location, endpoint: endpoint, region: region,
+            credentialsFile: credentialsFile.map(absolute))
     }
 }

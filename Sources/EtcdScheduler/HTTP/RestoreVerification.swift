@@ -14,11 +14,13 @@ actor RestoreVerification {
     }
 
     private let store: BackupStore
+    private let remote: RemoteBackups?
     private let clusterName: String
     private var running: String?
 
-    init(store: BackupStore, clusterName: String) {
+    init(store: BackupStore, remote: RemoteBackups? = nil, clusterName: String) {
         self.store = store
+        self.remote = remote
         self.clusterName = clusterName
     }
 
@@ -29,6 +31,18 @@ actor RestoreVerification {
         defer { running = nil }
         let store = self.store
         let clusterName = self.clusterName
+        // Only in the object store: fetched (and verified against its sidecar) into the local cache first,
+        // and kept there for the executors.
+        if let remote, (try? store.entry(id: id)) == nil {
+            do {
+                try await remote.fetch(id)
+                await remote.pin(id)
+            } catch let error as BackupStoreError {
+                throw .failed(error)
+            } catch {
+                throw .unusable(id: id, reason: "cannot fetch it from \(remote.location): \(error)")
+            }
+        }
         let outcome: Result<Void, Refusal> = await runBlocking {
             do {
                 _ = try store.verify(id: id, expectedCluster: clusterName)

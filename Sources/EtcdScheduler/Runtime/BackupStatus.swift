@@ -22,6 +22,16 @@ struct BackupStatus: AdminStatusContributor {
         fields["backup_newest_id"] = statistics.newestBackupID.map { .text($0) } ?? .null
         fields["backup_last_error"] = statistics.lastError.map { .text($0) } ?? .null
         fields["backup_interval_seconds"] = statistics.interval.map { .number($0.seconds) } ?? .null
+        if let store = statistics.store {
+            fields["backup_store"] = .text(store.location)
+            fields["backup_store_uploads"] = .number(Double(store.uploads))
+            fields["backup_store_upload_failures"] = .number(Double(store.uploadFailures))
+            fields["backup_store_retries"] = .number(Double(store.retries))
+            fields["backup_store_pending_uploads"] = .number(Double(store.pending))
+            fields["backup_store_backups"] = .number(Double(store.storedBackups))
+            fields["backup_store_foreign_objects"] = .number(Double(store.foreignObjects.count))
+            fields["backup_store_last_error"] = store.lastError.map { .text($0) } ?? .null
+        }
         return fields
     }
 

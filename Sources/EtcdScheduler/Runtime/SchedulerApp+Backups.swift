@@ -1,9 +1,26 @@
 import Backup
 import Foundation
+import ObjectStore
 
 extension SchedulerApp {
     /// Periodic and on-demand backups of the members the reconciler runs.
-    func makeBackupService(core: SchedulerCore) throws -> BackupService {
+    /// The object store of `-backup-store`, with the backup directory as its staging cache; nil without one.
+    func makeRemoteBackups() throws -> RemoteBackups? {
+        guard let store = settings.backup.store else { return nil }
+        let credentials = try store.credentials()
+        logger.info(
+            "backups are kept in an object store",
+            metadata: [
+                "store": "\(store.location)", "endpoint": "\(store.endpoint)",
+                "access_key": "\(credentials.accessKeyID)",
+            ])
+        return RemoteBackups(
+            location: store.location, endpoint: store.endpoint, region: store.region,
+            credentials: credentials, cache: BackupStore(directory: settings.backup.directory),
+            logger: logger)
+    }
+
+    func makeBackupService(core: SchedulerCore, remote: RemoteBackups?) throws -> BackupService {
         let backup = settings.backup
         let configuration = BackupServiceConfiguration(
             directory: backup.directory, interval: backup.interval,
@@ -16,7 +33,8 @@ extension SchedulerApp {
         // Each new good backup is persisted as the cluster's last good backup.
         return try BackupService(
             configuration: configuration, logger: logger,
-            onSuccess: { core.submit(.backupCompleted(backupID: $0.id, revision: $0.revision)) }
+            onSuccess: { core.submit(.backupCompleted(backupID: $0.id, revision: $0.revision)) },
+            remote: remote
         ) {
             let members = await core.members.filter { $0.state == .running }.map {
                 BackupSourceCandidate(endpoint: $0.identity.clientURL, name: $0.identity.name)

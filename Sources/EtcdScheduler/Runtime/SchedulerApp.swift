@@ -101,9 +101,10 @@ public struct SchedulerApp: Sendable {
         }
         var reconcilerConfiguration = settings.reconciler
         reconcilerConfiguration.firstMemberIndex = Int(Date().timeIntervalSince1970)
-        reconcilerConfiguration.totalLoss = try StartupRestore.policy(
+        let remoteBackups = try makeRemoteBackups()
+        reconcilerConfiguration.totalLoss = try await StartupRestore.policy(
             restoreFrom: settings.restoreFrom, allowEmptyCluster: settings.allowEmptyCluster,
-            store: BackupStore(directory: settings.backup.directory),
+            store: BackupStore(directory: settings.backup.directory), remote: remoteBackups,
             clusterName: settings.frameworkName)
         if case .restore(let id) = reconcilerConfiguration.totalLoss {
             let onRecord = restored?.tasks.count ?? 0
@@ -130,7 +131,8 @@ public struct SchedulerApp: Sendable {
         let result: Result<Void, any Error>
         do {
             let services = try makeServices(
-                resolver: resolver, store: store, reconciler: reconciler, adminToken: adminToken,
+                resolver: resolver, store: store, reconciler: reconciler, remote: remoteBackups,
+                adminToken: adminToken,
                 credential: credential, httpClient: httpClient, onReady: onReady)
             // A failed-over Mesos connection shuts the others down gracefully; the scheduler then exits non-zero.
             let group = ServiceGroup(
@@ -155,7 +157,7 @@ public struct SchedulerApp: Sendable {
     /// Mesos connection stops first and the reconciler's core last.
     private func makeServices(
         resolver: MasterResolver, store: any ClusterStateStore, reconciler: ClusterReconciler,
-        adminToken: String,
+        remote: RemoteBackups?, adminToken: String,
         credential: MesosCredential?, httpClient: HTTPClient,
         onReady: @escaping @Sendable (String) -> Void
     ) throws -> [any Service] {
@@ -187,7 +189,7 @@ public struct SchedulerApp: Sendable {
             backupSidecar: { id in try? backupStore.entry(id: id).manifest },
             logger: logger)
         let core = SchedulerCore(reconciler: reconciler, actions: actions, logger: logger)
-        let backups = try makeBackupService(core: core)
+        let backups = try makeBackupService(core: core, remote: remote)
 
         // The access middleware comes first, so it guards every route added after it.
         let adminRouter = Router().add(middleware: AdminAccessMiddleware(access: access))
@@ -200,7 +202,7 @@ public struct SchedulerApp: Sendable {
         RestoreRoute(
             core: core,
             verification: RestoreVerification(
-                store: backupStore, clusterName: settings.frameworkName),
+                store: backupStore, remote: remote, clusterName: settings.frameworkName),
             admin: admin
         )
         .add(to: adminRouter)

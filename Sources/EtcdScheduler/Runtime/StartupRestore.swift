@@ -7,10 +7,21 @@ import Reconciler
 /// that a scheduler given an unusable backup does not start at all.
 enum StartupRestore {
     static func policy(
-        restoreFrom: String?, allowEmptyCluster: Bool, store: BackupStore, clusterName: String
-    ) throws -> TotalLossPolicy {
+        restoreFrom: String?, allowEmptyCluster: Bool, store: BackupStore, remote: RemoteBackups?,
+        clusterName: String
+    ) async throws -> TotalLossPolicy {
         guard let restoreFrom else { return allowEmptyCluster ? .startEmpty : .waitForOperator }
         let id = try backupID(restoreFrom, store: store)
+        // Only in the object store (a new host, an empty work dir): fetched and verified into the cache.
+        if let remote, (try? store.entry(id: id)) == nil {
+            do {
+                try await remote.fetch(id)
+                await remote.pin(id)
+            } catch {
+                throw StartupRestoreError.verificationFailed(
+                    id: id, reason: "cannot fetch it from \(remote.location): \(error)")
+            }
+        }
         do {
             _ = try store.verify(id: id, expectedCluster: clusterName)
         } catch {

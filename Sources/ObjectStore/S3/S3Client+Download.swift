@@ -15,7 +15,9 @@ extension S3Client {
                 return try await downloadOnce(key: key, to: path, maximumSize: maximumSize)
             } catch let error as ObjectStoreError {
                 unlink(path)
-                guard error.isTransient, attempt < retry.attempts, !Task.isCancelled else { throw error }
+                guard error.isTransient, attempt < retry.attempts, !Task.isCancelled else {
+                    throw error
+                }
                 onRetry?(error)
                 try await Task.sleep(for: retry.delay(beforeAttempt: attempt + 1))
             } catch {
@@ -25,7 +27,9 @@ extension S3Client {
         }
     }
 
-    private func downloadOnce(key: String, to path: String, maximumSize: Int64) async throws -> Int64 {
+    private func downloadOnce(key: String, to path: String, maximumSize: Int64) async throws
+        -> Int64
+    {
         let objectPath = self.path(key: key)
         let headers =
             [("host", endpoint.hostHeader), ("x-amz-content-sha256", SigV4Signer.emptyPayloadHash)]
@@ -47,7 +51,8 @@ extension S3Client {
             let collected = try await response.body.collect(upTo: Self.maximumAnswerSize)
             let body = Data(collected.readableBytesView)
             throw Self.error(
-                for: Answer(status: Int(response.status.code), headers: response.headers, body: body),
+                for: Answer(
+                    status: Int(response.status.code), headers: response.headers, body: body),
                 operation: "read \(key)", key: key)
         }
         if let length = response.headers.first(name: "content-length").flatMap(Int64.init),
@@ -56,7 +61,9 @@ extension S3Client {
             throw ObjectStoreError.integrity(
                 key: key, reason: "\(length) bytes, more than the \(maximumSize) allowed")
         }
-        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
+        guard
+            FileManager.default.createFile(
+                atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
             let file = FileHandle(forWritingAtPath: path)
         else {
             throw ObjectStoreError.badConfiguration("cannot create \(path) to download \(key) into")

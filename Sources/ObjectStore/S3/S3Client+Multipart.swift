@@ -39,7 +39,8 @@ extension S3Client {
                 let etag = try await uploadPart(chunk, key: key, uploadID: uploadID, number: number)
                 guard etag == SigV4Signer.hex(md5) else {
                     throw ObjectStoreError.integrity(
-                        key: key, reason: "part \(number) was stored with ETag \(etag), not its MD5")
+                        key: key, reason: "part \(number) was stored with ETag \(etag), not its MD5"
+                    )
                 }
                 parts.append((number, etag))
                 digests += md5
@@ -53,7 +54,8 @@ extension S3Client {
             }
             try await completeMultipartUpload(key: key, uploadID: uploadID, parts: parts)
             // S3's ETag of a multipart object: the MD5 of the parts' MD5s, a dash, the number of parts.
-            let expected = SigV4Signer.hex(Data(Insecure.MD5.hash(data: digests))) + "-\(parts.count)"
+            let expected =
+                SigV4Signer.hex(Data(Insecure.MD5.hash(data: digests))) + "-\(parts.count)"
             return try await confirm(key: key, size: size, etag: expected)
         } catch {
             try? await abortMultipartUpload(key: key, uploadID: uploadID)
@@ -69,7 +71,8 @@ extension S3Client {
             throw .integrity(key: key, reason: "not found right after the upload")
         }
         guard stored.size == size else {
-            throw .integrity(key: key, reason: "stored with \(stored.size) bytes, \(size) were sent")
+            throw .integrity(
+                key: key, reason: "stored with \(stored.size) bytes, \(size) were sent")
         }
         guard stored.etag == etag else {
             throw .integrity(key: key, reason: "stored with ETag \(stored.etag), expected \(etag)")
@@ -81,9 +84,11 @@ extension S3Client {
         let answer = try await call(
             "start a multipart upload of \(key)", method: .POST, key: key, query: [("uploads", "")],
             headers: [("content-type", "application/octet-stream")])
-        guard let root = S3XMLElement.parse(answer.body), let id = root.value("UploadId"), !id.isEmpty
+        guard let root = S3XMLElement.parse(answer.body), let id = root.value("UploadId"),
+            !id.isEmpty
         else {
-            throw .malformedResponse(operation: "CreateMultipartUpload \(key)", reason: "no UploadId")
+            throw .malformedResponse(
+                operation: "CreateMultipartUpload \(key)", reason: "no UploadId")
         }
         return id
     }
@@ -100,12 +105,16 @@ extension S3Client {
         return Self.unquoted(answer.headers.first(name: "etag") ?? "")
     }
 
-    func completeMultipartUpload(key: String, uploadID: String, parts: [(number: Int, etag: String)])
+    func completeMultipartUpload(
+        key: String, uploadID: String, parts: [(number: Int, etag: String)]
+    )
         async throws(ObjectStoreError)
     {
         let body =
             "<CompleteMultipartUpload>"
-            + parts.map { "<Part><PartNumber>\($0.number)</PartNumber><ETag>\"\($0.etag)\"</ETag></Part>" }
+            + parts.map {
+                "<Part><PartNumber>\($0.number)</PartNumber><ETag>\"\($0.etag)\"</ETag></Part>"
+            }
             .joined() + "</CompleteMultipartUpload>"
         let answer = try await call(
             "complete the multipart upload of \(key)", method: .POST, key: key,

@@ -53,15 +53,20 @@ public struct S3Client: Sendable {
 
     /// Creates the bucket (used by tests and first set-up); an existing bucket of the same owner is fine.
     public func createBucket() async throws(ObjectStoreError) {
-        let answer = try await call("create the bucket", method: .PUT, key: nil, acceptable: [200, 409])
-        if answer.status == 409, S3XMLElement.parse(answer.body)?.value("Code") != "BucketAlreadyOwnedByYou" {
+        let answer = try await call(
+            "create the bucket", method: .PUT, key: nil, acceptable: [200, 409])
+        if answer.status == 409,
+            S3XMLElement.parse(answer.body)?.value("Code") != "BucketAlreadyOwnedByYou"
+        {
             throw Self.error(for: answer, operation: "create the bucket", key: nil)
         }
     }
 
     /// Stores `data` under `key` in one request; returns the ETag after checking it is the body's MD5.
     @discardableResult
-    public func putObject(_ data: Data, key: String, contentType: String = "application/octet-stream")
+    public func putObject(
+        _ data: Data, key: String, contentType: String = "application/octet-stream"
+    )
         async throws(ObjectStoreError) -> String
     {
         let md5 = Data(Insecure.MD5.hash(data: data))
@@ -79,7 +84,8 @@ public struct S3Client: Sendable {
 
     /// The object's size and ETag; nil when there is no such object.
     public func headObject(key: String) async throws(ObjectStoreError) -> ObjectInfo? {
-        let answer = try await call("look up \(key)", method: .HEAD, key: key, acceptable: [200, 404])
+        let answer = try await call(
+            "look up \(key)", method: .HEAD, key: key, acceptable: [200, 404])
         guard answer.status == 200 else { return nil }
         guard let length = answer.headers.first(name: "content-length").flatMap(Int64.init) else {
             throw .malformedResponse(operation: "HEAD \(key)", reason: "no Content-Length")
@@ -96,7 +102,9 @@ public struct S3Client: Sendable {
     }
 
     /// Every object whose key starts with `prefix`, in key order, at most `limit` of them.
-    public func list(prefix: String, limit: Int = 100_000) async throws(ObjectStoreError) -> [ObjectInfo] {
+    public func list(prefix: String, limit: Int = 100_000) async throws(ObjectStoreError)
+        -> [ObjectInfo]
+    {
         var objects: [ObjectInfo] = []
         var token: String?
         repeat {
@@ -104,19 +112,24 @@ public struct S3Client: Sendable {
             if let token { query.append(("continuation-token", token)) }
             let answer = try await call("list \(prefix)", method: .GET, key: nil, query: query)
             guard let root = S3XMLElement.parse(answer.body), root.name == "ListBucketResult" else {
-                throw .malformedResponse(operation: "list \(prefix)", reason: "not a ListBucketResult")
+                throw .malformedResponse(
+                    operation: "list \(prefix)", reason: "not a ListBucketResult")
             }
             for content in root.all("Contents") {
-                guard let key = content.value("Key"), let size = content.value("Size").flatMap(Int64.init)
+                guard let key = content.value("Key"),
+                    let size = content.value("Size").flatMap(Int64.init)
                 else {
-                    throw .malformedResponse(operation: "list \(prefix)", reason: "an entry without Key or Size")
+                    throw .malformedResponse(
+                        operation: "list \(prefix)", reason: "an entry without Key or Size")
                 }
                 objects.append(
-                    ObjectInfo(key: key, size: size, etag: Self.unquoted(content.value("ETag") ?? "")))
+                    ObjectInfo(
+                        key: key, size: size, etag: Self.unquoted(content.value("ETag") ?? "")))
             }
             guard objects.count <= limit else {
                 throw .malformedResponse(
-                    operation: "list \(prefix)", reason: "more than \(limit) objects under the prefix")
+                    operation: "list \(prefix)",
+                    reason: "more than \(limit) objects under the prefix")
             }
             token = root.value("IsTruncated") == "true" ? root.value("NextContinuationToken") : nil
         } while token != nil
@@ -170,7 +183,9 @@ public struct S3Client: Sendable {
                 }
                 return answer
             } catch {
-                guard error.isTransient, attempt < retry.attempts, !Task.isCancelled else { throw error }
+                guard error.isTransient, attempt < retry.attempts, !Task.isCancelled else {
+                    throw error
+                }
                 onRetry?(error)
                 try? await Task.sleep(for: retry.delay(beforeAttempt: attempt + 1))
             }
@@ -184,9 +199,10 @@ public struct S3Client: Sendable {
         let path = self.path(key: key)
         let canonicalQuery = SigV4Signer.canonicalQuery(query)
         let payloadHash = body.map { SigV4Signer.hexSHA256($0) } ?? SigV4Signer.emptyPayloadHash
-        var signed = headers + [
-            ("host", endpoint.hostHeader), ("x-amz-content-sha256", payloadHash),
-        ]
+        var signed =
+            headers + [
+                ("host", endpoint.hostHeader), ("x-amz-content-sha256", payloadHash),
+            ]
         if let body { signed.append(("content-length", "\(body.count)")) }
         signed += signer.authorizationHeaders(
             for: .init(
@@ -205,7 +221,8 @@ public struct S3Client: Sendable {
             return Answer(status: Int(response.status.code), headers: response.headers, body: data)
         } catch let error as NIOTooManyBytesError {
             throw .integrity(
-                key: key ?? bucket, reason: "the answer is larger than \(maximumAnswer) bytes (\(error))")
+                key: key ?? bucket,
+                reason: "the answer is larger than \(maximumAnswer) bytes (\(error))")
         } catch {
             throw .unreachable(endpoint: endpoint.base, reason: "\(error)")
         }
@@ -220,7 +237,9 @@ public struct S3Client: Sendable {
         case (403, _): return .accessDenied(code: code, message: message)
         case (404, "NoSuchBucket"): return .noSuchBucket(document?.value("BucketName") ?? "")
         case (404, "NoSuchKey"), (404, "HTTP404"): return .noSuchKey(key ?? "")
-        default: return .refused(operation: operation, status: answer.status, code: code, message: message)
+        default:
+            return .refused(
+                operation: operation, status: answer.status, code: code, message: message)
         }
     }
 

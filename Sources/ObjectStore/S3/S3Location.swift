@@ -20,7 +20,8 @@ public struct S3Location: Sendable, Hashable, CustomStringConvertible {
         let prefix = rest.dropFirst(bucket.count).split(separator: "/").joined(separator: "/")
         guard Self.isValidBucket(bucket) else {
             throw .badConfiguration(
-                "\"\(bucket)\" in \(text) is not a valid bucket name (3-63 characters: a-z, 0-9, '.', '-')")
+                "\"\(bucket)\" in \(text) is not a valid bucket name (3-63 characters: a-z, 0-9, '.', '-')"
+            )
         }
         guard !prefix.contains("..") && prefix.utf8.count <= 512 else {
             throw .badConfiguration("the prefix \"\(prefix)\" in \(text) is not allowed")
@@ -37,7 +38,9 @@ public struct S3Location: Sendable, Hashable, CustomStringConvertible {
                 || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
         }
         guard alphanumeric(bytes.first!), alphanumeric(bytes.last!) else { return false }
-        return bytes.allSatisfy { alphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
+        return bytes.allSatisfy {
+            alphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
+        }
     }
 
     /// The object key of `name` under the prefix.
@@ -46,5 +49,7 @@ public struct S3Location: Sendable, Hashable, CustomStringConvertible {
     /// The prefix to list, with its trailing slash.
     public var listingPrefix: String { prefix.isEmpty ? "" : prefix + "/" }
 
-    public var description: String { prefix.isEmpty ? "s3://\(bucket)" : "s3://\(bucket)/\(prefix)" }
+    public var description: String {
+        prefix.isEmpty ? "s3://\(bucket)" : "s3://\(bucket)/\(prefix)"
+    }
 }

@@ -85,7 +85,9 @@ public struct SigV4Signer: Sendable {
             ("X-Amz-Expires", "\(max(1, Int(expires.components.seconds)))"),
             ("X-Amz-SignedHeaders", "host"),
         ]
-        if let token = credentials.sessionToken { parameters.append(("X-Amz-Security-Token", token)) }
+        if let token = credentials.sessionToken {
+            parameters.append(("X-Amz-Security-Token", token))
+        }
         let canonicalQuery = Self.canonicalQuery(parameters)
         let canonicalRequest = [
             method, path, canonicalQuery, "host:\(host)\n", "host", Self.unsignedPayload,
@@ -106,7 +108,8 @@ public struct SigV4Signer: Sendable {
         ].joined(separator: "\n")
         var key = SymmetricKey(data: Data("AWS4\(credentials.secretAccessKey)".utf8))
         for part in [stamp.day, region, service, "aws4_request"] {
-            key = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data(part.utf8), using: key)))
+            key = SymmetricKey(
+                data: Data(HMAC<SHA256>.authenticationCode(for: Data(part.utf8), using: key)))
         }
         let signature = HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: key)
         return Self.hex(Data(signature))

@@ -1,0 +1,283 @@
+import Foundation
+import Logging
+import ObjectStore
+import Support
+import Synchronization
+
+/// Backups in an S3-compatible object store, the home that outlives the scheduler's host; the local backup
+/// directory is then a staging cache.
+///
+/// Layout under `s3://bucket/prefix/`: `<id>.tar.zst` and its sidecar `<id>.tar.zst.json`, as in the local
+/// directory. The archive goes up first and the sidecar last, so a listed backup always has its archive; a
+/// deletion removes the sidecar first. Objects under the prefix that are not a backup pair are foreign: they are
+/// reported, never read as backups and never deleted.
+///
+/// A backup is *stored* once its archive's size and ETag were checked after the upload and its sidecar is up.
+/// The local copy of a backup is never deleted before that (`pruneCache`).
+public actor RemoteBackups {
+    public nonisolated let location: S3Location
+    public nonisolated let client: S3Client
+    /// The local directory, a staging cache.
+    public nonisolated let cache: BackupStore
+    private let logger: Logger
+
+    /// Manifests of the stored backups, by ID, as of the last listing and this process' own changes.
+    private var index: [String: BackupManifest] = [:]
+    private var statistics: BackupStoreStatistics
+    /// Backups chosen for a restore: their local copies are not pruned.
+    private var pinned: Set<String> = []
+    private let retries = RetryCounter()
+
+    /// The largest sidecar read from the store.
+    static let maximumSidecarSize = 64 * 1024
+
+    public init(
+        location: S3Location, endpoint: S3Endpoint, region: String, credentials: S3Credentials,
+        cache: BackupStore, retry: S3RetryPolicy = .standard,
+        logger: Logger = Logger(label: "etcd-mesos.backup-store")
+    ) {
+        let retries = self.retries
+        self.location = location
+        client = S3Client(
+            endpoint: endpoint, bucket: location.bucket, region: region, credentials: credentials,
+            retry: retry, onRetry: { _ in retries.count.withLock { $0 += 1 } })
+        self.cache = cache
+        self.logger = logger
+        statistics = BackupStoreStatistics(location: location.description)
+    }
+
+    // MARK: Listing
+
+    /// Lists the store and reads every sidecar, replacing the index. A sidecar that cannot be read, or whose
+    /// archive is missing or has another size, leaves its backup out (and is reported as foreign).
+    @discardableResult
+    public func refresh() async throws(ObjectStoreError) -> [BackupManifest] {
+        let objects: [S3Client.ObjectInfo]
+        do {
+            objects = try await client.list(prefix: location.listingPrefix)
+        } catch {
+            statistics.lastError = "listing \(location): \(error)"
+            throw error
+        }
+        var sidecars: [String: String] = [:]  // id → key
+        var archives: [String: S3Client.ObjectInfo] = [:]
+        var foreign: [String] = []
+        for object in objects {
+            let name = String(object.key.dropFirst(location.listingPrefix.count))
+            if let id = BackupID.id(ofFileName: name) {
+                if name.hasSuffix(BackupID.sidecarSuffix) {
+                    sidecars[id] = object.key
+                } else {
+                    archives[id] = object
+                }
+            } else {
+                foreign.append(object.key)
+            }
+        }
+        var found: [String: BackupManifest] = [:]
+        for (id, key) in sidecars {
+            guard let archive = archives[id] else {
+                foreign.append(key)
+                continue
+            }
+            do {
+                let manifest = try await sidecar(id: id)
+                if let size = manifest.archiveSize, Int64(size) != archive.size {
+                    throw ObjectStoreError.integrity(
+                        key: archive.key,
+                        reason: "\(archive.size) bytes, its sidecar says \(size)")
+                }
+                found[id] = manifest
+            } catch {
+                logger.warning(
+                    "a backup in the store cannot be used; it is left out of the listing",
+                    metadata: ["key": "\(key)", "error": "\(error)"])
+                foreign += [key, archive.key]
+            }
+        }
+        // Archives without a sidecar: an upload cut short, or not ours.
+        foreign += archives.filter { sidecars[$0.key] == nil }.map(\.value.key)
+        index = found
+        statistics.storedBackups = found.count
+        statistics.foreignObjects = foreign.sorted()
+        return manifests()
+    }
+
+    /// The stored backups, newest first.
+    public func manifests() -> [BackupManifest] {
+        BackupStore.newestFirst(Array(index.values))
+    }
+
+    /// Whether backup `id` is stored (as of the last listing or upload).
+    public func isStored(_ id: String) -> Bool { index[id] != nil }
+
+    private func sidecar(id: String) async throws -> BackupManifest {
+        let data = try await client.getObject(
+            key: location.key(id + BackupID.sidecarSuffix), maximumSize: Self.maximumSidecarSize)
+        let manifest = try BackupManifest.decode(data)
+        guard manifest.id == id else {
+            throw ObjectStoreError.integrity(
+                key: location.key(id + BackupID.sidecarSuffix),
+                reason: "it describes backup \"\(manifest.id)\"")
+        }
+        return manifest
+    }
+
+    // MARK: Uploads
+
+    /// Uploads every backup of the cache that is not stored yet, oldest first; returns the IDs uploaded. A
+    /// failure stops the round (the next round tries again) and is counted and reported.
+    @discardableResult
+    public func uploadPending() async -> [String] {
+        let local: [BackupStore.Entry]
+        do { local = try cache.entries() } catch {
+            statistics.lastError = "\(error)"
+            return []
+        }
+        let pending = local.filter { index[$0.id] == nil }.reversed()
+        statistics.pending = pending.count
+        var uploaded: [String] = []
+        for entry in pending {
+            do {
+                try await upload(entry)
+                uploaded.append(entry.id)
+                statistics.pending -= 1
+            } catch {
+                statistics.uploadFailures += 1
+                statistics.lastError = "uploading \(entry.id): \(error)"
+                statistics.lastFailureAt = Date()
+                logger.error(
+                    "could not upload a backup to the store; the local copy is kept and the upload retried",
+                    metadata: ["id": "\(entry.id)", "store": "\(location)", "error": "\(error)"])
+                break
+            }
+        }
+        statistics.retries = retries.count.withLock { $0 }
+        return uploaded
+    }
+
+    private func upload(_ entry: BackupStore.Entry) async throws {
+        let started = ContinuousClock.now
+        let archiveKey = location.key(entry.id + BackupID.archiveSuffix)
+        let stored = try await client.upload(
+            key: archiveKey, from: try S3FileSource(path: entry.archivePath))
+        if let size = entry.manifest.archiveSize, Int64(size) != stored.size {
+            throw ObjectStoreError.integrity(
+                key: archiveKey, reason: "stored with \(stored.size) bytes, the sidecar says \(size)")
+        }
+        try await client.putObject(
+            try entry.manifest.encoded(), key: location.key(entry.id + BackupID.sidecarSuffix),
+            contentType: "application/json")
+        index[entry.id] = entry.manifest
+        statistics.uploads += 1
+        statistics.storedBackups = index.count
+        statistics.lastUploadAt = Date()
+        statistics.lastError = nil
+        logger.info(
+            "backup uploaded to the store",
+            metadata: [
+                "id": "\(entry.id)", "store": "\(location)", "bytes": "\(stored.size)",
+                "seconds": "\((ContinuousClock.now - started).seconds)",
+            ])
+    }
+
+    // MARK: Fetching
+
+    /// Makes sure backup `id` is in the local cache, downloading and verifying it when it is only in the store.
+    /// A download that does not verify (truncated, tampered, another backup's sidecar) is refused and leaves
+    /// nothing in the cache.
+    @discardableResult
+    public func fetch(_ id: String) async throws -> BackupStore.Entry {
+        let id = try BackupID.validate(id)
+        if let entry = try? cache.entry(id: id) { return entry }
+        let manifest: BackupManifest
+        do { manifest = try await sidecar(id: id) } catch ObjectStoreError.noSuchKey {
+            throw BackupStoreError.notFound(id: id)
+        }
+        let partial = cache.path(".\(id)\(BackupID.archiveSuffix).fetch\(BackupID.partialSuffix)")
+        unlink(partial)
+        defer { unlink(partial) }
+        let limit = manifest.archiveSize.map(Int64.init) ?? RemoteBackups.maximumArchiveSize
+        try await client.download(
+            key: location.key(id + BackupID.archiveSuffix), to: partial, maximumSize: limit)
+        let cache = self.cache
+        try await runBlocking { () throws in
+            _ = try BackupArchiveReader(path: partial).verify(against: manifest)
+            let archivePath = cache.path(id + BackupID.archiveSuffix)
+            guard rename(partial, archivePath) == 0 else {
+                throw BackupStoreError.fileSystem(
+                    operation: "move the fetched archive into place", path: archivePath,
+                    reason: String(cString: strerror(errno)))
+            }
+            try DurableFile.writeAtomically(
+                try manifest.encoded(), to: cache.path(id + BackupID.sidecarSuffix))
+        }
+        index[id] = manifest
+        logger.info(
+            "fetched a backup from the store into the local cache",
+            metadata: ["id": "\(id)", "store": "\(location)"])
+        return try cache.entry(id: id)
+    }
+
+    /// Without a sidecar's size, the largest archive fetched.
+    static let maximumArchiveSize: Int64 = 1 << 40
+
+    // MARK: Retention
+
+    /// Applies `policy` to the stored backups (never the newest; nothing while the newest attempt failed),
+    /// deleting sidecar then archive in the store and the local copy; returns the IDs deleted.
+    @discardableResult
+    public func applyRetention(_ policy: RetentionPolicy, now: Date = Date(), newestAttemptFailed: Bool)
+        async -> [String]
+    {
+        let doomed = policy.backupsToDelete(
+            from: manifests(), now: now, newestAttemptFailed: newestAttemptFailed)
+        var deleted: [String] = []
+        for backup in doomed {
+            do {
+                try await client.deleteObject(key: location.key(backup.id + BackupID.sidecarSuffix))
+                index[backup.id] = nil
+                try await client.deleteObject(key: location.key(backup.id + BackupID.archiveSuffix))
+                try? cache.delete(id: backup.id)
+                deleted.append(backup.id)
+            } catch {
+                statistics.lastError = "deleting \(backup.id): \(error)"
+                logger.error(
+                    "retention could not delete a backup in the store",
+                    metadata: ["id": "\(backup.id)", "error": "\(error)"])
+                break
+            }
+        }
+        statistics.storedBackups = index.count
+        return deleted
+    }
+
+    /// Deletes local copies of stored backups beyond the newest `keep`; a backup not stored yet is never
+    /// deleted here. Returns the IDs removed from the cache.
+    @discardableResult
+    public func pruneCache(keep: Int) -> [String] {
+        guard let local = try? cache.entries() else { return [] }
+        var removed: [String] = []
+        for entry in local.dropFirst(max(keep, 1))
+        where index[entry.id] != nil && !pinned.contains(entry.id) {
+            if (try? cache.delete(id: entry.id)) != nil { removed.append(entry.id) }
+        }
+        return removed
+    }
+
+    /// Keeps the local copy of `id` (a restore's archive, served to the executors) out of `pruneCache`.
+    public func pin(_ id: String) { pinned.insert(id) }
+
+    // MARK: Reporting
+
+    public func currentStatistics() -> BackupStoreStatistics {
+        var current = statistics
+        current.retries = retries.count.withLock { $0 }
+        return current
+    }
+}
+
+/// Requests the S3 client tried again, counted from its retry callback.
+private final class RetryCounter: Sendable {
+    let count = Mutex(0)
+}
