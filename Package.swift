@@ -225,7 +225,7 @@ let package = Package(
         .target(
             name: "EtcdRestore",
             dependencies: [
-                "Backup", "EtcdClient", "ProcessControl", "Support",
+                "Backup", "EtcdClient", "ObjectStore", "ProcessControl", "Support",
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -250,7 +250,8 @@ let package = Package(
         .testTarget(
             name: "RestoreTests",
             dependencies: [
-                "EtcdRestore", "Backup", "EtcdClient", "EtcdMesosTesting", "ProcessControl",
+                "EtcdRestore", "Backup", "EtcdClient", "EtcdMesosTesting", "ObjectStore",
+                "ProcessControl",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -284,6 +285,7 @@ let package = Package(
         .testTarget(
             name: "SchedulerTests",
             dependencies: [
+                "ObjectStore",
                 "EtcdScheduler", "Reconciler", "LocalMesos", "MesosAPI", "TaskContract",
                 "EtcdClient",
                 "EtcdMesosTesting", "ZooKeeper", "ProcessControl", "Backup", "Support",

@@ -40,7 +40,9 @@ struct RemoteBackupsTests {
         try await remote.client.list(prefix: "").map(\.key)
     }
 
-    @Test("backups go up and come back verified; retention and the cache never drop what the store lacks")
+    @Test(
+        "backups go up and come back verified; retention and the cache never drop what the store lacks"
+    )
     func uploadListFetchRetain() async throws {
         try await withSeaweedFS { server in
             try await withBackupDirectory { cache, _ in
@@ -67,7 +69,8 @@ struct RemoteBackupsTests {
                 let fetched = try await remote.fetch(oldest.id)
                 #expect(fetched.manifest == oldest)
                 #expect(
-                    try BackupStore(directory: cache).verify(id: oldest.id).manifest.id == oldest.id)
+                    try BackupStore(directory: cache).verify(id: oldest.id).manifest.id == oldest.id
+                )
 
                 // Retention runs on the store: the newest stays, whatever the rule.
                 let deleted = await remote.applyRetention(
@@ -77,14 +80,17 @@ struct RemoteBackupsTests {
                 #expect(try await Self.keys(remote).count == 2)
                 // Nothing while the newest attempt failed.
                 #expect(
-                    await remote.applyRetention(RetentionPolicy(keepNewest: 1), newestAttemptFailed: true)
-                        .isEmpty)
+                    await remote.applyRetention(
+                        RetentionPolicy(keepNewest: 1), newestAttemptFailed: true
+                    )
+                    .isEmpty)
             }
         }
     }
 
     @Test(
-        "an unreachable store, refused credentials, a missing bucket: named, counted, the local copy kept")
+        "an unreachable store, refused credentials, a missing bucket: named, counted, the local copy kept"
+    )
     func storeFailuresKeepTheLocalCopy() async throws {
         try await withSeaweedFS { server in
             try await withBackupDirectory { cache, _ in
@@ -92,9 +98,18 @@ struct RemoteBackupsTests {
                 try await Self.remote(server, cache: cache).client.createBucket()
                 let unreachable = "http://127.0.0.1:\(try FreePort.allocate())"
                 let cases: [(RemoteBackups, String)] = [
-                    (try Self.remote(server, cache: cache, endpoint: unreachable), "is unreachable"),
-                    (try Self.remote(server, cache: cache, secret: "wrong"), "refused the credentials"),
-                    (try Self.remote(server, cache: cache, bucket: "no-such-bucket"), "does not exist"),
+                    (
+                        try Self.remote(server, cache: cache, endpoint: unreachable),
+                        "is unreachable"
+                    ),
+                    (
+                        try Self.remote(server, cache: cache, secret: "wrong"),
+                        "refused the credentials"
+                    ),
+                    (
+                        try Self.remote(server, cache: cache, bucket: "no-such-bucket"),
+                        "does not exist"
+                    ),
                 ]
                 for (remote, message) in cases {
                     #expect(await remote.uploadPending().isEmpty)
@@ -115,7 +130,8 @@ struct RemoteBackupsTests {
         }
     }
 
-    @Test("objects under the prefix that are not a backup are reported, never listed, never deleted")
+    @Test(
+        "objects under the prefix that are not a backup are reported, never listed, never deleted")
     func foreignObjects() async throws {
         try await withSeaweedFS { server in
             try await withBackupDirectory { cache, _ in
@@ -125,9 +141,12 @@ struct RemoteBackupsTests {
                 await remote.uploadPending()
                 let foreign = [
                     "cluster-a/notes.txt", "cluster-a/lonely-20260101T000000Z-r1.tar.zst",
-                    "cluster-a/sub/x.tar.zst.json", "cluster-a/orphan-20260101T000000Z-r2.tar.zst.json",
+                    "cluster-a/sub/x.tar.zst.json",
+                    "cluster-a/orphan-20260101T000000Z-r2.tar.zst.json",
                 ]
-                for key in foreign { try await remote.client.putObject(Data("not a backup".utf8), key: key) }
+                for key in foreign {
+                    try await remote.client.putObject(Data("not a backup".utf8), key: key)
+                }
                 try await remote.client.putObject(Data("elsewhere".utf8), key: "other/notes.txt")
 
                 let listed = try await remote.refresh()
@@ -143,7 +162,9 @@ struct RemoteBackupsTests {
         }
     }
 
-    @Test("a truncated or tampered archive in the store is refused on fetch, and nothing lands in the cache")
+    @Test(
+        "a truncated or tampered archive in the store is refused on fetch, and nothing lands in the cache"
+    )
     func damagedObjectsRefused() async throws {
         try await withSeaweedFS { server in
             try await withBackupDirectory { cache, _ in

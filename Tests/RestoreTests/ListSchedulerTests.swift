@@ -47,7 +47,8 @@ extension RestoreCLITests {
             let result = try await runRestoreCLI(arguments)
             #expect(result.exitCode == 0, "\(arguments): \(result)")
             for line in [
-                "Exit codes:", "0    success", "2    usage", "3    the scheduler is unreachable",
+                "Exit codes:", "0    success", "2    usage",
+                "3    the scheduler or the object store is unreachable",
                 "4    timeout",
                 "130  interrupted",
             ] {

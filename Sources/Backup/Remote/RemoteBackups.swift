@@ -163,7 +163,8 @@ public actor RemoteBackups {
             key: archiveKey, from: try S3FileSource(path: entry.archivePath))
         if let size = entry.manifest.archiveSize, Int64(size) != stored.size {
             throw ObjectStoreError.integrity(
-                key: archiveKey, reason: "stored with \(stored.size) bytes, the sidecar says \(size)")
+                key: archiveKey,
+                reason: "stored with \(stored.size) bytes, the sidecar says \(size)")
         }
         try await client.putObject(
             try entry.manifest.encoded(), key: location.key(entry.id + BackupID.sidecarSuffix),
@@ -193,6 +194,14 @@ public actor RemoteBackups {
         let manifest: BackupManifest
         do { manifest = try await sidecar(id: id) } catch ObjectStoreError.noSuchKey {
             throw BackupStoreError.notFound(id: id)
+        }
+        // A new host's work dir may not have the cache yet.
+        do {
+            try FileManager.default.createDirectory(
+                atPath: cache.directory, withIntermediateDirectories: true)
+        } catch {
+            throw BackupStoreError.fileSystem(
+                operation: "create the backup directory", path: cache.directory, reason: "\(error)")
         }
         let partial = cache.path(".\(id)\(BackupID.archiveSuffix).fetch\(BackupID.partialSuffix)")
         unlink(partial)
@@ -227,7 +236,9 @@ public actor RemoteBackups {
     /// Applies `policy` to the stored backups (never the newest; nothing while the newest attempt failed),
     /// deleting sidecar then archive in the store and the local copy; returns the IDs deleted.
     @discardableResult
-    public func applyRetention(_ policy: RetentionPolicy, now: Date = Date(), newestAttemptFailed: Bool)
+    public func applyRetention(
+        _ policy: RetentionPolicy, now: Date = Date(), newestAttemptFailed: Bool
+    )
         async -> [String]
     {
         let doomed = policy.backupsToDelete(

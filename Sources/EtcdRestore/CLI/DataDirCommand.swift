@@ -19,7 +19,10 @@ struct DataDirCommand: AsyncParsableCommand {
             \(RestoreExitCode.helpText)
             """)
 
-    @Argument(help: ArgumentHelp("The .tar.zst archive.", valueName: "archive"))
+    @Argument(
+        help: ArgumentHelp(
+            "The .tar.zst archive, or a backup in an object store: s3://bucket/prefix/<id>.",
+            valueName: "archive"))
     var archive: String
 
     @Option(name: .long, help: "This member's name (must appear in --initial-cluster).")
@@ -55,6 +58,7 @@ struct DataDirCommand: AsyncParsableCommand {
             valueName: "n"))
     var bumpRevision: UInt64 = SnapshotRestoreCommand.standardRevisionBump
 
+    @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var tools: ToolOptions
 
@@ -66,6 +70,7 @@ struct DataDirCommand: AsyncParsableCommand {
     }
 
     func validate() throws {
+        try store.check(archive)
         var check = settings
         if initialClusterToken == nil { check.initialClusterToken = "derived" }
         if let problem = check.problem() { throw ValidationError(problem) }
@@ -73,14 +78,17 @@ struct DataDirCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let storeOptions = store
         let (path, target, member, toolDirectory) = (archive, dataDir, settings, tools.etcdBinDir)
         try await CommandRunner.run(json: output.json) { console throws(RestoreFailure) in
-            let archive = try LocalArchive(path: path)
-            let restore = DataDirRestore(
-                archive: archive, target: target, member: member, toolDirectory: toolDirectory)
-            let result = try await restore.run(console: console)
-            console.document(DataDirDocument(result))
-            for line in DataDirDocument(result).lines { console.result(line) }
+            try await StoreArchive.with(path, options: storeOptions) {
+                archive throws(RestoreFailure) in
+                let restore = DataDirRestore(
+                    archive: archive, target: target, member: member, toolDirectory: toolDirectory)
+                let result = try await restore.run(console: console)
+                console.document(DataDirDocument(result))
+                for line in DataDirDocument(result).lines { console.result(line) }
+            }
         }
     }
 }

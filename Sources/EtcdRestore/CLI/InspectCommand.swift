@@ -17,7 +17,10 @@ struct InspectCommand: AsyncParsableCommand {
             \(RestoreExitCode.helpText)
             """)
 
-    @Argument(help: ArgumentHelp("The .tar.zst archive.", valueName: "archive"))
+    @Argument(
+        help: ArgumentHelp(
+            "The .tar.zst archive, or a backup in an object store: s3://bucket/prefix/<id>.",
+            valueName: "archive"))
     var archive: String
 
     @Flag(
@@ -25,33 +28,42 @@ struct InspectCommand: AsyncParsableCommand {
         help: "Count the live keys on a throwaway etcd member restored from the backup.")
     var countKeys = false
 
+    @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var tools: ToolOptions
     @OptionGroup var scratch: ScratchOptions
 
+    func validate() throws {
+        try store.check(archive)
+    }
+
     func run() async throws {
+        let storeOptions = store
         let (path, toolDirectory, scratchParent, countKeys) = (
             archive, tools.etcdBinDir, scratch.scratchDir, countKeys
         )
         try await CommandRunner.run(json: output.json) { console throws(RestoreFailure) in
-            let archive = try LocalArchive(path: path)
-            var census: ThrowawayMember.Census?
-            let report = try await ArchiveCheck.run(
-                archive, toolDirectory: toolDirectory, scratchParent: scratchParent,
-                console: console
-            ) { report, database throws(RestoreFailure) in
-                guard countKeys else { return }
-                let member = ThrowawayMember(
-                    tool: report.tool, etcd: try ThrowawayMember.locateEtcd(beside: report.tool))
-                console.progress(
-                    "counting keys on a throwaway etcd member restored from the backup…")
-                let scratch = ScratchDirectory(
-                    existing: URL(fileURLWithPath: database).deletingLastPathComponent().path)
-                census = try await member.census(of: database, in: scratch)
+            try await StoreArchive.with(path, options: storeOptions) {
+                archive throws(RestoreFailure) in
+                var census: ThrowawayMember.Census?
+                let report = try await ArchiveCheck.run(
+                    archive, toolDirectory: toolDirectory, scratchParent: scratchParent,
+                    console: console
+                ) { report, database throws(RestoreFailure) in
+                    guard countKeys else { return }
+                    let member = ThrowawayMember(
+                        tool: report.tool, etcd: try ThrowawayMember.locateEtcd(beside: report.tool)
+                    )
+                    console.progress(
+                        "counting keys on a throwaway etcd member restored from the backup…")
+                    let scratch = ScratchDirectory(
+                        existing: URL(fileURLWithPath: database).deletingLastPathComponent().path)
+                    census = try await member.census(of: database, in: scratch)
+                }
+                let document = InspectDocument(report, liveKeys: census?.liveKeys)
+                console.document(document)
+                for line in document.lines { console.result(line) }
             }
-            let document = InspectDocument(report, liveKeys: census?.liveKeys)
-            console.document(document)
-            for line in document.lines { console.result(line) }
         }
     }
 }

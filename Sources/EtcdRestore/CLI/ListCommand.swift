@@ -16,23 +16,30 @@ struct ListCommand: AsyncParsableCommand {
 
     @Argument(
         help: ArgumentHelp(
-            "A backup directory, or the scheduler's URL (http://host:port).", valueName: "source"))
+            "A backup directory, the scheduler's URL (http://host:port), or an object store's "
+                + "s3://bucket/prefix.", valueName: "source"))
     var source: String
 
     @OptionGroup var credentials: TokenOptions
+    @OptionGroup var store: StoreOptions
 
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         _ = try credentials.token()
+        try store.check(source)
     }
 
     func run() async throws {
         let source = source
         let token = try credentials.token()
+        let storeOptions = store
         try await CommandRunner.run(json: output.json) { console throws(RestoreFailure) in
             let manifests: [BackupManifest]
-            if source.hasPrefix("http://") || source.hasPrefix("https://") {
+            if StoreOptions.isStoreURL(source) {
+                manifests = try await StoreArchive.list(
+                    source, options: storeOptions, console: console)
+            } else if source.hasPrefix("http://") || source.hasPrefix("https://") {
                 guard let url = SchedulerAPI.normalize(source) else {
                     throw .schedulerUnreachable(url: source, reason: "it is not a URL")
                 }

@@ -24,7 +24,8 @@ struct SeedCommand: AsyncParsableCommand {
 
     @Argument(
         help: ArgumentHelp(
-            "An archive file, or the ID of a backup the scheduler holds.", valueName: "backup"))
+            "An archive file, the ID of a backup the scheduler holds, or s3://bucket/prefix/<id> of a "
+                + "backup in the scheduler's -backup-store.", valueName: "backup"))
     var backup: String
 
     @Option(
@@ -69,6 +70,9 @@ struct SeedCommand: AsyncParsableCommand {
     func run() async throws {
         let url = SchedulerAPI.normalize(scheduler)!
         let token = try credentials.token()
+        // A backup in the scheduler's object store is named by its ID: the scheduler fetches it itself.
+        var backup = self.backup
+        if StoreOptions.isStoreURL(backup) { backup = try StoreArchive.parse(backup).1 }
         let procedure = SeedProcedure(
             backup: backup, force: force, timeout: RestoreDuration.parse(timeout)!,
             pollInterval: RestoreDuration.parse(pollInterval)!)

@@ -16,22 +16,33 @@ struct VerifyCommand: AsyncParsableCommand {
             \(RestoreExitCode.helpText)
             """)
 
-    @Argument(help: ArgumentHelp("The .tar.zst archive.", valueName: "archive"))
+    @Argument(
+        help: ArgumentHelp(
+            "The .tar.zst archive, or a backup in an object store: s3://bucket/prefix/<id>.",
+            valueName: "archive"))
     var archive: String
 
+    @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var tools: ToolOptions
     @OptionGroup var scratch: ScratchOptions
 
+    func validate() throws {
+        try store.check(archive)
+    }
+
     func run() async throws {
+        let storeOptions = store
         let (path, toolDirectory, scratchParent) = (archive, tools.etcdBinDir, scratch.scratchDir)
         try await CommandRunner.run(json: output.json) { console throws(RestoreFailure) in
-            let archive = try LocalArchive(path: path)
-            let report = try await ArchiveCheck.run(
-                archive, toolDirectory: toolDirectory, scratchParent: scratchParent,
-                console: console)
-            console.document(VerifyDocument(report))
-            for line in Self.lines(report) { console.result(line) }
+            try await StoreArchive.with(path, options: storeOptions) {
+                archive throws(RestoreFailure) in
+                let report = try await ArchiveCheck.run(
+                    archive, toolDirectory: toolDirectory, scratchParent: scratchParent,
+                    console: console)
+                console.document(VerifyDocument(report))
+                for line in Self.lines(report) { console.result(line) }
+            }
         }
     }
 

@@ -8,7 +8,8 @@ public enum RestoreExitCode: Int32, Sendable, CaseIterable {
     /// The command line is wrong (unknown flag, missing argument, a token file that is unreadable, empty or
     /// readable by group or others).
     case usage = 2
-    /// The scheduler is unreachable, rejected the admin token, or answered something unexpected.
+    /// The scheduler or the object store is unreachable, rejected the admin token or the credentials, or
+    /// answered something unexpected.
     case scheduler = 3
     /// The seeded cluster did not become healthy within `--timeout`.
     case timeout = 4
@@ -27,8 +28,8 @@ public enum RestoreExitCode: Int32, Sendable, CaseIterable {
                scheduler refused the restore or lacks the backup, or the seeded
                cluster's revision is behind the snapshot's
           2    usage: bad flags or arguments, or an unusable --token-file
-          3    the scheduler is unreachable, rejected the admin token, or
-               answered unexpectedly
+          3    the scheduler or the object store is unreachable, rejected the
+               admin token or the credentials, or answered unexpectedly
           4    timeout: the seeded cluster was not healthy within --timeout
           5    local failure: no etcdutl/etcdctl, the tool failed, or a file
                could not be written

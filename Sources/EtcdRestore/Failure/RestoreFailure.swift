@@ -42,6 +42,8 @@ public enum RestoreFailure: Error, CustomStringConvertible, Sendable, Equatable 
     // MARK: Scheduler (exit 3)
 
     case schedulerUnreachable(url: String, reason: String)
+    /// The object store of an s3:// argument is unreachable, refused the credentials, lacks the bucket.
+    case objectStore(location: String, reason: String)
     /// 401: the token is missing or wrong.
     case tokenRejected(url: String, tokenSent: Bool, message: String)
     /// Any other answer than the contract's.
@@ -76,7 +78,8 @@ public enum RestoreFailure: Error, CustomStringConvertible, Sendable, Equatable 
             .schedulerCopyDiffers,
             .notABackup, .backupUnknown, .backupRejected, .restoreRefused, .revisionBehind:
             return .refused
-        case .schedulerUnreachable, .tokenRejected, .schedulerAnswer: return .scheduler
+        case .schedulerUnreachable, .tokenRejected, .schedulerAnswer, .objectStore:
+            return .scheduler
         case .timedOut: return .timeout
         case .toolMissing, .toolFailed, .fileSystem, .unexpected: return .local
         case .interrupted, .interruptedAfterRequest: return .interrupted
@@ -91,6 +94,7 @@ public enum RestoreFailure: Error, CustomStringConvertible, Sendable, Equatable 
             return
                 "the sidecar manifest \(path) is unreadable: \(reason) (move it away to verify the archive alone)"
         case .store(let error): return "\(error)"
+        case .objectStore(let location, let reason): return "\(location): \(reason)"
         case .snapshotStatusDisagrees(let path, let field, let manifest, let tool):
             return
                 "etcd's snapshot status of \(path) disagrees with its manifest: \(field) is \(tool), "
