@@ -39,7 +39,9 @@ extension RestoreCLITests {
         "AWS_SECRET_ACCESS_KEY": SeaweedFSServer.secretAccessKey,
     ]
 
-    @Test("list, verify, inspect and data-dir take s3://bucket/prefix[/id] and leave no temporary file")
+    @Test(
+        "list, verify, inspect and data-dir take s3://bucket/prefix[/id] and leave no temporary file"
+    )
     func storeArguments() async throws {
         try await Self.withStoredFixture { server, fixture in
             let scratch = try TemporaryDirectory(prefix: "restore-store")
@@ -53,15 +55,19 @@ extension RestoreCLITests {
 
             let listed = try await run(["list", "s3://etcd-backups/restore", "--json"])
             #expect(listed.exitCode == 0, "\(listed)")
-            let ids = try (JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])?
+            let ids = try
+                (JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])?
                 .compactMap { $0["id"] as? String }
             #expect(ids == [fixture.newer.id, fixture.older.id])
 
-            let verified = try await run(["verify", "s3://etcd-backups/restore/\(fixture.newer.id)"])
+            let verified = try await run([
+                "verify", "s3://etcd-backups/restore/\(fixture.newer.id)",
+            ])
             #expect(verified.exitCode == 0, "\(verified)")
             #expect(
                 verified.stdout.contains(
-                    "backup \(fixture.newer.id) of cluster \(BackupFixture.clusterName) (epoch 2) is good"),
+                    "backup \(fixture.newer.id) of cluster \(BackupFixture.clusterName) (epoch 2) is good"
+                ),
                 "\(verified)")
 
             let inspected = try await run([
@@ -85,7 +91,9 @@ extension RestoreCLITests {
         }
     }
 
-    @Test("a damaged object, wrong credentials, no endpoint, an unknown ID: each named, nothing left behind")
+    @Test(
+        "a damaged object, wrong credentials, no endpoint, an unknown ID: each named, nothing left behind"
+    )
     func storeRefusals() async throws {
         try await Self.withStoredFixture { server, fixture in
             let scratch = try TemporaryDirectory(prefix: "restore-store-bad")
@@ -96,7 +104,9 @@ extension RestoreCLITests {
                 ["verify", "s3://etcd-backups/damaged/\(fixture.newer.id)"] + store,
                 temporaryDirectory: scratch.path, environment: Self.storeEnvironment)
             #expect(damaged.exitCode == 1, "\(damaged)")
-            #expect(damaged.stderr.contains("truncated") || damaged.stderr.contains("bytes"), "\(damaged)")
+            #expect(
+                damaged.stderr.contains("truncated") || damaged.stderr.contains("bytes"),
+                "\(damaged)")
 
             let intruder = try await runRestoreCLI(
                 ["list", "s3://etcd-backups/restore"] + store, temporaryDirectory: scratch.path,

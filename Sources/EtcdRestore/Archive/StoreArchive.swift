@@ -14,7 +14,8 @@ struct StoreOptions: ParsableArguments {
 
     @Option(
         name: .long,
-        help: ArgumentHelp("The region requests are signed for (default us-east-1).", valueName: "region"))
+        help: ArgumentHelp(
+            "The region requests are signed for (default us-east-1).", valueName: "region"))
     var storeRegion: String = "us-east-1"
 
     @Option(
@@ -68,7 +69,8 @@ struct StoreOptions: ParsableArguments {
 enum StoreArchive {
     /// The location and backup ID of `text`.
     static func parse(_ text: String) throws(RestoreFailure) -> (S3Location, String) {
-        guard let slash = text.lastIndex(of: "/"), text.distance(from: text.startIndex, to: slash) > 5
+        guard let slash = text.lastIndex(of: "/"),
+            text.distance(from: text.startIndex, to: slash) > 5
         else {
             throw .notABackup(
                 argument: text, reason: "expected s3://bucket/prefix/<backup id>")

@@ -82,7 +82,8 @@ struct OffHostBackupTests {
                     #expect(listed.status == 200)
                     #expect(String(decoding: listed.body, as: UTF8.self).contains(backupID))
                     try await waitForHealthyCluster(
-                        scheduler, size: 3, timeout: .seconds(120), "3 members seeded from the store")
+                        scheduler, size: 3, timeout: .seconds(120),
+                        "3 members seeded from the store")
                     for url in try await scheduler.runningClientURLs() {
                         #expect(try await countKeys(prefix: "/e2e/kept/", via: url) == 2_000)
                         #expect(try await countKeys(prefix: "/e2e/after-snapshot/", via: url) == 0)
