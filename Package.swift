@@ -145,7 +145,8 @@ let package = Package(
         .executableTarget(
             name: "BackupBenchmark",
             dependencies: [
-                "Backup", "EtcdClient", "EtcdMesosTesting", "ProcessControl", "Support",
+                "Backup", "EtcdClient", "EtcdMesosTesting", "ObjectStore", "ProcessControl",
+                "Support",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -11,10 +11,12 @@ do {
     switch arguments.first {
     case "snapshot":
         try await SnapshotCommand(arguments: Array(arguments.dropFirst())).run()
+    case "store":
+        try await StoreBenchmark(arguments: Array(arguments.dropFirst())).run()
     case "run", nil:
         try await BenchmarkRun(arguments: Array(arguments.dropFirst())).run()
     default:
-        print(BenchmarkRun.usage)
+        print(BenchmarkRun.usage + "\n" + StoreBenchmark.usage)
         exit(2)
     }
 } catch {

@@ -1,5 +1,6 @@
 import EtcdMesosTesting
 import Foundation
+import Logging
 import ObjectStore
 import Testing
 
@@ -10,10 +11,16 @@ import Testing
 @Suite("Backups in an object store (SeaweedFS)", .serialized)
 struct RemoteBackupsTests {
     static let location = S3Location(bucket: "etcd-backups", prefix: "cluster-a")
+    static let quiet: Logger = {
+        var logger = Logger(label: "remote-backups-tests")
+        logger.logLevel = .critical
+        return logger
+    }()
 
     static func remote(
         _ server: SeaweedFSServer, cache: String, bucket: String = "etcd-backups",
-        secret: String = SeaweedFSServer.secretAccessKey, endpoint: String? = nil
+        secret: String = SeaweedFSServer.secretAccessKey, endpoint: String? = nil,
+        key: BackupEncryptionKey? = nil
     ) throws -> RemoteBackups {
         RemoteBackups(
             location: S3Location(bucket: bucket, prefix: "cluster-a"),
@@ -21,8 +28,8 @@ struct RemoteBackupsTests {
             region: SeaweedFSServer.region,
             credentials: S3Credentials(
                 accessKeyID: SeaweedFSServer.accessKeyID, secretAccessKey: secret),
-            cache: BackupStore(directory: cache),
-            retry: S3RetryPolicy(attempts: 2, firstDelay: .milliseconds(20)))
+            cache: BackupStore(directory: cache), encryptionKey: key,
+            retry: S3RetryPolicy(attempts: 2, firstDelay: .milliseconds(20)), logger: quiet)
     }
 
     static func backups(_ count: Int, in directory: String) async throws -> [BackupManifest] {
@@ -194,6 +201,61 @@ struct RemoteBackupsTests {
                 await #expect(throws: BackupStoreError.notFound(id: "absent")) {
                     try await remote.fetch("absent")
                 }
+            }
+        }
+    }
+
+    @Test(
+        "with a key, archives go up encrypted and the sidecar names only the key's ID; a wrong or no key is refused"
+    )
+    func encryptedArchives() async throws {
+        try await withSeaweedFS { server in
+            try await withBackupDirectory { cache, _ in
+                let key = try BackupEncryptionKey(bytes: Data(repeating: 7, count: 32))
+                let remote = try Self.remote(server, cache: cache, key: key)
+                try await remote.client.createBucket()
+                let backup = try #require(try await Self.backups(1, in: cache).first)
+                #expect(await remote.uploadPending() == [backup.id])
+                let archiveKey = Self.location.key(backup.archiveFileName + ".enc")
+                let sidecarKey = Self.location.key(backup.archiveFileName + ".json")
+                #expect(try await Self.keys(remote) == [archiveKey, sidecarKey])
+
+                let sidecarText = try await remote.client.getObject(
+                    key: sidecarKey, maximumSize: 65536)
+                let stored = try BackupManifest.decode(sidecarText)
+                #expect(stored.encryption?.keyID == key.id)
+                #expect(stored.encryption?.algorithm == "AES-256-GCM-STREAM-v1")
+                #expect(String(decoding: sidecarText, as: UTF8.self).range(of: "0707070707") == nil)
+                let local = try #require(
+                    FileManager.default.contents(atPath: cache + "/" + backup.archiveFileName))
+                let object = try await remote.client.getObject(
+                    key: archiveKey, maximumSize: 1 << 24)
+                #expect(UInt64(object.count) == stored.encryption?.encryptedSize)
+                #expect(
+                    object.range(of: local.prefix(64)) == nil, "the archive's bytes are visible")
+                #expect(
+                    object.range(of: Data("cluster_name".utf8)) == nil, "the manifest is visible")
+                #expect(try await remote.refresh().map(\.id) == [backup.id])
+
+                // Back with the key: decrypted and verified into the cache, in the clear there.
+                try BackupStore(directory: cache).delete(id: backup.id)
+                let fetched = try await remote.fetch(backup.id)
+                #expect(fetched.manifest == backup)
+                #expect(FileManager.default.contents(atPath: fetched.archivePath) == local)
+
+                // Another key, or none: refused by name, nothing left in the cache.
+                try BackupStore(directory: cache).delete(id: backup.id)
+                let otherKey = try BackupEncryptionKey(bytes: Data(repeating: 9, count: 32))
+                await #expect(
+                    throws: BackupEncryptionError.wrongKey(
+                        archiveKeyID: key.id, givenKeyID: otherKey.id)
+                ) {
+                    try await Self.remote(server, cache: cache, key: otherKey).fetch(backup.id)
+                }
+                await #expect(throws: BackupEncryptionError.keyRequired(keyID: key.id)) {
+                    try await Self.remote(server, cache: cache).fetch(backup.id)
+                }
+                #expect(try filesIn(cache).isEmpty)
             }
         }
     }

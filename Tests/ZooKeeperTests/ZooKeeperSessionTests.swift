@@ -18,8 +18,8 @@ struct ZooKeeperSessionTests {
         #expect(error == .connectTimedOut(connectString: address, after: .seconds(2)))
         #expect(elapsed >= .seconds(2))
         // A hang is what this guards against; the bound is generous because CI runs every suite
-        // at once on two cores.
-        #expect(elapsed < .seconds(30))
+        // at once on two cores, and under extra load the whole test process was seen stalled for 45 s.
+        #expect(elapsed < .seconds(90))
         #expect(String(describing: error).contains(address))
     }
 

@@ -19,6 +19,8 @@ public actor RemoteBackups {
     public nonisolated let client: S3Client
     /// The local directory, a staging cache.
     public nonisolated let cache: BackupStore
+    /// With a key, archives go up encrypted (`<id>.tar.zst.enc`) and come back decrypted.
+    public nonisolated let encryptionKey: BackupEncryptionKey?
     private let logger: Logger
 
     /// Manifests of the stored backups, by ID, as of the last listing and this process' own changes.
@@ -33,9 +35,11 @@ public actor RemoteBackups {
 
     public init(
         location: S3Location, endpoint: S3Endpoint, region: String, credentials: S3Credentials,
-        cache: BackupStore, retry: S3RetryPolicy = .standard,
+        cache: BackupStore, encryptionKey: BackupEncryptionKey? = nil,
+        retry: S3RetryPolicy = .standard,
         logger: Logger = Logger(label: "etcd-mesos.backup-store")
     ) {
+        self.encryptionKey = encryptionKey
         let retries = self.retries
         self.location = location
         client = S3Client(
@@ -60,47 +64,65 @@ public actor RemoteBackups {
             throw error
         }
         var sidecars: [String: String] = [:]  // id → key
-        var archives: [String: S3Client.ObjectInfo] = [:]
+        var archiveObjects: [String: S3Client.ObjectInfo] = [:]  // key → object
         var foreign: [String] = []
         for object in objects {
             let name = String(object.key.dropFirst(location.listingPrefix.count))
-            if let id = BackupID.id(ofFileName: name) {
-                if name.hasSuffix(BackupID.sidecarSuffix) {
-                    sidecars[id] = object.key
-                } else {
-                    archives[id] = object
-                }
+            if name.hasSuffix(BackupID.sidecarSuffix), let id = BackupID.id(ofFileName: name) {
+                sidecars[id] = object.key
+            } else if Self.archiveID(ofName: name) != nil {
+                archiveObjects[object.key] = object
             } else {
                 foreign.append(object.key)
             }
         }
         var found: [String: BackupManifest] = [:]
+        var used: Set<String> = []
         for (id, key) in sidecars {
-            guard let archive = archives[id] else {
-                foreign.append(key)
-                continue
-            }
             do {
                 let manifest = try await sidecar(id: id)
-                if let size = manifest.archiveSize, Int64(size) != archive.size {
+                let archiveKey = self.archiveKey(manifest)
+                guard let archive = archiveObjects[archiveKey] else {
+                    throw ObjectStoreError.noSuchKey(archiveKey)
+                }
+                let expected = manifest.encryption?.encryptedSize ?? manifest.archiveSize
+                if let expected, Int64(expected) != archive.size {
                     throw ObjectStoreError.integrity(
                         key: archive.key,
-                        reason: "\(archive.size) bytes, its sidecar says \(size)")
+                        reason: "\(archive.size) bytes, its sidecar says \(expected)")
                 }
                 found[id] = manifest
+                used.insert(archiveKey)
             } catch {
                 logger.warning(
                     "a backup in the store cannot be used; it is left out of the listing",
                     metadata: ["key": "\(key)", "error": "\(error)"])
-                foreign += [key, archive.key]
+                foreign.append(key)
             }
         }
-        // Archives without a sidecar: an upload cut short, or not ours.
-        foreign += archives.filter { sidecars[$0.key] == nil }.map(\.value.key)
+        // Archives without a (usable) sidecar: an upload cut short, or not ours.
+        foreign += archiveObjects.keys.filter { !used.contains($0) }
         index = found
         statistics.storedBackups = found.count
         statistics.foreignObjects = foreign.sorted()
         return manifests()
+    }
+
+    /// The object key of `manifest`'s archive: `<id>.tar.zst`, or `<id>.tar.zst.enc` when encrypted.
+    func archiveKey(_ manifest: BackupManifest) -> String {
+        location.key(
+            manifest.id + BackupID.archiveSuffix
+                + (manifest.encryption == nil ? "" : Self.encryptedSuffix))
+    }
+
+    static let encryptedSuffix = ".enc"
+
+    /// The backup ID of an archive object's name (`<id>.tar.zst` or `<id>.tar.zst.enc`).
+    static func archiveID(ofName name: String) -> String? {
+        let plain =
+            name.hasSuffix(encryptedSuffix) ? String(name.dropLast(encryptedSuffix.count)) : name
+        guard plain.hasSuffix(BackupID.archiveSuffix) else { return nil }
+        return BackupID.id(ofFileName: plain)
     }
 
     /// The stored backups, newest first.
@@ -158,18 +180,29 @@ public actor RemoteBackups {
 
     private func upload(_ entry: BackupStore.Entry) async throws {
         let started = ContinuousClock.now
-        let archiveKey = location.key(entry.id + BackupID.archiveSuffix)
-        let stored = try await client.upload(
-            key: archiveKey, from: try S3FileSource(path: entry.archivePath))
-        if let size = entry.manifest.archiveSize, Int64(size) != stored.size {
+        var manifest = entry.manifest
+        let plaintextSize = try fileSize(entry.archivePath)
+        let stored: S3Client.ObjectInfo
+        if let encryptionKey {
+            manifest.encryption = EncryptingFileSource.description(
+                plaintextSize: plaintextSize, key: encryptionKey)
+            stored = try await client.upload(
+                key: archiveKey(manifest),
+                from: try EncryptingFileSource(path: entry.archivePath, key: encryptionKey))
+        } else {
+            stored = try await client.upload(
+                key: archiveKey(manifest), from: try S3FileSource(path: entry.archivePath))
+        }
+        let expected = manifest.encryption?.encryptedSize ?? manifest.archiveSize ?? plaintextSize
+        if Int64(expected) != stored.size {
             throw ObjectStoreError.integrity(
-                key: archiveKey,
-                reason: "stored with \(stored.size) bytes, the sidecar says \(size)")
+                key: archiveKey(manifest),
+                reason: "stored with \(stored.size) bytes, \(expected) expected")
         }
         try await client.putObject(
-            try entry.manifest.encoded(), key: location.key(entry.id + BackupID.sidecarSuffix),
+            try manifest.encoded(), key: location.key(entry.id + BackupID.sidecarSuffix),
             contentType: "application/json")
-        index[entry.id] = entry.manifest
+        index[entry.id] = manifest
         statistics.uploads += 1
         statistics.storedBackups = index.count
         statistics.lastUploadAt = Date()
@@ -178,6 +211,7 @@ public actor RemoteBackups {
             "backup uploaded to the store",
             metadata: [
                 "id": "\(entry.id)", "store": "\(location)", "bytes": "\(stored.size)",
+                "encrypted_with": "\(encryptionKey?.id ?? "no key")",
                 "seconds": "\((ContinuousClock.now - started).seconds)",
             ])
     }
@@ -206,12 +240,25 @@ public actor RemoteBackups {
         let partial = cache.path(".\(id)\(BackupID.archiveSuffix).fetch\(BackupID.partialSuffix)")
         unlink(partial)
         defer { unlink(partial) }
-        let limit = manifest.archiveSize.map(Int64.init) ?? RemoteBackups.maximumArchiveSize
+        let encrypted = partial + Self.encryptedSuffix
+        defer { unlink(encrypted) }
+        let limit =
+            (manifest.encryption?.encryptedSize ?? manifest.archiveSize).map(Int64.init)
+            ?? RemoteBackups.maximumArchiveSize
         try await client.download(
-            key: location.key(id + BackupID.archiveSuffix), to: partial, maximumSize: limit)
+            key: archiveKey(manifest), to: manifest.encryption == nil ? partial : encrypted,
+            maximumSize: limit)
         let cache = self.cache
+        let key = encryptionKey
+        var clear = manifest
+        clear.encryption = nil  // the cache holds the archive in the clear
+        let local = clear
         try await runBlocking { () throws in
-            _ = try BackupArchiveReader(path: partial).verify(against: manifest)
+            if let encryption = manifest.encryption {
+                try ArchiveDecryption.decrypt(
+                    encrypted, to: partial, key: key, expected: encryption)
+            }
+            _ = try BackupArchiveReader(path: partial).verify(against: local)
             let archivePath = cache.path(id + BackupID.archiveSuffix)
             guard rename(partial, archivePath) == 0 else {
                 throw BackupStoreError.fileSystem(
@@ -219,7 +266,7 @@ public actor RemoteBackups {
                     reason: String(cString: strerror(errno)))
             }
             try DurableFile.writeAtomically(
-                try manifest.encoded(), to: cache.path(id + BackupID.sidecarSuffix))
+                try local.encoded(), to: cache.path(id + BackupID.sidecarSuffix))
         }
         index[id] = manifest
         logger.info(
@@ -248,7 +295,7 @@ public actor RemoteBackups {
             do {
                 try await client.deleteObject(key: location.key(backup.id + BackupID.sidecarSuffix))
                 index[backup.id] = nil
-                try await client.deleteObject(key: location.key(backup.id + BackupID.archiveSuffix))
+                try await client.deleteObject(key: archiveKey(backup))
                 try? cache.delete(id: backup.id)
                 deleted.append(backup.id)
             } catch {
@@ -278,6 +325,15 @@ public actor RemoteBackups {
 
     /// Keeps the local copy of `id` (a restore's archive, served to the executors) out of `pruneCache`.
     public func pin(_ id: String) { pinned.insert(id) }
+
+    private func fileSize(_ path: String) throws -> UInt64 {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw BackupStoreError.fileSystem(
+                operation: "stat", path: path, reason: String(cString: strerror(errno)))
+        }
+        return UInt64(status.st_size)
+    }
 
     // MARK: Reporting
 

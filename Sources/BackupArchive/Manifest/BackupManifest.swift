@@ -46,6 +46,8 @@ public struct BackupManifest: Codable, Sendable, Hashable {
     /// requested backups never push periodic ones out. Absent in manifests written before it was recorded;
     /// those count as periodic.
     public var trigger: BackupTrigger?
+    /// Only in a sidecar in an object store whose copy of the archive is encrypted: how, and with which key.
+    public var encryption: ArchiveEncryption?
 
     public init(
         id: String, clusterName: String, clusterEpoch: Int, sourceMember: BackupSourceMember,
@@ -98,6 +100,7 @@ public struct BackupManifest: Codable, Sendable, Hashable {
         case archiveSize = "archive_size"
         case archiveSHA256 = "archive_sha256"
         case trigger
+        case encryption
     }
 
     /// The archive's file name: `<id>.tar.zst`.
@@ -108,6 +111,7 @@ public struct BackupManifest: Codable, Sendable, Hashable {
         var copy = self
         copy.archiveSize = nil
         copy.archiveSHA256 = nil
+        copy.encryption = nil
         return copy
     }
 

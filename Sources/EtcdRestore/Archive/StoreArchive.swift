@@ -25,6 +25,13 @@ struct StoreOptions: ParsableArguments {
                 + "default: $AWS_ACCESS_KEY_ID and $AWS_SECRET_ACCESS_KEY.", valueName: "file"))
     var storeCredentialsFile: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The backup encryption key (the scheduler's -backup-encryption-key-file) for encrypted archives "
+                + "in the store.", valueName: "file"))
+    var encryptionKeyFile: String?
+
     static func isStoreURL(_ text: String) -> Bool { text.hasPrefix("s3://") }
 
     /// For a command's `validate()`: an s3:// argument needs an endpoint and credentials (exit 2 without).
@@ -36,6 +43,7 @@ struct StoreOptions: ParsableArguments {
         do {
             _ = try S3Endpoint(parsing: storeEndpoint)
             _ = try credentials()
+            _ = try encryptionKeyFile.map { try BackupEncryptionKey.load(file: $0) }
         } catch {
             throw ValidationError("\(error)")
         }
@@ -55,9 +63,15 @@ struct StoreOptions: ParsableArguments {
     func remote(_ location: S3Location, cache: String) throws(RestoreFailure) -> RemoteBackups {
         do throws(ObjectStoreError) {
             let endpoint = try S3Endpoint(parsing: storeEndpoint ?? "")
+            let key: BackupEncryptionKey?
+            do { key = try encryptionKeyFile.map { try BackupEncryptionKey.load(file: $0) } } catch
+            {
+                throw ObjectStoreError.badConfiguration("\(error)")
+            }
             return RemoteBackups(
                 location: location, endpoint: endpoint, region: storeRegion,
-                credentials: try credentials(), cache: BackupStore(directory: cache))
+                credentials: try credentials(), cache: BackupStore(directory: cache),
+                encryptionKey: key)
         } catch {
             throw .objectStore(location: location.description, reason: "\(error)")
         }
@@ -100,6 +114,8 @@ enum StoreArchive {
             throw .store(error)
         } catch let error as BackupArchiveError {
             throw .archive(error)
+        } catch let error as BackupEncryptionError {
+            throw .encryption(error)
         } catch let error as ObjectStoreError {
             throw .objectStore(location: location.description, reason: "\(error)")
         } catch {

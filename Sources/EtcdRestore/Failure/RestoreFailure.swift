@@ -7,6 +7,8 @@ public enum RestoreFailure: Error, CustomStringConvertible, Sendable, Equatable 
 
     /// The archive failed verification (see `BackupArchiveError` for the cases).
     case archive(BackupArchiveError)
+    /// An encrypted archive could not be decrypted: wrong or missing key, truncated, reordered, tampered.
+    case encryption(BackupEncryptionError)
     /// The path is missing or is not a regular file.
     case notAFile(path: String, reason: String)
     /// `<archive>.json` exists but cannot be decoded.
@@ -72,7 +74,7 @@ public enum RestoreFailure: Error, CustomStringConvertible, Sendable, Equatable 
     /// The exit code the CLI ends with.
     public var exitCode: RestoreExitCode {
         switch self {
-        case .archive, .notAFile, .unreadableSidecar, .store, .snapshotStatusDisagrees,
+        case .archive, .encryption, .notAFile, .unreadableSidecar, .store, .snapshotStatusDisagrees,
             .targetNotEmpty,
             .targetNotDirectory, .parentMissing, .wrongCluster, .notOnScheduler,
             .schedulerCopyDiffers,
@@ -89,6 +91,7 @@ public enum RestoreFailure: Error, CustomStringConvertible, Sendable, Equatable 
     public var description: String {
         switch self {
         case .archive(let error): return "\(error)"
+        case .encryption(let error): return "\(error)"
         case .notAFile(let path, let reason): return "\(path): \(reason)"
         case .unreadableSidecar(let path, let reason):
             return

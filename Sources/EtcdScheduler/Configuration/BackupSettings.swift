@@ -35,14 +35,18 @@ public struct BackupStoreSettings: Sendable, Equatable {
     public var region: String
     /// `-backup-store-credentials-file`; nil: `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`.
     public var credentialsFile: String?
+    /// `-backup-encryption-key-file`: archives go up encrypted with this key.
+    public var encryptionKeyFile: String?
 
     public init(
-        location: S3Location, endpoint: S3Endpoint, region: String, credentialsFile: String?
+        location: S3Location, endpoint: S3Endpoint, region: String, credentialsFile: String?,
+        encryptionKeyFile: String? = nil
     ) {
         self.location = location
         self.endpoint = endpoint
         self.region = region
         self.credentialsFile = credentialsFile
+        self.encryptionKeyFile = encryptionKeyFile
     }
 
     /// The credentials, from the file or the environment; a clear error when there are none.

@@ -284,6 +284,14 @@ public struct BackupFlags: ParsableArguments, Sendable {
                 + "without it the AWS_* environment variables are used.", value: "path"))
     public var backupStoreCredentialsFile: String?
 
+    @Option(
+        name: .goFlag("backup-encryption-key-file"),
+        help: .flag(
+            "Encrypt archives in the object store (AES-256-GCM, in chunks) with the 32 random bytes of this "
+                + "file (raw or 64 hex digits), mode 0600: head -c 32 /dev/urandom > key. Sidecars name the "
+                + "key's ID, never the key. Needs -backup-store.", value: "path"))
+    public var backupEncryptionKeyFile: String?
+
     public init() {}
 }
 

@@ -94,11 +94,14 @@ extension SchedulerOptions {
         let endpointText = reader.string(backups.backupStoreEndpoint, "backup-store-endpoint")
         let credentialsFile = reader.string(
             backups.backupStoreCredentialsFile, "backup-store-credentials-file")
+        let keyFile = reader.string(backups.backupEncryptionKeyFile, "backup-encryption-key-file")
         guard let text = reader.string(backups.backupStore, "backup-store") else {
-            if endpointText != nil || credentialsFile != nil {
+            if endpointText != nil || credentialsFile != nil || keyFile != nil {
                 throw .missing(
                     flag: "backup-store",
-                    reason: "-backup-store-endpoint and -backup-store-credentials-file need it")
+                    reason:
+                        "-backup-store-endpoint, -backup-store-credentials-file and -backup-encryption-key-file need it"
+                )
             }
             return nil
         }
@@ -123,6 +126,7 @@ extension SchedulerOptions {
             ?? SchedulerDefaults.backupStoreRegion
         return BackupStoreSettings(
             location: location, endpoint: endpoint, region: region,
-            credentialsFile: credentialsFile.map(absolute))
+            credentialsFile: credentialsFile.map(absolute), encryptionKeyFile: keyFile.map(absolute)
+        )
     }
 }

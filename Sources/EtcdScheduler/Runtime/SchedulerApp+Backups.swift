@@ -8,16 +8,18 @@ extension SchedulerApp {
     func makeRemoteBackups() throws -> RemoteBackups? {
         guard let store = settings.backup.store else { return nil }
         let credentials = try store.credentials()
+        let key = try store.encryptionKeyFile.map { try BackupEncryptionKey.load(file: $0) }
         logger.info(
             "backups are kept in an object store",
             metadata: [
                 "store": "\(store.location)", "endpoint": "\(store.endpoint)",
                 "access_key": "\(credentials.accessKeyID)",
+                "encryption_key_id": "\(key?.id ?? "none: archives are stored unencrypted")",
             ])
         return RemoteBackups(
             location: store.location, endpoint: store.endpoint, region: store.region,
             credentials: credentials, cache: BackupStore(directory: settings.backup.directory),
-            logger: logger)
+            encryptionKey: key, logger: logger)
     }
 
     func makeBackupService(core: SchedulerCore, remote: RemoteBackups?) throws -> BackupService {

@@ -9,7 +9,7 @@ import Testing
 @Suite("End to end: off-host backups in an object store", .serialized)
 struct OffHostBackupTests {
     @Test(
-        "every member and the scheduler's work dir lost: a new scheduler seeds 3 members from the store"
+        "every member and the scheduler's work dir lost: a new scheduler seeds 3 members from the encrypted store"
     )
     func restoreFromTheStoreAlone() async throws {
         try await withSeaweedFS { server in
@@ -29,9 +29,16 @@ struct OffHostBackupTests {
             aws_secret_access_key = \(SeaweedFSServer.secretAccessKey)
             """.write(toFile: credentials, atomically: true, encoding: .utf8)
             chmod(credentials, 0o600)
+            // Archives go up encrypted; the new host has the key (kept apart from the work dir).
+            let key = root.appending("backup-key")
+            FileManager.default.createFile(
+                atPath: key, contents: Data((0..<32).map { _ in UInt8.random(in: 0...255) }),
+                attributes: [.posixPermissions: 0o600])
             let store = [
                 "-backup-store=s3://etcd-backups/e2e", "-backup-store-endpoint=\(server.endpoint)",
-                "-backup-store-credentials-file=\(credentials)", "-backup-interval=0", "-chill=1s",
+                "-backup-store-credentials-file=\(credentials)",
+                "-backup-encryption-key-file=\(key)",
+                "-backup-interval=0", "-chill=1s",
             ]
 
             try await TestMesos.withCluster(agents: 6) { mesos in
@@ -62,7 +69,7 @@ struct OffHostBackupTests {
                     return id
                 }
                 let stored = Set(try await bucket.list(prefix: "e2e/").map(\.key))
-                #expect(stored == ["e2e/\(backupID).tar.zst", "e2e/\(backupID).tar.zst.json"])
+                #expect(stored == ["e2e/\(backupID).tar.zst.enc", "e2e/\(backupID).tar.zst.json"])
                 // The host is gone: its work dir, state and backup cache with it.
                 try FileManager.default.removeItem(atPath: first)
 
