@@ -1,12 +1,11 @@
 import BackupArchive
 import Foundation
 import ObjectStore
-import Support
 
 /// An archive file read in order and handed out encrypted (`ArchiveCipher`), for an upload: the archive never
 /// exists in the clear anywhere but on the host that took it.
 public struct EncryptingFileSource: S3UploadSource {
-    private let handle: FileHandle
+    private var file: S3FileSource
     private var sealer: ArchiveCipher.Sealer
     private var output = Data()
     private var lookahead: Data?
@@ -17,10 +16,7 @@ public struct EncryptingFileSource: S3UploadSource {
     )
         throws(ObjectStoreError)
     {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw .badConfiguration("cannot open \(path) to upload it")
-        }
-        self.handle = handle
+        file = try S3FileSource(path: path)
         sealer = ArchiveCipher.Sealer(key: key, chunkSize: chunkSize)
         output = sealer.header
     }
@@ -37,9 +33,9 @@ public struct EncryptingFileSource: S3UploadSource {
 
     public mutating func next(upTo count: Int) async throws -> Data {
         while output.count < count && !finished {
-            let chunk = try await read(sealer.chunkSize, lookahead: &lookahead)
+            let chunk = try await read(sealer.chunkSize)
             // One chunk ahead, to know whether this one is the last.
-            let following = try await read(sealer.chunkSize, lookahead: &lookahead)
+            let following = try await read(sealer.chunkSize)
             let isLast = chunk.count < sealer.chunkSize || following.isEmpty
             output += try sealer.seal(chunk, final: isLast)
             if isLast {
@@ -53,23 +49,12 @@ public struct EncryptingFileSource: S3UploadSource {
         return Data(handed)
     }
 
-    private func read(_ count: Int, lookahead: inout Data?) async throws -> Data {
+    private mutating func read(_ count: Int) async throws -> Data {
         if let pending = lookahead {
             lookahead = nil
             return pending
         }
-        let handle = self.handle
-        return try await runBlocking {
-            var data = Data()
-            while data.count < count {
-                guard let piece = try handle.read(upToCount: count - data.count), !piece.isEmpty
-                else {
-                    break
-                }
-                data += piece
-            }
-            return data
-        }
+        return try await file.next(upTo: count)
     }
 }
 

@@ -221,9 +221,11 @@ public actor RemoteBackups {
     /// Makes sure backup `id` is in the local cache, downloading and verifying it when it is only in the store.
     /// A download that does not verify (truncated, tampered, another backup's sidecar) is refused and leaves
     /// nothing in the cache.
+    /// With `pin`, the local copy is kept out of `pruneCache` (a restore's archive, served to the executors).
     @discardableResult
-    public func fetch(_ id: String) async throws -> BackupStore.Entry {
+    public func fetch(_ id: String, pin: Bool = false) async throws -> BackupStore.Entry {
         let id = try BackupID.validate(id)
+        if pin { pinned.insert(id) }
         if let entry = try? cache.entry(id: id) { return entry }
         let manifest: BackupManifest
         do { manifest = try await sidecar(id: id) } catch ObjectStoreError.noSuchKey {
@@ -322,9 +324,6 @@ public actor RemoteBackups {
         }
         return removed
     }
-
-    /// Keeps the local copy of `id` (a restore's archive, served to the executors) out of `pruneCache`.
-    public func pin(_ id: String) { pinned.insert(id) }
 
     private func fileSize(_ path: String) throws -> UInt64 {
         var status = stat()

@@ -35,8 +35,7 @@ actor RestoreVerification {
         // and kept there for the executors.
         if let remote, (try? store.entry(id: id)) == nil {
             do {
-                try await remote.fetch(id)
-                await remote.pin(id)
+                try await remote.fetch(id, pin: true)
             } catch let error as BackupStoreError {
                 throw .failed(error)
             } catch {

@@ -15,8 +15,7 @@ enum StartupRestore {
         // Only in the object store (a new host, an empty work dir): fetched and verified into the cache.
         if let remote, (try? store.entry(id: id)) == nil {
             do {
-                try await remote.fetch(id)
-                await remote.pin(id)
+                try await remote.fetch(id, pin: true)
             } catch {
                 throw StartupRestoreError.verificationFailed(
                     id: id, reason: "cannot fetch it from \(remote.location): \(error)")

@@ -7,40 +7,29 @@ extension S3Client {
     /// Streams `key` into a new file at `path` (which must not exist), refusing an object larger than
     /// `maximumSize`; returns the bytes written. On any failure the file is removed.
     @discardableResult
-    public func download(key: String, to path: String, maximumSize: Int64) async throws -> Int64 {
-        var attempt = 0
-        while true {
-            attempt += 1
-            do {
-                return try await downloadOnce(key: key, to: path, maximumSize: maximumSize)
-            } catch let error as ObjectStoreError {
-                unlink(path)
-                guard error.isTransient, attempt < retry.attempts, !Task.isCancelled else {
-                    throw error
-                }
-                onRetry?(error)
-                try await Task.sleep(for: retry.delay(beforeAttempt: attempt + 1))
-            } catch {
-                unlink(path)
-                throw error
-            }
+    public func download(key: String, to path: String, maximumSize: Int64)
+        async throws(ObjectStoreError) -> Int64
+    {
+        try await retrying(
+            { () throws(ObjectStoreError) in
+                try await downloadOnce(key: key, to: path, maximumSize: maximumSize)
+            }, afterFailure: { unlink(path) })
+    }
+
+    private func downloadOnce(key: String, to path: String, maximumSize: Int64)
+        async throws(ObjectStoreError) -> Int64
+    {
+        do {
+            return try await stream(key: key, to: path, maximumSize: maximumSize)
+        } catch let error as ObjectStoreError {
+            throw error
+        } catch {
+            throw .unreachable(endpoint: endpoint.base, reason: "\(error)")
         }
     }
 
-    private func downloadOnce(key: String, to path: String, maximumSize: Int64) async throws
-        -> Int64
-    {
-        let objectPath = self.path(key: key)
-        let headers =
-            [("host", endpoint.hostHeader), ("x-amz-content-sha256", SigV4Signer.emptyPayloadHash)]
-        let signed =
-            headers
-            + signer.authorizationHeaders(
-                for: .init(
-                    method: "GET", path: objectPath, headers: headers,
-                    payloadHash: SigV4Signer.emptyPayloadHash), at: Date())
-        var request = HTTPClientRequest(url: endpoint.base + objectPath)
-        for (name, value) in signed { request.headers.replaceOrAdd(name: name, value: value) }
+    private func stream(key: String, to path: String, maximumSize: Int64) async throws -> Int64 {
+        let request = signedRequest(method: .GET, key: key)
         let response: HTTPClientResponse
         do {
             response = try await http.execute(request, timeout: .seconds(3600))

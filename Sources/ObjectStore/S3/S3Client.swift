@@ -171,31 +171,43 @@ public struct S3Client: Sendable {
         headers: [(String, String)] = [], body: Data? = nil, acceptable: Set<Int> = [200, 204],
         maximumAnswer: Int = S3Client.maximumAnswerSize, timeout: Duration = .seconds(120)
     ) async throws(ObjectStoreError) -> Answer {
-        var attempt = 0
+        try await retrying { () throws(ObjectStoreError) in
+            let answer = try await send(
+                method: method, key: key, query: query, headers: headers, body: body,
+                maximumAnswer: maximumAnswer, timeout: timeout)
+            guard acceptable.contains(answer.status) else {
+                throw Self.error(for: answer, operation: operation, key: key)
+            }
+            return answer
+        }
+    }
+
+    /// Runs `attempt` again after a transient failure (unreachable, 5xx, 429), up to the retry policy's
+    /// attempts, waiting longer each time; `afterFailure` runs after every failed attempt.
+    func retrying<T>(
+        _ attempt: () async throws(ObjectStoreError) -> T, afterFailure: () -> Void = {}
+    ) async throws(ObjectStoreError) -> T {
+        var tries = 0
         while true {
-            attempt += 1
+            tries += 1
             do throws(ObjectStoreError) {
-                let answer = try await send(
-                    method: method, key: key, query: query, headers: headers, body: body,
-                    maximumAnswer: maximumAnswer, timeout: timeout)
-                guard acceptable.contains(answer.status) else {
-                    throw Self.error(for: answer, operation: operation, key: key)
-                }
-                return answer
+                return try await attempt()
             } catch {
-                guard error.isTransient, attempt < retry.attempts, !Task.isCancelled else {
+                afterFailure()
+                guard error.isTransient, tries < retry.attempts, !Task.isCancelled else {
                     throw error
                 }
                 onRetry?(error)
-                try? await Task.sleep(for: retry.delay(beforeAttempt: attempt + 1))
+                try? await Task.sleep(for: retry.delay(beforeAttempt: tries + 1))
             }
         }
     }
 
-    private func send(
-        method: HTTPMethod, key: String?, query: [(String, String)], headers: [(String, String)],
-        body: Data?, maximumAnswer: Int, timeout: Duration
-    ) async throws(ObjectStoreError) -> Answer {
+    /// `method` on `key` (the bucket when nil), signed with SigV4 over `body`'s SHA-256.
+    func signedRequest(
+        method: HTTPMethod, key: String?, query: [(String, String)] = [],
+        headers: [(String, String)] = [], body: Data? = nil
+    ) -> HTTPClientRequest {
         let path = self.path(key: key)
         let canonicalQuery = SigV4Signer.canonicalQuery(query)
         let payloadHash = body.map { SigV4Signer.hexSHA256($0) } ?? SigV4Signer.emptyPayloadHash
@@ -214,6 +226,15 @@ public struct S3Client: Sendable {
         request.method = method
         for (name, value) in signed { request.headers.replaceOrAdd(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        return request
+    }
+
+    private func send(
+        method: HTTPMethod, key: String?, query: [(String, String)], headers: [(String, String)],
+        body: Data?, maximumAnswer: Int, timeout: Duration
+    ) async throws(ObjectStoreError) -> Answer {
+        let request = signedRequest(
+            method: method, key: key, query: query, headers: headers, body: body)
         do {
             let response = try await http.execute(request, timeout: .init(timeout))
             let collected = try await response.body.collect(upTo: maximumAnswer)
