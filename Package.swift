@@ -276,7 +276,7 @@ let package = Package(
             dependencies: [
                 "EtcdExecutor", "LocalMesos", "MesosAPI", "TaskContract", "EtcdClient",
                 "EtcdMesosTesting",
-                "ProcessControl", "Backup", "Support",
+                "ProcessControl", "Backup", "Support", "ObjectStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

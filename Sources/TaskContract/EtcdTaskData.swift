@@ -83,15 +83,53 @@ public struct EtcdTaskData: Sendable, Equatable {
         /// The database's size (`db_size`) from the sidecar: the archive's manifest must agree, and it lets an
         /// archive written before the manifest came first be read with the same cap.
         public var databaseSize: UInt64?
+        /// Set when `url` serves the archive encrypted (a presigned URL of the object store): how to open it.
+        public var encryption: Encryption?
 
         public init(
             url: String, archiveSHA256: String, archiveSize: UInt64? = nil,
-            databaseSize: UInt64? = nil
+            databaseSize: UInt64? = nil, encryption: Encryption? = nil
         ) {
             self.url = url
             self.archiveSHA256 = archiveSHA256
             self.archiveSize = archiveSize
             self.databaseSize = databaseSize
+            self.encryption = encryption
+        }
+
+        /// `url` without its query: what logs and messages show, as a signed URL's query is a credential.
+        public var shownURL: String {
+            url.firstIndex(of: "?").map { String(url[..<$0]) + "?…" } ?? url
+        }
+
+        /// How an encrypted archive is opened: the key of that one archive (never the backup key), and the
+        /// sizes its sidecar records.
+        public struct Encryption: Codable, Sendable, Equatable, CustomStringConvertible {
+            public var algorithm: String
+            /// Base64 of the archive's own 32-byte key: a secret, never logged.
+            public var archiveKey: String
+            public var chunkSize: Int
+            public var encryptedSize: UInt64
+
+            public init(
+                algorithm: String, archiveKey: String, chunkSize: Int, encryptedSize: UInt64
+            ) {
+                self.algorithm = algorithm
+                self.archiveKey = archiveKey
+                self.chunkSize = chunkSize
+                self.encryptedSize = encryptedSize
+            }
+
+            public var description: String {
+                "\(algorithm), \(encryptedSize) bytes in chunks of \(chunkSize) (archive key hidden)"
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case algorithm
+                case archiveKey = "archive_key"
+                case chunkSize = "chunk_size"
+                case encryptedSize = "encrypted_size"
+            }
         }
     }
 }

@@ -4,6 +4,7 @@ import ObjectStore
 import Testing
 
 @testable import Backup
+@testable import BackupArchive
 
 /// The chunked AES-256-GCM stream archives are stored in: it round-trips every size, and a wrong key, a cut,
 /// a reordering, changed bytes and extra bytes are each refused under their own name.
@@ -37,7 +38,7 @@ struct ArchiveEncryptionTests {
 
     static func open(_ sealed: Data, key: BackupEncryptionKey = key, piece: Int = 37) throws -> Data
     {
-        var opener = ArchiveCipher.Opener(key: key)
+        var opener = ArchiveCipher.Opener(key: .backupKey(key))
         var plaintext = Data()
         var offset = 0
         while offset < sealed.count {
@@ -137,7 +138,8 @@ struct ArchiveEncryptionTests {
         FileManager.default.createFile(atPath: source, contents: sealed)
         let described = EncryptingFileSource.description(
             plaintextSize: 1000, key: Self.key, chunkSize: Self.chunk)
-        try ArchiveDecryption.decrypt(source, to: target, key: Self.key, expected: described)
+        try ArchiveDecryption.decrypt(
+            source, to: target, key: .backupKey(Self.key), expected: described)
         #expect(FileManager.default.contents(atPath: target) == plaintext)
         unlink(target)
 
@@ -149,11 +151,12 @@ struct ArchiveEncryptionTests {
                 archiveKeyID: Self.key.id, givenKeyID: Self.otherKey.id)
         ) {
             try ArchiveDecryption.decrypt(
-                source, to: target, key: Self.otherKey, expected: described)
+                source, to: target, key: .backupKey(Self.otherKey), expected: described)
         }
         FileManager.default.createFile(atPath: source, contents: sealed.dropLast(30))
         #expect(throws: BackupEncryptionError.self) {
-            try ArchiveDecryption.decrypt(source, to: target, key: Self.key, expected: described)
+            try ArchiveDecryption.decrypt(
+                source, to: target, key: .backupKey(Self.key), expected: described)
         }
         #expect(!FileManager.default.fileExists(atPath: target))
     }
@@ -186,5 +189,30 @@ struct ArchiveEncryptionTests {
         #expect { try BackupEncryptionKey.load(file: short) } throws: {
             "\($0)".contains("neither")
         }
+    }
+
+    @Test(
+        "an archive's own key opens that archive and no other; it is refused for another archive by name"
+    )
+    func archiveKey() async throws {
+        let plaintext = Self.bytes(1000)
+        let sealed = try await Self.encrypt(plaintext)
+        let other = try await Self.encrypt(plaintext)
+        let key = try ArchiveCipher.archiveKey(for: Self.key, header: sealed.prefix(56))
+        // It travels as base64 and is hidden in descriptions.
+        let carried = try #require(ArchiveKey(base64: key.base64))
+        #expect(!"\(carried)".contains(key.base64))
+        func open(_ data: Data, with key: ArchiveKey) throws -> Data {
+            var opener = ArchiveCipher.Opener(key: .archiveKey(key))
+            return try opener.feed(data) + opener.finish()
+        }
+        #expect(try open(sealed, with: carried) == plaintext)
+        #expect(throws: BackupEncryptionError.wrongArchiveKey) { try open(other, with: carried) }
+        // Deriving it needs the backup key the header names.
+        #expect(
+            throws: BackupEncryptionError.wrongKey(
+                archiveKeyID: Self.key.id, givenKeyID: Self.otherKey.id)
+        ) { try ArchiveCipher.archiveKey(for: Self.otherKey, header: sealed.prefix(56)) }
+        #expect(ArchiveKey(base64: "c2hvcnQ=") == nil)
     }
 }

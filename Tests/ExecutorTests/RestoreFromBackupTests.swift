@@ -4,6 +4,7 @@ import EtcdExecutor
 import EtcdMesosTesting
 import Foundation
 import MesosAPI
+import ObjectStore
 import TaskContract
 import Testing
 
@@ -31,9 +32,87 @@ import Testing
         }
     }
 
-    /// Launches a member restoring `url` and checks that it runs alone, holding exactly the snapshot's keys.
+    /// The fixture's backup uploaded encrypted to a real object store (SeaweedFS); the task carries only a
+    /// presigned URL of the object and that archive's own key, as the scheduler hands them out. A key for
+    /// another archive fails the task by name, and no message shows the URL's signature.
+    @Test func restoresAnEncryptedBackupFromAPresignedStoreURL() async throws {
+        try await withBackupFixture(binaries: .debian) { fixture in
+            try await withSeaweedFS { server in
+                let remote = RemoteBackups(
+                    location: S3Location(bucket: "executor-restore", prefix: "cluster"),
+                    endpoint: try S3Endpoint(parsing: server.endpoint),
+                    region: SeaweedFSServer.region,
+                    credentials: S3Credentials(
+                        accessKeyID: SeaweedFSServer.accessKeyID,
+                        secretAccessKey: SeaweedFSServer.secretAccessKey),
+                    cache: BackupStore(
+                        directory: (fixture.archivePath as NSString).deletingLastPathComponent),
+                    encryptionKey: try BackupEncryptionKey(bytes: Data((0..<32).map { UInt8($0) })))
+                try await remote.client.createBucket()
+                #expect(await remote.uploadPending() == [fixture.manifest.id])
+                let direct = try #require(
+                    try await remote.directDownload(fixture.manifest.id, expires: .seconds(600)))
+                #expect(direct.url.hasPrefix(server.endpoint + "/executor-restore/cluster/"))
+                #expect(
+                    direct.url.contains(".tar.zst.enc?") && direct.url.contains("X-Amz-Signature="))
+                let encryption = try #require(direct.manifest.encryption)
+                let archiveKey = try #require(direct.archiveKey)
+                var source = EtcdTaskData.RestoreSource(
+                    url: direct.url, archiveSHA256: try #require(fixture.manifest.archiveSHA256),
+                    archiveSize: fixture.manifest.archiveSize,
+                    databaseSize: fixture.manifest.dbSize,
+                    encryption: .init(
+                        algorithm: encryption.algorithm, archiveKey: archiveKey.base64,
+                        chunkSize: encryption.chunkSize, encryptedSize: encryption.encryptedSize))
+                try await restoreAndCheck(
+                    fixture, url: source.shownURL, source: source, binaries: .debian,
+                    tool: "etcdctl")
+
+                source.encryption?.archiveKey = Data(repeating: 7, count: 32).base64EncodedString()
+                let wrongKey = source
+                try await ExecutorTestCluster.withCluster(agents: 1) { cluster in
+                    try await TestFramework.withSubscribed(to: cluster.masterURL) { framework in
+                        let offer = try #require(
+                            try await framework.offers(fromAgents: 1).values.first)
+                        let name = memberName("wrong-key")
+                        var data = EtcdTaskData(
+                            member: cluster.member(name, on: offer.hostname), peers: [],
+                            initialClusterState: "new", clusterToken: "t-\(name)")
+                        data.restore = wrongKey
+                        let task = try cluster.task(data, on: offer)
+                        try await framework.launch([task], on: offer)
+                        let failed = try await framework.update(
+                            of: task.taskID, .failed, timeout: .seconds(60))
+                        let message = failed.message ?? ""
+                        #expect(message.contains("cannot decrypt the backup"), "\(message)")
+                        #expect(message.contains("does not open it"), "\(message)")
+                        #expect(!message.contains("X-Amz-Signature"), "\(message)")
+                        #expect(ProcessProbe.etcdPIDs(member: name).isEmpty)
+                        let sandbox = try #require(cluster.sandboxes(of: name).first)
+                        let left =
+                            (try? FileManager.default.contentsOfDirectory(atPath: sandbox)) ?? []
+                        #expect(
+                            left.allSatisfy {
+                                !$0.hasPrefix("restore.tar.zst") && !$0.hasPrefix("etcd_data")
+                            },
+                            "\(left)")
+                        let log =
+                            (try? String(contentsOfFile: sandbox + "/stderr", encoding: .utf8))
+                            ?? ""
+                        #expect(
+                            !log.contains("X-Amz-Signature"),
+                            "the executor logged the URL's signature")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Launches a member restoring `url` (or `source`, shown as `url`) and checks that it runs alone, holding
+    /// exactly the snapshot's keys.
     private func restoreAndCheck(
-        _ fixture: BackupFixture, url: String, binaries: EtcdBinaries, tool: String
+        _ fixture: BackupFixture, url: String, source: EtcdTaskData.RestoreSource? = nil,
+        binaries: EtcdBinaries, tool: String
     ) async throws {
         try await ExecutorTestCluster.withCluster(agents: 1) { cluster in
             try await TestFramework.withSubscribed(to: cluster.masterURL) { framework in
@@ -43,10 +122,12 @@ import Testing
                     member: cluster.member(name, on: offer.hostname), peers: [],
                     initialClusterState: "new",
                     clusterToken: "t-\(name)")
-                data.restore = .init(
-                    url: url, archiveSHA256: try #require(fixture.manifest.archiveSHA256),
-                    archiveSize: fixture.manifest.archiveSize, databaseSize: fixture.manifest.dbSize
-                )
+                data.restore =
+                    try source
+                    ?? .init(
+                        url: url, archiveSHA256: try #require(fixture.manifest.archiveSHA256),
+                        archiveSize: fixture.manifest.archiveSize,
+                        databaseSize: fixture.manifest.dbSize)
                 let task = try cluster.task(data, on: offer, etcdBinary: binaries.etcd)
                 try await framework.launch([task], on: offer)
 

@@ -258,7 +258,7 @@ public actor RemoteBackups {
         try await runBlocking { () throws in
             if let encryption = manifest.encryption {
                 try ArchiveDecryption.decrypt(
-                    encrypted, to: partial, key: key, expected: encryption)
+                    encrypted, to: partial, key: key.map { .backupKey($0) }, expected: encryption)
             }
             _ = try BackupArchiveReader(path: partial).verify(against: local)
             let archivePath = cache.path(id + BackupID.archiveSuffix)
@@ -275,6 +275,36 @@ public actor RemoteBackups {
             "fetched a backup from the store into the local cache",
             metadata: ["id": "\(id)", "store": "\(location)"])
         return try cache.entry(id: id)
+    }
+
+    /// A stored backup as an executor fetches it straight from the store.
+    public struct DirectDownload: Sendable {
+        /// A presigned GET of the archive's object: no credentials of its own, valid for a short while.
+        public var url: String
+        /// The sidecar as stored (its `encryption` says how the object is sealed).
+        public var manifest: BackupManifest
+        /// For an encrypted object, the key of that one archive (not the backup key).
+        public var archiveKey: ArchiveKey?
+    }
+
+    /// A presigned URL, valid for `expires`, of backup `id`'s archive object, with the archive's own key when the
+    /// object is encrypted (read from its header with a ranged GET). Nil when `id` is not in the store as far
+    /// as this process knows; throws when the store cannot be read or the backup key does not match.
+    public func directDownload(_ id: String, expires: Duration) async throws -> DirectDownload? {
+        guard let manifest = index[id] else { return nil }
+        let key = archiveKey(manifest)
+        var archiveKey: ArchiveKey?
+        if let encryption = manifest.encryption {
+            guard let encryptionKey else {
+                throw BackupEncryptionError.keyRequired(keyID: encryption.keyID)
+            }
+            let header = try await client.getObjectPrefix(
+                key: key, count: ArchiveCipher.headerSize)
+            archiveKey = try ArchiveCipher.archiveKey(for: encryptionKey, header: header)
+        }
+        return DirectDownload(
+            url: client.presignedGetURL(key: key, expires: expires), manifest: manifest,
+            archiveKey: archiveKey)
     }
 
     /// Without a sidecar's size, the largest archive fetched.

@@ -98,7 +98,7 @@ public struct MemberRestore: Sendable {
             logger.info(
                 "restoring the member's data dir from a backup",
                 metadata: [
-                    "url": "\(source.url)", "member": "\(member.name)",
+                    "url": "\(source.shownURL)", "member": "\(member.name)",
                     "tool": "\(tool.executable)",
                 ])
             let archive = try await RestoreArchiveFetcher(
@@ -145,7 +145,7 @@ public struct MemberRestore: Sendable {
     private func verifyAndExtract(_ archive: FetchedArchive) async throws(MemberRestoreError)
         -> BackupManifest
     {
-        let (path, database, url) = (archive.path, databasePath, source.url)
+        let (path, database, url) = (archive.path, databasePath, source.shownURL)
         let databaseSize = source.databaseSize
         let started = ContinuousClock.now
         let result = await runBlocking { () -> Result<BackupVerification, MemberRestoreError> in

@@ -18,6 +18,9 @@ public enum MemberRestoreError: Error, Sendable, Equatable, CustomStringConverti
     case archiveTooLarge(url: String, limit: UInt64, found: String)
     /// The archive is shorter than the size the sidecar records.
     case archiveSizeMismatch(url: String, expected: UInt64, actual: UInt64)
+    /// The encrypted archive could not be opened with the archive key the task carries (wrong key, truncated,
+    /// tampered with…).
+    case decryptionFailed(url: String, reason: String)
     /// The archive failed its own checks (manifest, database hash, zstd or tar integrity).
     case invalidArchive(url: String, reason: String)
     /// Neither `etcdutl` nor `etcdctl` sits next to the etcd binary.
@@ -53,6 +56,8 @@ public enum MemberRestoreError: Error, Sendable, Equatable, CustomStringConverti
                 + "was cut off there and refused"
         case .archiveSizeMismatch(let url, let expected, let actual):
             return "the backup \(url) has \(actual) bytes, its sidecar records \(expected)"
+        case .decryptionFailed(let url, let reason):
+            return "cannot decrypt the backup \(url): \(reason)"
         case .invalidArchive(let url, let reason):
             return "the backup \(url) failed verification: \(reason)"
         case .noRestoreTool(let directory):

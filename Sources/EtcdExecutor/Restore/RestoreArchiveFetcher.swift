@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import BackupArchive
 import Crypto
 import Foundation
 import Logging
@@ -29,7 +30,11 @@ struct FetchedArchive: Sendable, Equatable {
 /// local path (or `file://` URL) is used where it is, after checking its size and hashing it.
 ///
 /// A download presents the task's secret as `Authorization: Bearer <secret>`, unless the URL carries its own
-/// signature (`signature=` in its query, the scheduler's signed download URLs), which then is the credential.
+/// signature (`signature=` in its query, the scheduler's signed download URLs, or `X-Amz-Signature=`, a
+/// presigned URL of the object store), which then is the credential. An encrypted archive (from the store) is
+/// downloaded to `<destination>.partial.enc`, checked against its encrypted size, and decrypted with the
+/// archive's own key into `<destination>.partial`, whose size and SHA-256 are then checked as above.
+/// Messages and logs show URLs without their query.
 struct RestoreArchiveFetcher: Sendable {
     /// The whole fetch's deadline, from the connect to the last byte.
     var timeout: Duration
@@ -43,16 +48,22 @@ struct RestoreArchiveFetcher: Sendable {
     func fetch(
         _ source: EtcdTaskData.RestoreSource, to destination: String, sandbox: String
     ) async throws(MemberRestoreError) -> FetchedArchive {
-        let url = source.url
+        let url = source.shownURL
         let expected = source.archiveSHA256.trimmingCharacters(in: .whitespaces).lowercased()
         let limit = source.archiveSize
         var fetched: FetchedArchive
-        if let path = Self.localPath(url, sandbox: sandbox) {
+        if let path = Self.localPath(source.url, sandbox: sandbox) {
             fetched = try await hashLocal(path, url: url, hashing: !expected.isEmpty, limit: limit)
-        } else if url.lowercased().hasPrefix("http://") || url.lowercased().hasPrefix("https://") {
-            fetched = try await download(url, to: destination + ".partial", limit: limit)
-        } else {
+        } else if !source.url.lowercased().hasPrefix("http://")
+            && !source.url.lowercased().hasPrefix("https://")
+        {
             throw .unsupportedURL(url: url)
+        } else if let encryption = source.encryption {
+            fetched = try await downloadEncrypted(
+                source.url, shown: url, encryption, to: destination + ".partial")
+        } else {
+            fetched = try await download(
+                source.url, shown: url, to: destination + ".partial", limit: limit)
         }
         if let limit, fetched.size != limit {
             if fetched.isDownloaded { unlink(fetched.path) }
@@ -133,8 +144,48 @@ struct RestoreArchiveFetcher: Sendable {
 
     // MARK: HTTP
 
-    /// Downloads `url` to `partial`, no more than `limit` bytes; removes it on failure.
-    private func download(_ url: String, to partial: String, limit: UInt64?)
+    /// Downloads the encrypted archive at `url` to `<partial>.enc` (no more than its encrypted size) and
+    /// decrypts it into `partial` with the archive's key; only the plaintext is left, hashed.
+    private func downloadEncrypted(
+        _ url: String, shown: String, _ encryption: EtcdTaskData.RestoreSource.Encryption,
+        to partial: String
+    ) async throws(MemberRestoreError) -> FetchedArchive {
+        guard let key = ArchiveKey(base64: encryption.archiveKey) else {
+            throw .decryptionFailed(
+                url: shown, reason: "the task's archive key is not 32 bytes in base64")
+        }
+        let encrypted = partial + ".enc"
+        let downloaded = try await download(
+            url, shown: shown, to: encrypted, limit: encryption.encryptedSize)
+        defer { unlink(encrypted) }
+        let expected = ArchiveEncryption(
+            algorithm: encryption.algorithm, keyID: "", chunkSize: encryption.chunkSize,
+            encryptedSize: encryption.encryptedSize)
+        let started = ContinuousClock.now
+        let result = await runBlocking { () -> Result<FetchedArchive, MemberRestoreError> in
+            do {
+                let plain = try ArchiveDecryption.decrypt(
+                    downloaded.path, to: partial, key: .archiveKey(key), expected: expected)
+                return .success(
+                    FetchedArchive(
+                        path: partial, isDownloaded: true, size: plain.size, sha256: plain.sha256))
+            } catch {
+                return .failure(.decryptionFailed(url: shown, reason: "\(error)"))
+            }
+        }
+        let fetched = try result.get()
+        logger.info(
+            "decrypted the backup archive",
+            metadata: [
+                "url": "\(shown)", "bytes": "\(fetched.size)",
+                "seconds": "\(ContinuousClock.now - started)",
+            ])
+        return fetched
+    }
+
+    /// Downloads `url` to `partial`, no more than `limit` bytes; removes it on failure. `shown` is the URL as
+    /// messages and logs name it.
+    private func download(_ url: String, shown: String, to partial: String, limit: UInt64?)
         async throws(MemberRestoreError) -> FetchedArchive
     {
         unlink(partial)
@@ -150,14 +201,16 @@ struct RestoreArchiveFetcher: Sendable {
             let started = ContinuousClock.now
             guard
                 let fetched = try await Self.withDeadline(
-                    timeout, { try await stream(url, to: partial, limit: limit, with: client) })
+                    timeout,
+                    { try await stream(url, shown: shown, to: partial, limit: limit, with: client) }
+                )
             else {
-                throw MemberRestoreError.fetchTimedOut(url: url, after: timeout)
+                throw MemberRestoreError.fetchTimedOut(url: shown, after: timeout)
             }
             logger.info(
                 "fetched the backup archive",
                 metadata: [
-                    "url": "\(url)", "bytes": "\(fetched.size)",
+                    "url": "\(shown)", "bytes": "\(fetched.size)",
                     "seconds": "\(ContinuousClock.now - started)",
                 ])
             outcome = .success(fetched)
@@ -166,9 +219,9 @@ struct RestoreArchiveFetcher: Sendable {
         } catch is CancellationError {
             outcome = .failure(.stopped)
         } catch let error as HTTPClientError where error == .deadlineExceeded {
-            outcome = .failure(.fetchTimedOut(url: url, after: timeout))
+            outcome = .failure(.fetchTimedOut(url: shown, after: timeout))
         } catch {
-            outcome = .failure(.fetchFailed(url: url, reason: Self.describe(error)))
+            outcome = .failure(.fetchFailed(url: shown, reason: Self.describe(error)))
         }
         try? await client.shutdown()
         if case .failure = outcome { unlink(partial) }
@@ -178,7 +231,7 @@ struct RestoreArchiveFetcher: Sendable {
     /// Streams the body of `url` into `partial`, hashing it; memory stays at a few chunks (the body is
     /// read with back-pressure), and the body is cut off as soon as it goes beyond `limit`.
     private func stream(
-        _ url: String, to partial: String, limit: UInt64?, with client: HTTPClient
+        _ url: String, shown: String, to partial: String, limit: UInt64?, with client: HTTPClient
     ) async throws -> FetchedArchive {
         var request = HTTPClientRequest(url: url)
         request.method = .GET
@@ -194,14 +247,14 @@ struct RestoreArchiveFetcher: Sendable {
                 if body.utf8.count > 2048 { break }
             }
             throw MemberRestoreError.httpStatus(
-                url: url, status: Int(response.status.code), body: String(body.prefix(2048)))
+                url: shown, status: Int(response.status.code), body: String(body.prefix(2048)))
         }
         if let limit,
             let announced = response.headers.first(name: "Content-Length").flatMap(UInt64.init),
             announced > limit
         {
             throw MemberRestoreError.archiveTooLarge(
-                url: url, limit: limit, found: "the server announced Content-Length \(announced)")
+                url: shown, limit: limit, found: "the server announced Content-Length \(announced)")
         }
         let fd = open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
@@ -214,7 +267,7 @@ struct RestoreArchiveFetcher: Sendable {
         for try await chunk in response.body {
             if let limit, size + UInt64(chunk.readableBytes) > limit {
                 throw MemberRestoreError.archiveTooLarge(
-                    url: url, limit: limit, found: "the server sent more")
+                    url: shown, limit: limit, found: "the server sent more")
             }
             try chunk.withUnsafeReadableBytes { bytes throws(MemberRestoreError) in
                 hasher.update(bufferPointer: bytes)
@@ -257,9 +310,12 @@ struct RestoreArchiveFetcher: Sendable {
         }
     }
 
-    /// True when `url` carries its own signature, the scheduler's signed download URL.
+    /// True when `url` carries its own signature: the scheduler's signed download URL, or a presigned URL of
+    /// the object store (which refuses a request with a second credential).
     static func isSigned(_ url: String) -> Bool {
-        URLComponents(string: url)?.queryItems?.contains { $0.name == "signature" } ?? false
+        URLComponents(string: url)?.queryItems?.contains {
+            $0.name == "signature" || $0.name == "X-Amz-Signature"
+        } ?? false
     }
 
     private static func hex(_ hasher: SHA256) -> String {

@@ -17,7 +17,7 @@ extension ExecutorStateMachine {
             if case .success(let data) = prepared { data.restore } else { nil }
         let needsRestore = restore != nil && dataDirectoryIsEmpty
         let note = restore.map {
-            "restoring the member's data dir from the backup \($0.url) before etcd starts"
+            "restoring the member's data dir from the backup \($0.shownURL) before etcd starts"
         }
         let starting = Action.report(.init(task.taskID, .starting, needsRestore ? note : nil))
         let data: EtcdTaskData
@@ -41,7 +41,7 @@ extension ExecutorStateMachine {
                 .log(
                     .notice,
                     "the data dir exists already: starting etcd on it instead of restoring the "
-                        + "backup \(restore.url) again"))
+                        + "backup \(restore.shownURL) again"))
         }
         return actions + startListener()
     }

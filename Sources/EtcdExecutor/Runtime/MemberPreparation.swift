@@ -24,7 +24,7 @@ enum MemberPreparation {
             }
             let hash = restore.archiveSHA256.trimmingCharacters(in: .whitespaces)
             if hash.isEmpty {
-                return .failure(.missingArchiveHash(task: task.taskID.value, url: restore.url))
+                return .failure(.missingArchiveHash(task: task.taskID.value, url: restore.shownURL))
             }
             if hash.count != 64 || !hash.allSatisfy(\.isHexDigit) {
                 return .failure(
@@ -37,7 +37,7 @@ enum MemberPreparation {
                     .invalidData(
                         task: task.taskID.value,
                         reason:
-                            "the backup \(restore.url) names no archiveSize; the executor downloads no "
+                            "the backup \(restore.shownURL) names no archiveSize; the executor downloads no "
                             + "more than the size its sidecar records"))
             }
         }

@@ -22,11 +22,20 @@ struct MemberTaskBuilder: Sendable {
     /// their executors accept no reseed.
     var secrets: ExecutorSecrets? = nil
 
+    /// Where an executor fetches a backup instead of the scheduler: the object store.
+    struct StoreDownload: Sendable, Equatable {
+        /// A presigned URL, valid for a short while.
+        var url: String
+        /// How to open the object when it is encrypted (the archive's own key).
+        var encryption: EtcdTaskData.RestoreSource.Encryption?
+    }
+
     /// The task for `launch`; a restore names the backup's archive SHA-256 and sizes from its sidecar, without
-    /// which the executor refuses to restore.
+    /// which the executor refuses to restore, and is fetched from `storeDownload` when given, else from the
+    /// scheduler's admin API.
     func taskInfo(
         for launch: MemberLaunch, restoreSHA256: String?, archiveSize: UInt64? = nil,
-        databaseSize: UInt64? = nil
+        databaseSize: UInt64? = nil, storeDownload: StoreDownload? = nil
     ) throws -> MesosAPI.TaskInfo {
         let member = launch.member
         let peers = launch.initialCluster.dropFirst().map { entry in
@@ -44,9 +53,10 @@ struct MemberTaskBuilder: Sendable {
                 frameworkName: frameworkName, epoch: launch.clusterEpoch),
             restore: launch.restoreFromBackup.map {
                 EtcdTaskData.RestoreSource(
-                    url: urls.admin + (downloads?.signedPath(backupID: $0) ?? "/backups/\($0)"),
+                    url: storeDownload?.url
+                        ?? urls.admin + (downloads?.signedPath(backupID: $0) ?? "/backups/\($0)"),
                     archiveSHA256: restoreSHA256 ?? "", archiveSize: archiveSize,
-                    databaseSize: databaseSize)
+                    databaseSize: databaseSize, encryption: storeDownload?.encryption)
             },
             reseedSecret: secrets?.secret(for: launch.taskID))
         let ports = [member.peerPort, member.clientPort, member.reseedPort].sorted()

@@ -13,8 +13,9 @@ struct SchedulerActions: ClusterActionPerformer {
     var store: any ClusterStateStore
     var membership: MembershipOperator
     var reseed: ReseedMessenger
-    /// A backup's sidecar (its archive's SHA-256 and sizes), for a restore launch.
-    var backupSidecar: @Sendable (String) async -> BackupManifest?
+    /// A backup's sidecar (its archive's SHA-256 and sizes) and where the executor fetches it, for a restore
+    /// launch.
+    var restoreArchives: RestoreArchiveLocator
     var offerRefuseSecondsOnLaunch: Double = 1
     var logger: Logger
 
@@ -84,11 +85,15 @@ struct SchedulerActions: ClusterActionPerformer {
 
     private func launchMember(_ launch: MemberLaunch) async {
         do {
-            var sidecar: BackupManifest?
-            if let backup = launch.restoreFromBackup { sidecar = await backupSidecar(backup) }
+            var archive: RestoreArchiveLocator.Located?
+            if let backup = launch.restoreFromBackup {
+                archive = await restoreArchives.locate(backup)
+            }
+            let sidecar = archive?.sidecar
             let task = try taskBuilder.taskInfo(
                 for: launch, restoreSHA256: sidecar?.archiveSHA256,
-                archiveSize: sidecar?.archiveSize, databaseSize: sidecar?.dbSize)
+                archiveSize: sidecar?.archiveSize, databaseSize: sidecar?.dbSize,
+                storeDownload: archive?.storeDownload)
             logger.info(
                 "launching etcd member",
                 metadata: ["task": "\(launch.taskID)", "agent": "\(launch.agentID)"])

@@ -186,7 +186,8 @@ public struct SchedulerApp: Sendable {
             link: link, taskBuilder: taskBuilder, store: store,
             membership: MembershipOperator(pool: pool, logger: logger),
             reseed: ReseedMessenger(httpClient: httpClient, secrets: secrets),
-            backupSidecar: { id in try? backupStore.entry(id: id).manifest },
+            restoreArchives: RestoreArchiveLocator(
+                local: backupStore, remote: remote, logger: logger),
             logger: logger)
         let core = SchedulerCore(reconciler: reconciler, actions: actions, logger: logger)
         let backups = try makeBackupService(core: core, remote: remote)

@@ -101,6 +101,16 @@ public struct S3Client: Sendable {
         return answer.body
     }
 
+    /// The object's first `count` bytes (fewer when it is shorter), read with a `Range` request.
+    public func getObjectPrefix(key: String, count: Int) async throws(ObjectStoreError) -> Data {
+        precondition(count > 0)
+        let answer = try await call(
+            "read the first \(count) bytes of \(key)", method: .GET, key: key,
+            headers: [("Range", "bytes=0-\(count - 1)")], acceptable: [200, 206],
+            maximumAnswer: count)
+        return answer.body
+    }
+
     /// Every object whose key starts with `prefix`, in key order, at most `limit` of them.
     public func list(prefix: String, limit: Int = 100_000) async throws(ObjectStoreError)
         -> [ObjectInfo]

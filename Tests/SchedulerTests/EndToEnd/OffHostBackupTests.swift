@@ -96,7 +96,31 @@ struct OffHostBackupTests {
                         #expect(try await countKeys(prefix: "/e2e/after-snapshot/", via: url) == 0)
                     }
                 }
+                // The seed's executor fetched the archive from the store (a presigned URL, shown without its
+                // query) and opened it with that archive's key; no signature is in any executor log.
+                let logs = await executorLogs(in: mesos)
+                #expect(
+                    logs.contains {
+                        $0.contains("decrypted the backup archive")
+                            && $0.contains(
+                                "\(server.endpoint)/etcd-backups/e2e/\(backupID).tar.zst.enc?…")
+                    }, "no executor fetched the backup from the store")
+                #expect(!logs.contains { $0.contains("X-Amz-Signature") })
             }
         }
+    }
+
+    /// The `stderr` of every executor sandbox of every agent.
+    private func executorLogs(in mesos: LocalCluster) async -> [String] {
+        var logs: [String] = []
+        for agent in mesos.agents {
+            let root = await agent.configuration.workDirectory
+            let files =
+                FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String } ?? []
+            logs += files.filter { $0.hasSuffix("/stderr") }.compactMap {
+                try? String(contentsOfFile: root + "/" + $0, encoding: .utf8)
+            }
+        }
+        return logs
     }
 }

@@ -1,4 +1,3 @@
-import BackupArchive
 import Crypto
 import Foundation
 
@@ -10,19 +9,20 @@ import Foundation
 /// (index: UInt64, big-endian) and the associated data `header ‖ index ‖ final`, where `final` is 1 for the last
 /// chunk only (which may be short, or empty for an empty archive). So a changed byte, a chunk moved elsewhere,
 /// a stream cut at a chunk boundary and a foreign key are each detected, and told apart.
-enum ArchiveCipher {
+package enum ArchiveCipher {
     static let magic = Data("EMBKENC1".utf8)
-    static let headerSize = 56
-    static let tagSize = 16
+    package static let headerSize = 56
+    package static let tagSize = 16
     static let defaultChunkSize = ArchiveEncryption.defaultChunkSize
     static let maximumChunkSize = 64 << 20
 
     /// The encrypted size of `plaintextSize` bytes in chunks of `chunkSize`.
-    static func encryptedSize(of plaintextSize: UInt64, chunkSize: Int) -> UInt64 {
+    package static func encryptedSize(of plaintextSize: UInt64, chunkSize: Int) -> UInt64 {
         let chunks = max(1, (plaintextSize + UInt64(chunkSize) - 1) / UInt64(chunkSize))
         return UInt64(headerSize) + plaintextSize + chunks * UInt64(tagSize)
     }
 
+    /// The key an archive's chunks are sealed under: HKDF-SHA256 of the backup key and the archive's salt.
     static func chunkKey(_ key: BackupEncryptionKey, salt: Data) -> SymmetricKey {
         HKDF<SHA256>.deriveKey(
             inputKeyMaterial: key.key, salt: salt,
@@ -43,13 +43,14 @@ enum ArchiveCipher {
     }
 
     /// Seals chunks in order.
-    struct Sealer {
-        let header: Data
+    package struct Sealer {
+        package let header: Data
         private let chunkKey: SymmetricKey
-        let chunkSize: Int
+        package let chunkSize: Int
         private(set) var index: UInt64 = 0
 
-        init(key: BackupEncryptionKey, chunkSize: Int = ArchiveEncryption.defaultChunkSize) {
+        package init(key: BackupEncryptionKey, chunkSize: Int = ArchiveEncryption.defaultChunkSize)
+        {
             var salt = Data(count: 32)
             var generator = SystemRandomNumberGenerator()
             for position in 0..<32 { salt[position] = UInt8.random(in: 0...255, using: &generator) }
@@ -75,7 +76,7 @@ enum ArchiveCipher {
         }
 
         /// Seals the next chunk: `chunkSize` bytes, or fewer (even none) when `final`.
-        mutating func seal(_ plaintext: Data, final: Bool) throws -> Data {
+        package mutating func seal(_ plaintext: Data, final: Bool) throws -> Data {
             precondition(plaintext.count == chunkSize || (final && plaintext.count <= chunkSize))
             let box = try AES.GCM.seal(
                 plaintext, using: chunkKey, nonce: ArchiveCipher.nonce(index),
@@ -87,27 +88,27 @@ enum ArchiveCipher {
     }
 
     /// Opens a stream fed in pieces of any size; `finish()` says whether it ended where it should.
-    struct Opener {
-        private let key: BackupEncryptionKey
+    package struct Opener {
+        private let key: ArchiveDecryptionKey
         private var header: Data?
         private var chunkKey: SymmetricKey?
         private var chunkSize = 0
         private var buffer = Data()
         private var index: UInt64 = 0
 
-        init(key: BackupEncryptionKey) {
+        package init(key: ArchiveDecryptionKey) {
             self.key = key
         }
 
         /// The key ID an encrypted archive's first bytes name (nil when `data` is too short or not one).
-        static func keyID(of data: Data) -> String? {
+        package static func keyID(of data: Data) -> String? {
             guard data.count >= 16, data.prefix(8) == ArchiveCipher.magic else { return nil }
             return data.dropFirst(8).prefix(8).map { String(format: "%02x", $0) }.joined()
         }
 
         /// The plaintext of every whole chunk that `data` completes, except the last one seen (it may be the
         /// final chunk, which only `finish()` can tell).
-        mutating func feed(_ data: Data) throws(BackupEncryptionError) -> Data {
+        package mutating func feed(_ data: Data) throws(BackupEncryptionError) -> Data {
             buffer.append(data)
             if header == nil {
                 guard buffer.count >= ArchiveCipher.headerSize else { return Data() }
@@ -123,7 +124,7 @@ enum ArchiveCipher {
         }
 
         /// The final chunk's plaintext; throws if the stream was cut, changed, or carries more.
-        mutating func finish() throws(BackupEncryptionError) -> Data {
+        package mutating func finish() throws(BackupEncryptionError) -> Data {
             guard header != nil else {
                 throw .notEncrypted(reason: "\(buffer.count) bytes, shorter than the header")
             }
@@ -148,14 +149,22 @@ enum ArchiveCipher {
                 )
             }
             let keyID = Opener.keyID(of: candidate)!
-            guard keyID == key.id else { throw .wrongKey(archiveKeyID: keyID, givenKeyID: key.id) }
             let size = candidate.dropFirst(48).prefix(4).reduce(0) { $0 << 8 | Int($1) }
             guard size > 0, size <= ArchiveCipher.maximumChunkSize else {
                 throw .notEncrypted(reason: "a chunk size of \(size) bytes")
             }
             chunkSize = size
             header = candidate
-            chunkKey = ArchiveCipher.chunkKey(key, salt: Data(candidate.dropFirst(16).prefix(32)))
+            switch key {
+            case .backupKey(let backupKey):
+                guard keyID == backupKey.id else {
+                    throw .wrongKey(archiveKeyID: keyID, givenKeyID: backupKey.id)
+                }
+                chunkKey = ArchiveCipher.chunkKey(
+                    backupKey, salt: ArchiveCipher.salt(of: candidate))
+            case .archiveKey(let archiveKey):
+                chunkKey = archiveKey.key
+            }
             buffer.removeFirst(ArchiveCipher.headerSize)
         }
 
@@ -191,7 +200,55 @@ enum ArchiveCipher {
                     throw .reordered(position: index, sealedFor: position)
                 }
             }
+            // A key for another archive opens no chunk of this one, the first included.
+            if index == 0, case .archiveKey = key { throw .wrongArchiveKey }
             throw .tampered(chunk: index)
         }
     }
+
+    /// The salt in an archive's header.
+    static func salt(of header: Data) -> Data { Data(header.dropFirst(16).prefix(32)) }
+
+    /// The key that opens the one archive whose first `headerSize` bytes are `header`, and no other: what an
+    /// executor is given to decrypt the archive it restores, instead of the backup key.
+    package static func archiveKey(
+        for key: BackupEncryptionKey, header: Data
+    ) throws(BackupEncryptionError) -> ArchiveKey {
+        guard header.count >= headerSize, header.prefix(8) == magic else {
+            throw .notEncrypted(
+                reason:
+                    "it does not start with a \(headerSize)-byte \(String(decoding: magic, as: UTF8.self)) header"
+            )
+        }
+        let keyID = Opener.keyID(of: header)!
+        guard keyID == key.id else { throw .wrongKey(archiveKeyID: keyID, givenKeyID: key.id) }
+        return ArchiveKey(key: chunkKey(key, salt: salt(of: Data(header.prefix(headerSize)))))
+    }
+}
+
+/// What opens an encrypted archive: the backup key (which opens every archive it encrypted), or one archive's
+/// own key.
+public enum ArchiveDecryptionKey: Sendable {
+    case backupKey(BackupEncryptionKey)
+    case archiveKey(ArchiveKey)
+}
+
+/// The key of one encrypted archive (HKDF of the backup key and that archive's salt): it opens that archive
+/// only, so handing it to an executor with a short-lived URL gives away no more than that archive. Its
+/// description never shows it.
+public struct ArchiveKey: Sendable, CustomStringConvertible {
+    let key: SymmetricKey
+
+    init(key: SymmetricKey) { self.key = key }
+
+    /// From its base64 form; nil unless it is 32 bytes.
+    public init?(base64: String) {
+        guard let bytes = Data(base64Encoded: base64), bytes.count == 32 else { return nil }
+        key = SymmetricKey(data: bytes)
+    }
+
+    /// The key in base64, for the task that restores the archive: a secret.
+    public var base64: String { key.withUnsafeBytes { Data($0).base64EncodedString() } }
+
+    public var description: String { "archive key (hidden)" }
 }

@@ -79,6 +79,8 @@ public enum BackupEncryptionError: Error, Sendable, Equatable, CustomStringConve
     case tampered(chunk: UInt64)
     /// Bytes after the final chunk.
     case trailingData
+    /// The archive key given for this archive opens none of its chunks: it belongs to another archive.
+    case wrongArchiveKey
 
     public var description: String {
         switch self {
@@ -99,6 +101,9 @@ public enum BackupEncryptionError: Error, Sendable, Equatable, CustomStringConve
         case .tampered(let chunk):
             return "the encrypted archive was tampered with: chunk \(chunk) does not authenticate"
         case .trailingData: return "the encrypted archive has data after its final chunk"
+        case .wrongArchiveKey:
+            return
+                "the archive key given for this archive does not open it (a key for another archive?)"
         }
     }
 }
