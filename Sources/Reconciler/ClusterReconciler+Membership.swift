@@ -2,7 +2,9 @@
 ///
 /// Order of each step: promote a caught-up learner; remove an etcd member no task runs (a dead member is
 /// always removed before a replacement is added); add the next member, then launch it on the held offer
-/// once etcd has accepted it. The first member of a new cluster needs no add.
+/// once etcd has accepted it. The first member of a new cluster needs no add; a seed from a backup launches
+/// every member at once, each restoring the same snapshot with the full initial cluster and the epoch's new
+/// cluster token (etcd's disaster-recovery procedure), instead of one member that the others join over raft.
 extension ClusterReconciler {
     mutating func advanceMembership(now: ReconcilerInstant, out: inout ActionBuffer) {
         guard mode == .mutable, health.livelockSince == nil, membershipOperation == nil else {
@@ -70,6 +72,10 @@ extension ClusterReconciler {
 
         if tasks.isEmpty {
             if let notBefore = newClusterNotBefore, now < notBefore { return }
+            if pendingRestore != nil, configuration.clusterSize > 1 {
+                startParallelSeed(now: now, out: &out)
+                return
+            }
             let held = heldOffers.remove(at: heldIndex)
             guard let identity = allocateIdentity(on: held.offer) else { return }
             if clusterEpoch == 0 { clusterEpoch = 1 }
@@ -91,6 +97,41 @@ extension ClusterReconciler {
             .addMember(
                 peerURL: identity.peerURL, asLearner: configuration.addMembersAsLearners,
                 via: etcdCallTargets))
+    }
+
+    /// Launches the seed of a restore on as many agents as the cluster has members (one member per offer),
+    /// once offers from that many agents are held, or `seedOfferWait` after the first usable one with those
+    /// held; every launch names every seed member in its initial cluster. Members missing then are added later
+    /// through the usual add (they join the restored members over raft).
+    private mutating func startParallelSeed(now: ReconcilerInstant, out: inout ActionBuffer) {
+        let usable = heldOffers.filter { offerIsUsable($0.offer) }
+        guard let oldest = usable.map(\.receivedAt).min() else { return }
+        var hosts: Set<String> = []
+        let distinct = usable.filter { hosts.insert($0.offer.hostname).inserted }
+        let wanted = configuration.clusterSize
+        if distinct.count < wanted && now < oldest + configuration.seedOfferWait { return }
+        let chosen = Array(distinct.prefix(wanted))
+        heldOffers.removeAll { held in chosen.contains { $0.offer.id == held.offer.id } }
+        var seeds: [(MemberIdentity, ResourceOffer)] = []
+        for held in chosen {
+            if let identity = allocateIdentity(on: held.offer) {
+                seeds.append((identity, held.offer))
+            }
+        }
+        guard !seeds.isEmpty else { return }
+        if clusterEpoch == 0 { clusterEpoch = 1 }
+        etcdMembers = nil
+        health = HealthTracker()
+        let cluster = seeds.map { InitialClusterEntry(name: $0.0.name, peerURL: $0.0.peerURL) }
+        out.log(
+            .notice,
+            "seeding cluster epoch \(clusterEpoch) with \(seeds.count) of \(wanted) members at once, "
+                + "each restoring backup \(pendingRestore ?? "?")")
+        for (identity, offer) in seeds {
+            let own = cluster.filter { $0.name == identity.name }
+            let others = cluster.filter { $0.name != identity.name }
+            launch(identity, on: offer, cluster: own + others, state: .new, now: now, out: &out)
+        }
     }
 
     /// Where an etcd call goes: the members whose task runs, the one the last probe found leading first

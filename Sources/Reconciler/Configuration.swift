@@ -38,6 +38,10 @@ public struct ReconcilerConfiguration: Sendable, Equatable {
     public var livelockConfirmations = 2
     /// A change of only the last known revision is persisted at most this often.
     public var revisionPersistInterval: Duration = .seconds(60)
+    /// A seed from a backup launches every member at once (each restores the snapshot with the full initial
+    /// cluster); it waits this long after its first usable offer for offers from enough agents, then seeds
+    /// with the agents it has and adds the rest as usual.
+    public var seedOfferWait: Duration = .seconds(10)
     /// The `n` of the first member name `etcd-<n>`. The scheduler passes the Unix time at start, like the original.
     public var firstMemberIndex = 1
     /// What to do when every member of a cluster that held data is lost (`-restore-from`,

@@ -46,7 +46,7 @@ struct TotalLossTests {
         #expect(h.world.launches.last?.clusterEpoch == 2)
     }
 
-    @Test func aRestoreSeedsTheFirstMemberFromTheBackup() {
+    @Test func aRestoreSeedsEveryMemberFromTheBackupAtOnce() {
         var h = Harness(size: 3)
         h.formCluster()
         for agent in [2, 3, 4] { h.world.loseAgent(agent) }
@@ -57,9 +57,15 @@ struct TotalLossTests {
         #expect(h.world.persisted?.pendingRestore == "default-20260101T000000Z-r42")
         let formed = h.run(until: \.isSettled, within: .seconds(120))
         #expect(formed)
-        let newLaunches = h.world.launches.dropFirst(3)
-        #expect(newLaunches.map(\.restoreFromBackup) == ["default-20260101T000000Z-r42", nil, nil])
-        #expect(newLaunches.first?.initialClusterState == .new)
+        let newLaunches = Array(h.world.launches.dropFirst(3))
+        #expect(
+            newLaunches.map(\.restoreFromBackup)
+                == Array(repeating: "default-20260101T000000Z-r42", count: 3))
+        #expect(newLaunches.allSatisfy { $0.initialClusterState == .new && $0.clusterEpoch == 2 })
+        // Each names itself first, then the other two: one initial cluster of the three.
+        #expect(newLaunches.map { $0.initialCluster.first?.name } == newLaunches.map(\.member.name))
+        #expect(Set(newLaunches.map { Set($0.initialCluster.map(\.peerURL)) }).count == 1)
+        #expect(newLaunches[0].initialCluster.count == 3)
         #expect(h.world.persisted?.pendingRestore == nil)
     }
 
@@ -98,8 +104,8 @@ struct TotalLossTests {
         h.subscribe()
         let answer = h.send(.operatorRequestedRestore(backupID: "b-1"))
         #expect(answer.answers.first?.outcome == .accepted)
-        let launch = h.send(.offers([h.offer(host: 2)])).launches
-        #expect(launch.first?.restoreFromBackup == "b-1")
+        let launch = h.send(.offers([2, 3, 4].map { h.offer(host: $0) })).launches
+        #expect(launch.map(\.restoreFromBackup) == ["b-1", "b-1", "b-1"])
     }
 
     /// A first member that never ran held no data: it is simply launched again.
@@ -137,12 +143,13 @@ struct TotalLossTests {
     @Test func restoreFromAtStartSeedsTheFirstMemberWhenNoTaskIsOnRecord() {
         var h = Harness(size: 3) { $0.totalLoss = .restore(backupID: "b-start") }
         h.subscribe()
-        let launch = h.send(.offers([h.offer(host: 2)])).launches
-        #expect(launch.first?.restoreFromBackup == "b-start")
-        #expect(launch.first?.clusterEpoch == 1)
+        let launch = h.send(.offers([2, 3, 4].map { h.offer(host: $0) })).launches
+        #expect(launch.map(\.restoreFromBackup) == ["b-start", "b-start", "b-start"])
+        #expect(launch.allSatisfy { $0.clusterEpoch == 1 })
         let formed = h.run(until: \.isSettled, within: .seconds(120))
         #expect(formed)
-        #expect(h.world.launches.compactMap(\.restoreFromBackup) == ["b-start"])
+        #expect(
+            h.world.launches.compactMap(\.restoreFromBackup) == ["b-start", "b-start", "b-start"])
     }
 
     /// With members on record, `-restore-from` waits: nothing is restored while they run, and the backup is
@@ -166,7 +173,10 @@ struct TotalLossTests {
         for agent in [2, 3, 4] { h.world.restartAgent(agent) }
         let settled = h.run(until: \.isSettled, within: .seconds(120))
         #expect(settled)
-        #expect(h.world.launches.dropFirst(3).map(\.restoreFromBackup) == ["b-later", nil, nil])
+        #expect(
+            h.world.launches.dropFirst(3).map(\.restoreFromBackup) == [
+                "b-later", "b-later", "b-later",
+            ])
         for agent in [2, 3, 4] { h.world.loseAgent(agent) }
         h.deliver()
         #expect(h.phase == .awaitingOperator)

@@ -155,12 +155,18 @@ struct SimulatedWorld {
             launch: launch, identity: launch.member, agentID: launch.agentID)
         switch launch.initialClusterState {
         case .new:
+            // As etcd: a new cluster's members are its initial cluster; the seed's other members find
+            // themselves in it.
+            if launch.initialCluster.count > 1,
+                members.contains(where: { $0.peerURLs.contains(launch.member.peerURL) })
+            {
+                break
+            }
             newClusterLaunches += 1
-            members = [
-                EtcdMember(
-                    id: nextMemberID, name: launch.member.name, peerURLs: [launch.member.peerURL])
-            ]
-            nextMemberID += 1
+            members = launch.initialCluster.map { entry in
+                defer { nextMemberID += 1 }
+                return EtcdMember(id: nextMemberID, name: entry.name, peerURLs: [entry.peerURL])
+            }
         case .existing:
             guard
                 let index = members.firstIndex(where: {

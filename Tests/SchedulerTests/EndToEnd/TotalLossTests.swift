@@ -114,4 +114,75 @@ struct TotalLossTests {
             }
         }
     }
+
+    @Test(
+        "a seed of 5 members restores on every member at once; a member killed during the seed is replaced"
+    )
+    func parallelSeedOfFiveWithAMemberKilled() async throws {
+        try await TestMesos.withCluster(agents: 8) { mesos in
+            let directory = try TemporaryDirectory(prefix: "e2e-parallel-seed")
+            defer { directory.remove() }
+            let arguments = try schedulerArguments(
+                master: mesos.url, stateFile: directory.appending("state.json"), clusterSize: 5,
+                extra: [
+                    "-chill=1s", "-backup-dir=\(directory.appending("backups"))",
+                    "-backup-interval=0",
+                ])
+            try await SchedulerProcess.with(
+                arguments: arguments, adminPort: try FreePort.allocate(),
+                logPath: directory.appending("scheduler.log")
+            ) { scheduler in
+                try await waitForHealthyCluster(
+                    scheduler, size: 5, timeout: .seconds(180), "5 healthy members")
+                let urls = try await scheduler.runningClientURLs()
+                try await writeKeys(1_000, prefix: "/e2e/kept/", via: urls[0])
+                let taken = try await scheduler.post("/backups")
+                #expect(taken.status == 201, "\(String(decoding: taken.body, as: UTF8.self))")
+                let manifest =
+                    try JSONSerialization.jsonObject(with: taken.body) as? [String: Any] ?? [:]
+                let backupID = try #require(manifest["id"] as? String)
+                try await writeKeys(50, prefix: "/e2e/after-snapshot/", via: urls[0])
+
+                var lost: [LocalAgent] = []
+                for url in urls { lost.append(try await agent(runningMemberAt: url, in: mesos)) }
+                for agent in lost { await agent.kill() }
+                try await eventually(timeout: .seconds(30), "the scheduler to wait for an operator")
+                {
+                    try await scheduler.stat("awaiting_operator") == 1
+                }
+                for agent in lost { try await agent.start() }  // the hosts come back, empty
+
+                let clock = ContinuousClock()
+                let started = clock.now
+                let asked = try await scheduler.post(
+                    "/restore", body: Data(#"{"backup": "\#(backupID)"}"#.utf8))
+                #expect(asked.status == 202, "\(String(decoding: asked.body, as: UTF8.self))")
+                // As soon as the seed's 5 tasks are on record, one of their agents dies.
+                var seedHosts: [String] = []
+                try await eventually(timeout: .seconds(60), "the seed's 5 launches") {
+                    seedHosts = try await scheduler.members().compactMap {
+                        ($0["clientURL"] as? String).flatMap { URL(string: $0)?.host }
+                    }
+                    return seedHosts.count == 5
+                }
+                for agent in mesos.agents where await agent.configuration.hostname == seedHosts[2] {
+                    await agent.kill()
+                }
+                try await waitForHealthyCluster(
+                    scheduler, size: 5, timeout: .seconds(180),
+                    "5 healthy members after the seed and the replacement")
+                print(
+                    "e2e: parallel seed of 5 (one killed) → 5 healthy members in \(clock.now - started)"
+                )
+                let log = scheduler.logTail(lines: 100_000)
+                #expect(log.contains("with 5 of 5 members at once"), "the seed was not parallel")
+                let running = try await scheduler.runningClientURLs()
+                #expect(!running.contains { URL(string: $0)?.host == seedHosts[2] })
+                for url in running {
+                    #expect(try await countKeys(prefix: "/e2e/kept/", via: url) == 1_000, "\(url)")
+                    #expect(try await countKeys(prefix: "/e2e/after-snapshot/", via: url) == 0)
+                }
+            }
+        }
+    }
 }
