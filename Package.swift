@@ -226,7 +226,7 @@ let package = Package(
         .target(
             name: "EtcdRestore",
             dependencies: [
-                "Backup", "EtcdClient", "ObjectStore", "ProcessControl", "Support",
+                "Backup", "EtcdClient", "ObjectStore", "ProcessControl", "Support", "Reconciler",
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -2,7 +2,9 @@
 extension ClusterReconciler {
     /// After the last member is gone, a cluster that may hold data is never silently replaced by an empty
     /// one (the original started one on its next restart): an operator restores a backup or starts empty.
-    mutating func enterAwaitingOperatorIfTotallyLost(out: inout ActionBuffer) {
+    mutating func enterAwaitingOperatorIfTotallyLost(
+        now: ReconcilerInstant, out: inout ActionBuffer
+    ) {
         guard tasks.isEmpty, mode == .mutable || mode == .reseeding,
             clusterFormed || lastKnownRevision > 1
         else {
@@ -17,6 +19,7 @@ extension ClusterReconciler {
         let lost =
             "every member of cluster epoch \(clusterEpoch) is gone (last known revision \(lastKnownRevision)); "
             + "\(backup)"
+        out.log(.notice, recoveryPlan(newestBackup: nil, now: now).summary)
         if let backupID = startupRestore {
             startupRestore = nil
             startNewEpoch(restoring: backupID)
@@ -97,13 +100,19 @@ extension ClusterReconciler {
         return .proceed
     }
 
-    mutating func operatorRequestedRestore(_ backupID: String, out: inout ActionBuffer) {
+    mutating func operatorRequestedRestore(
+        _ backupID: String, now: ReconcilerInstant, out: inout ActionBuffer
+    ) {
         switch restoreDecision(for: backupID) {
         case .refused(let why):
             out.answer(.restore, .refused, why)
         case .alreadyUnderWay(let what):
             out.answer(.restore, .alreadyInProgress, what)
         case .proceed:
+            out.log(
+                .notice,
+                "\(recoveryPlan(newestBackup: nil, now: now).summary); the operator asked for backup \(backupID)"
+            )
             startNewEpoch(restoring: backupID)
             out.answer(
                 .restore, .accepted, "seeding cluster epoch \(clusterEpoch) from backup \(backupID)"

@@ -49,6 +49,7 @@ extension ClusterReconciler {
     {
         let candidates = reseedCandidates
         guard let seed = candidates.first else { return false }
+        out.log(.notice, recoveryPlan(newestBackup: nil, now: now).summary)
         clusterReseeds += 1
         clusterEpoch += 1
         mode = .reseeding
@@ -93,7 +94,7 @@ extension ClusterReconciler {
                 "the reseed seed \(progress.seed) from before the restart is gone; reseed abandoned"
             )
             reseed = nil
-            enterAwaitingOperatorIfTotallyLost(out: &out)
+            enterAwaitingOperatorIfTotallyLost(now: now, out: &out)
             return
         }
         mode = .reseeding
@@ -173,6 +174,6 @@ extension ClusterReconciler {
         mode = .mutable
         health.livelockSince = health.livelockSince.map { _ in now }
         out.log(.error, "reseed failed: no candidate became healthy; nothing was killed")
-        enterAwaitingOperatorIfTotallyLost(out: &out)
+        enterAwaitingOperatorIfTotallyLost(now: now, out: &out)
     }
 }

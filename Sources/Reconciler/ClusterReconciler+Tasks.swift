@@ -69,7 +69,7 @@ extension ClusterReconciler {
         if reseed != nil {
             resumeReseed(now: now, out: &out)
         } else {
-            enterAwaitingOperatorIfTotallyLost(out: &out)
+            enterAwaitingOperatorIfTotallyLost(now: now, out: &out)
         }
     }
 
@@ -143,7 +143,7 @@ extension ClusterReconciler {
             pendingMember = nil
         }
         if reseed != nil { reseedTaskEnded(status.taskID, now: now, out: &out) }
-        enterAwaitingOperatorIfTotallyLost(out: &out)
+        enterAwaitingOperatorIfTotallyLost(now: now, out: &out)
     }
 
     /// An update about a task the reconciler does not track: adopt it (its five-field ID says everything),

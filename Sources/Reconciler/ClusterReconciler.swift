@@ -47,6 +47,8 @@ public struct ClusterReconciler: Sendable {
     var clusterFormed: Bool
     var lastKnownRevision: Int64
     var lastGoodBackup: String?
+    /// The revision of `lastGoodBackup` when this process took it (not persisted).
+    var lastGoodBackupRevision: Int64?
     var pendingRestore: String?
     /// Carried for the scheduler (see `PersistedClusterState.executorSecretKey`).
     var executorSecretKey: String?
@@ -121,10 +123,12 @@ public struct ClusterReconciler: Sendable {
             reseedFailed(taskID, reason: reason, now: now, out: &out)
         case .backupCompleted(let backupID, let revision):
             lastGoodBackup = backupID
+            lastGoodBackupRevision = revision
             lastKnownRevision = max(lastKnownRevision, revision)
         case .tick: break
         case .operatorRequestedReseed: operatorRequestedReseed(now: now, out: &out)
-        case .operatorRequestedRestore(let backupID): operatorRequestedRestore(backupID, out: &out)
+        case .operatorRequestedRestore(let backupID):
+            operatorRequestedRestore(backupID, now: now, out: &out)
         case .operatorRequestedEmptyStart: operatorRequestedEmptyStart(out: &out)
         }
         runTimers(now: now, out: &out)

@@ -22,7 +22,7 @@ public struct RestoreCommand: AsyncParsableCommand {
             """,
         subcommands: [
             ListCommand.self, VerifyCommand.self, InspectCommand.self, DataDirCommand.self,
-            SeedCommand.self,
+            SeedCommand.self, PlanCommand.self,
         ])
 
     public init() {}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Reconciler
 
 /// `seed <archive | backup id> --scheduler http://…`: after total loss, a fresh cluster from a backup.
 struct SeedCommand: AsyncParsableCommand {
@@ -52,6 +53,13 @@ struct SeedCommand: AsyncParsableCommand {
     )
     var force = false
 
+    @Flag(
+        name: .long,
+        help:
+            "Print the scheduler's recovery plan and what this seed would cost, and change nothing: no request is sent."
+    )
+    var dryRun = false
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -73,6 +81,17 @@ struct SeedCommand: AsyncParsableCommand {
         // A backup in the scheduler's object store is named by its ID: the scheduler fetches it itself.
         var backup = self.backup
         if StoreOptions.isStoreURL(backup) { backup = try StoreArchive.parse(backup).1 }
+        if dryRun {
+            let named = backup
+            try await CommandRunner.run(json: output.json) { console throws(RestoreFailure) in
+                let plan = try await PlanCommand.fetch(url: url, token: token)
+                console.document(
+                    DryRun(plan: plan, wouldSeed: named, summary: Self.cost(of: named, in: plan)))
+                for line in RecoveryPlanText.lines(plan) { console.result(line) }
+                console.result("dry run: \(Self.cost(of: named, in: plan)); nothing was changed")
+            }
+            return
+        }
         let procedure = SeedProcedure(
             backup: backup, force: force, timeout: RestoreDuration.parse(timeout)!,
             pollInterval: RestoreDuration.parse(pollInterval)!)
@@ -89,5 +108,33 @@ struct SeedCommand: AsyncParsableCommand {
             }
             console.event(report)
         }
+    }
+
+    /// What `seed --dry-run --json` prints.
+    struct DryRun: Encodable {
+        var plan: RecoveryPlan
+        var wouldSeed: String
+        var summary: String
+
+        enum CodingKeys: String, CodingKey {
+            case plan, summary
+            case wouldSeed = "would_seed"
+        }
+    }
+
+    /// What seeding `backup` would do in the situation of `plan`, in words.
+    static func cost(of backup: String, in plan: RecoveryPlan) -> String {
+        guard plan.situation == .totalLoss else {
+            return
+                "the scheduler would refuse this seed now (situation \(plan.situation.rawValue)): a seed "
+                + "only replaces a cluster that was lost entirely"
+        }
+        if let choice = plan.choices.first(where: { $0.kind == .restore && $0.source == backup }) {
+            return "seeding \(backup) would bring back revision \(choice.revision) and lose "
+                + "\(choice.revisionsLost) revision(s)"
+        }
+        return
+            "seeding \(backup) would bring back that backup's revision; the newest known revision is "
+            + "\(plan.newestKnownRevision)"
     }
 }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Backup
 import Foundation
 import NIOCore
+import Reconciler
 
 /// The scheduler's admin HTTP API as the restore CLI uses it: backups, stats, members and `POST /restore`.
 ///
@@ -83,6 +84,17 @@ public final class SchedulerAPI: Sendable {
         let (status, body) = try await send("/members")
         guard status == 200 else { throw unexpected(status, body) }
         return try decode([SchedulerMember].self, body, what: "GET /members")
+    }
+
+    /// `GET /restore/plan`: what survives, the newest backup, what the scheduler will do.
+    public func recoveryPlan() async throws(RestoreFailure) -> RecoveryPlan {
+        let (status, body) = try await send("/restore/plan")
+        switch status {
+        case 200: return try decode(RecoveryPlan.self, body, what: "GET /restore/plan")
+        case 401:
+            throw .tokenRejected(url: baseURL, tokenSent: token != nil, message: Self.message(body))
+        default: throw unexpected(status, body)
+        }
     }
 
     /// `POST /restore {"backup": id}`: the answer when accepted (202); the refusal as a `RestoreFailure`.

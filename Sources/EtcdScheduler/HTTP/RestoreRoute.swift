@@ -14,12 +14,14 @@ struct RestoreRoute: Sendable {
     var core: SchedulerCore
     var verification: RestoreVerification
     var admin: AdminRoutes
+    var backups: BackupService
 
     private struct Body: Decodable {
         var backup: String
     }
 
     func add(to router: Router<BasicRequestContext>) {
+        router.route("/restore/plan", [.get: { _, _ in JSONResponse.make(await plan()) }])
         router.route(
             "/restore",
             [
@@ -35,6 +37,17 @@ struct RestoreRoute: Sendable {
                     return await restore(body.backup)
                 }
             ])
+    }
+
+    /// `GET /restore/plan`: what survives, the newest good backup, what the scheduler will do, and what each
+    /// choice costs in revisions (`RecoveryPlan`).
+    func plan(now: Date = Date()) async -> RecoveryPlan {
+        let newest = (try? await backups.listing())?.first.map {
+            RecoveryPlan.Backup(
+                id: $0.id, revision: $0.revision,
+                ageSeconds: max(0, now.timeIntervalSince($0.createdAt)).rounded())
+        }
+        return await core.recoveryPlan(newestBackup: newest)
     }
 
     func restore(_ id: String) async -> Response {

@@ -204,7 +204,7 @@ public struct SchedulerApp: Sendable {
             core: core,
             verification: RestoreVerification(
                 store: backupStore, remote: remote, clusterName: settings.frameworkName),
-            admin: admin
+            admin: admin, backups: backups
         )
         .add(to: adminRouter)
         let adminServer = HTTPServer(

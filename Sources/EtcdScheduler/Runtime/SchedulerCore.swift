@@ -98,6 +98,10 @@ actor SchedulerCore: Service {
     func restoreDecision(for backupID: String) -> RestoreDecision {
         reconciler.restoreDecision(for: backupID)
     }
+    func recoveryPlan(newestBackup: RecoveryPlan.Backup?) -> RecoveryPlan {
+        reconciler.recoveryPlan(
+            newestBackup: newestBackup, now: ReconcilerInstant(ContinuousClock.now, origin: origin))
+    }
 }
 
 /// What the core gives an action performer besides the action.

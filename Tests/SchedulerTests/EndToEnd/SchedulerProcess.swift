@@ -101,16 +101,21 @@ final class SchedulerProcess: Sendable {
         try await request(path, method: .GET)
     }
 
+    /// A GET without the admin token.
+    func getWithoutToken(_ path: String) async throws -> (status: Int, body: Data) {
+        try await request(path, method: .GET, sendingToken: false)
+    }
+
     func post(_ path: String, body: Data? = nil) async throws -> (status: Int, body: Data) {
         try await request(path, method: .POST, body: body)
     }
 
-    private func request(_ path: String, method: HTTPMethod, body: Data? = nil) async throws -> (
-        status: Int, body: Data
-    ) {
+    private func request(
+        _ path: String, method: HTTPMethod, body: Data? = nil, sendingToken: Bool = true
+    ) async throws -> (status: Int, body: Data) {
         var request = HTTPClientRequest(url: adminURL + path)
         request.method = method
-        if let token = try? token {
+        if sendingToken, let token = try? token {
             request.headers.add(name: "Authorization", value: "Bearer \(token)")
         }
         if let body {

@@ -37,6 +37,10 @@ struct TotalLossTests {
                 let backupID = try #require(manifest["id"] as? String)
                 let snapshotRevision = try #require(manifest["revision"] as? Int)
                 try await writeKeys(100, prefix: "/e2e/after-snapshot/", via: urls[0])
+                // The scheduler's probes see the later writes: the plan can count what the backup lacks.
+                try await eventually(timeout: .seconds(30), "a probe to see the later writes") {
+                    try await scheduler.stat("last_known_revision") >= snapshotRevision + 100
+                }
 
                 for url in urls { try await agent(runningMemberAt: url, in: mesos).kill() }
                 try await eventually(timeout: .seconds(30), "the scheduler to wait for an operator")
@@ -46,6 +50,45 @@ struct TotalLossTests {
                 // That nothing is launched while it waits is the reconciler's to show, with a moved clock
                 // (ReconcilerTests: losingEveryMemberWaitsForAnOperatorInsteadOfStartingEmpty).
                 #expect(try await scheduler.get("/healthz").status == 503)
+
+                // The plan before acting: nothing survives, the backup is the choice; a dry run changes nothing.
+                let planLog = directory.appending("plan.json")
+                let planned = try ChildProcess.launch(
+                    executable: try BuildProducts.executable("etcd-mesos-restore"),
+                    arguments: [
+                        "plan", "--scheduler", scheduler.adminURL, "--token-file",
+                        scheduler.tokenPath, "--json",
+                    ],
+                    outputPath: planLog)
+                #expect(await planned.waitForExit() == .exited(0))
+                let plan =
+                    try JSONSerialization.jsonObject(
+                        with: try Data(contentsOf: URL(fileURLWithPath: planLog))) as? [String: Any]
+                    ?? [:]
+                #expect(plan["situation"] as? String == "total_loss", "\(plan)")
+                #expect((plan["survivors"] as? [Any])?.isEmpty == true)
+                #expect((plan["newest_backup"] as? [String: Any])?["id"] as? String == backupID)
+                let choices = plan["choices"] as? [[String: Any]] ?? []
+                #expect(
+                    choices.first { $0["chosen"] as? Bool == true }?["source"] as? String
+                        == backupID)
+                #expect(choices.first?["revisions_lost"] as? Int == 100, "\(choices)")
+                let dryLog = directory.appending("dry-run.txt")
+                let dry = try ChildProcess.launch(
+                    executable: try BuildProducts.executable("etcd-mesos-restore"),
+                    arguments: [
+                        "seed", backupID, "--dry-run", "--scheduler", scheduler.adminURL,
+                        "--token-file", scheduler.tokenPath,
+                    ],
+                    outputPath: dryLog)
+                #expect(await dry.waitForExit() == .exited(0))
+                let dryOutput = (try? String(contentsOfFile: dryLog, encoding: .utf8)) ?? ""
+                #expect(dryOutput.contains("situation:  total_loss"), "\(dryOutput)")
+                #expect(dryOutput.contains("nothing was changed"), "\(dryOutput)")
+                #expect(try await scheduler.stat("awaiting_operator") == 1)
+                #expect(try await scheduler.stat("launched_servers") == 3)
+                #expect(try await scheduler.getWithoutToken("/restore/plan").status == 401)
+                #expect(scheduler.logTail(lines: 100_000).contains("recovery plan (total_loss"))
 
                 // 8 restore requests at once: the reconciler is asked first, one archive is verified at a
                 // time off the cooperative pool, and /healthz keeps answering within a second meanwhile.

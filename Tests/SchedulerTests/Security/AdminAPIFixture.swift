@@ -75,7 +75,7 @@ struct AdminAPIFixture: Sendable {
         RestoreRoute(
             core: core,
             verification: RestoreVerification(store: backups.store, clusterName: "etcd"),
-            admin: admin
+            admin: admin, backups: backups
         ).add(to: router)
         return router
     }
