@@ -185,7 +185,7 @@ let package = Package(
             name: "EtcdScheduler",
             dependencies: [
                 "Reconciler", "MesosAPI", "MesosMasterDetection", "ZooKeeper", "EtcdClient",
-                "Backup", "ObjectStore", "TaskContract",
+                "Backup", "ObjectStore", "TaskContract", "EtcdRestore",
                 "LocalMesos", "Support",
                 "ProcessControl", "HTTPServing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -297,6 +297,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(

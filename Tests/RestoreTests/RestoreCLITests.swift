@@ -15,7 +15,7 @@ struct RestoreCLITests {
         let lines = result.stdout.split(separator: "\n").map(String.init)
         try #require(lines.count == 3, "\(result)")
         for column in [
-            "ID", "CREATED (UTC)", "REVISION", "DB SIZE", "ARCHIVE SIZE", "CLUSTER", "EPOCH",
+            "ID", "CREATED (UTC)", "REVISION", "DB SIZE", "ARCHIVE SIZE", "CLUSTER", "EPOCH", "DRILL",
         ] {
             #expect(lines[0].contains(column))
         }
@@ -25,7 +25,7 @@ struct RestoreCLITests {
             String.init)
         #expect(newerCells.contains("\(fixture.newer.revision)"))
         #expect(newerCells.contains(BackupFixture.clusterName))
-        #expect(newerCells.last == "2")
+        #expect(newerCells.suffix(2) == ["2", "-"], "epoch 2, never drilled")
         #expect(result.stderr.isEmpty, "\(result)")
     }
 

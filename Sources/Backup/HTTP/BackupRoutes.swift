@@ -31,6 +31,9 @@ public struct BackupRoutes: Sendable {
         router.get("/backups/{id}/manifest") { _, context in
             await manifest(context.parameters.get("id") ?? "")
         }
+        router.post("/backups/{id}/drill") { _, context in
+            await drill(context.parameters.get("id") ?? "")
+        }
         // Anything deeper (`/backups/../../etc/passwd` once split into segments) is a path trick or a typo.
         // (A `/backups/**` route would clash with `/backups/{id}` in Hummingbird's router.)
         router.get("/backups/{id}/{part}") { request, _ in Self.deeperPath(request.uri.path) }
@@ -72,6 +75,26 @@ public struct BackupRoutes: Sendable {
                 "the backup was cancelled (the scheduler is stopping)", .serviceUnavailable)
         } catch {
             return Self.error("\(error)", .internalServerError)
+        }
+    }
+
+    /// `POST /backups/{id}/drill`: the sidecar with the drill's outcome; 200 when it passed, 422 when the
+    /// backup does not restore, 409 while a backup or another drill runs.
+    private func drill(_ id: String) async -> Response {
+        do {
+            let manifest = try await service.drill(id)
+            let passed = manifest.drill?.passed == true
+            return Self.json(try manifest.encoded(), status: passed ? .ok : .unprocessableContent)
+        } catch let error as BackupServiceError {
+            if case .drillsUnavailable = error { return Self.error("\(error)", .notImplemented) }
+            return Self.error("\(error)", .conflict)
+        } catch let error as BackupStoreError {
+            return Self.error(error)
+        } catch is CancellationError {
+            return Self.error(
+                "the drill was cancelled (the scheduler is stopping)", .serviceUnavailable)
+        } catch {
+            return Self.error("\(error)", .badGateway)
         }
     }
 

@@ -277,6 +277,23 @@ public actor RemoteBackups {
         return try cache.entry(id: id)
     }
 
+    /// Records a restore drill in the stored sidecar of backup `id` (when it is stored); a failure to write it
+    /// is logged and leaves the stored sidecar as it was.
+    public func recordDrill(_ drill: BackupDrill, of id: String) async {
+        guard var manifest = index[id] else { return }
+        manifest.drill = drill
+        do {
+            try await client.putObject(
+                try manifest.encoded(), key: location.key(id + BackupID.sidecarSuffix),
+                contentType: "application/json")
+            index[id] = manifest
+        } catch {
+            logger.warning(
+                "cannot record the restore drill in the stored sidecar",
+                metadata: ["id": "\(id)", "error": "\(error)"])
+        }
+    }
+
     /// A stored backup as an executor fetches it straight from the store.
     public struct DirectDownload: Sendable {
         /// A presigned GET of the archive's object: no credentials of its own, valid for a short while.

@@ -19,6 +19,10 @@ public actor BackupService: Service {
     /// Supplies what to back up at the moment of each backup: the scheduler's healthy members and the cluster's
     /// name and epoch.
     public typealias TargetProvider = @Sendable () async throws -> BackupTarget
+    /// Restores an archive into a throwaway etcd and reports how it went (`BackupDrill`); never throws.
+    public typealias DrillRunner =
+        @Sendable (_ archivePath: String, _ manifest: BackupManifest) async
+        -> BackupDrill
 
     public nonisolated let configuration: BackupServiceConfiguration
     public nonisolated let store: BackupStore
@@ -28,10 +32,10 @@ public actor BackupService: Service {
     private let backup: EtcdSnapshotBackup
     private let observer: (@Sendable (BackupProgress) async -> Void)?
     private let onSuccess: (@Sendable (BackupManifest) async -> Void)?
-    private let logger: Logger
-    private let startedAt: Date
+    let logger: Logger
+    let startedAt: Date
 
-    private var stats: BackupStatistics
+    var stats: BackupStatistics
     /// The running backup's task. Unstructured on purpose: a manual backup runs to its end even if the HTTP
     /// request that started it goes away; `cancelRunningBackup()` and the schedule's shutdown stop it.
     private let runningTask = Mutex<Task<BackupManifest, any Error>?>(nil)
@@ -39,6 +43,9 @@ public actor BackupService: Service {
     private var lastAttemptEnded: ContinuousClock.Instant?
     private var lastAttemptFailed = false
     private let firstDue: ContinuousClock.Instant
+    let drillRunner: DrillRunner?
+    /// The backup a restore drill runs on now.
+    var drillingID: String?
 
     /// Prepares the backup directory (creates it, removes leftovers of a crash, see `BackupStore.prepare()`).
     ///
@@ -53,8 +60,10 @@ public actor BackupService: Service {
         progress: (@Sendable (BackupProgress) async -> Void)? = nil,
         onSuccess: (@Sendable (BackupManifest) async -> Void)? = nil,
         remote: RemoteBackups? = nil,
+        drill: DrillRunner? = nil,
         target: @escaping TargetProvider
     ) throws(BackupStoreError) {
+        drillRunner = drill
         self.configuration = configuration
         self.remote = remote
         store = BackupStore(directory: configuration.directory)
@@ -88,6 +97,7 @@ public actor BackupService: Service {
         let now = Date()
         startedAt = now
         stats = BackupStatistics(interval: configuration.interval)
+        stats.drillInterval = drill == nil ? nil : configuration.drillInterval
         let newest = (try? store.list())?.first
         stats.newestBackupAt = newest?.createdAt
         stats.newestBackupID = newest?.id
@@ -107,6 +117,7 @@ public actor BackupService: Service {
         if let running = progressBox.state.withLock({ $0 }) {
             throw BackupServiceError.alreadyRunning(running)
         }
+        if let drilling = drillingID { throw BackupServiceError.drillRunning(backupID: drilling) }
         let started = RunningBackup(
             id: nil, trigger: trigger, startedAt: Date(), bytesReceived: 0, bytesTotal: 0)
         progressBox.state.withLock { $0 = started }
@@ -251,7 +262,8 @@ public actor BackupService: Service {
     /// Takes periodic backups until graceful shutdown or cancellation; then stops a running backup and
     /// returns. With periodic backups off there is nothing to run until then.
     public func run() async {
-        guard remote != nil || configuration.interval != nil else {
+        let drillInterval = drillRunner == nil ? nil : configuration.drillInterval
+        guard remote != nil || configuration.interval != nil || drillInterval != nil else {
             // Nothing runs on its own: backups are taken on request until shutdown.
             try? await gracefulShutdown()
             cancelRunningBackup()
@@ -264,6 +276,9 @@ public actor BackupService: Service {
                 }
                 if let interval = self.configuration.interval {
                     group.addTask { await self.takePeriodicBackups(every: interval) }
+                }
+                if let drillInterval {
+                    group.addTask { await self.drillPeriodically(every: drillInterval) }
                 }
             }
         }
@@ -310,6 +325,11 @@ public actor BackupService: Service {
                     _ = await running.result
                     continue
                 }
+                if drillingID != nil {
+                    // No backup beside a drill: wait for it to end.
+                    do { try await Task.sleep(for: .seconds(1)) } catch { return }
+                    continue
+                }
                 _ = try? await takeBackup(trigger: .periodic)
             }
         } onCancel: {
@@ -340,6 +360,7 @@ public actor BackupService: Service {
     /// interval; `.disabled` when periodic backups are off.
     public func health(now: Date = Date()) -> BackupHealth {
         if let problem = stats.store?.problem { return .degraded(reason: problem) }
+        if let problem = drillProblem(now: now) { return .degraded(reason: problem) }
         guard let interval = configuration.interval else { return .disabled }
         let limit = (interval * 2).seconds
         if let newest = stats.newestBackupAt {

@@ -17,6 +17,9 @@ public struct BackupServiceConfiguration: Sendable, Hashable {
     /// With an object store: how many of the newest stored backups keep a local copy (for fast restores);
     /// backups not uploaded yet are always kept.
     public var cachedBackups: Int
+    /// Time between restore drills of the newest backup; nil turns periodic drills off
+    /// (`POST /backups/{id}/drill` still works when a drill runner is given).
+    public var drillInterval: Duration?
 
     public init(
         directory: String,
@@ -26,7 +29,8 @@ public struct BackupServiceConfiguration: Sendable, Hashable {
         retryAfterFailure: Duration = .seconds(60),
         callTimeout: Duration = .seconds(10),
         toolVersion: String = "etcd-mesos",
-        cachedBackups: Int = 2
+        cachedBackups: Int = 2,
+        drillInterval: Duration? = nil
     ) {
         self.directory = directory
         self.interval = interval.flatMap { $0 > .zero ? $0 : nil }
@@ -36,6 +40,7 @@ public struct BackupServiceConfiguration: Sendable, Hashable {
         self.callTimeout = callTimeout
         self.toolVersion = toolVersion
         self.cachedBackups = max(1, cachedBackups)
+        self.drillInterval = drillInterval.flatMap { $0 > .zero ? $0 : nil }
     }
 }
 
@@ -43,9 +48,17 @@ public struct BackupServiceConfiguration: Sendable, Hashable {
 public enum BackupServiceError: Error, CustomStringConvertible, Sendable, Equatable {
     /// Another backup is running (HTTP 409); it carries that backup's ID once known.
     case alreadyRunning(RunningBackup)
+    /// A restore drill runs (HTTP 409): no backup or other drill beside it.
+    case drillRunning(backupID: String)
+    /// The service was built without a drill runner.
+    case drillsUnavailable
 
     public var description: String {
         switch self {
+        case .drillRunning(let id):
+            return "a restore drill of backup \(id) is running; try again when it is done"
+        case .drillsUnavailable:
+            return "restore drills are not available in this process"
         case .alreadyRunning(let running):
             let started = BackupTimestamp.iso8601(running.startedAt)
             if let id = running.id {

@@ -34,6 +34,24 @@ public struct BackupStatistics: Sendable, Hashable {
     public var running: RunningBackup?
     /// The object store's side, when one is configured.
     public var store: BackupStoreStatistics?
+    /// The last restore drill: which backup, and how it went.
+    public var lastDrill: LastDrill?
+    public var drillsPassed: Int = 0
+    public var drillsFailed: Int = 0
+    /// When a drill last passed (this process).
+    public var lastDrillPassedAt: Date?
+    /// The interval of periodic drills, if on.
+    public var drillInterval: Duration?
+
+    public struct LastDrill: Sendable, Hashable, Encodable {
+        public var backupID: String
+        public var drill: BackupDrill
+
+        enum CodingKeys: String, CodingKey {
+            case backupID = "backup_id"
+            case drill
+        }
+    }
 
     /// Nothing has happened yet.
     public init(interval: Duration? = nil) {
@@ -59,6 +77,16 @@ public struct BackupStatistics: Sendable, Hashable {
         samples["etcd_mesos_backup_last_db_bytes"] = lastDatabaseSize.map(Double.init)
         samples["etcd_mesos_backup_interval_seconds"] = interval?.seconds
         if let store { samples.merge(store.metricSamples) { first, _ in first } }
+        if drillInterval != nil || lastDrill != nil {
+            samples["etcd_mesos_backup_drills_passed_total"] = Double(drillsPassed)
+            samples["etcd_mesos_backup_drills_failed_total"] = Double(drillsFailed)
+        }
+        if let lastDrill {
+            samples["etcd_mesos_backup_last_drill_passed"] = lastDrill.drill.passed ? 1 : 0
+            samples["etcd_mesos_backup_last_drill_seconds"] = lastDrill.drill.seconds
+            samples["etcd_mesos_backup_last_drill_timestamp_seconds"] =
+                lastDrill.drill.at.timeIntervalSince1970
+        }
         return samples
     }
 }
@@ -77,6 +105,9 @@ extension BackupStatistics: Encodable {
         case lastFailureAt = "last_failure_at"
         case lastError = "last_error"
         case running, store
+        case lastDrill = "last_drill"
+        case drillsPassed = "drills_passed"
+        case drillsFailed = "drills_failed"
     }
 
     /// Flat snake_case JSON for `/stats`, times in ISO 8601 UTC; absent values are `null`.
@@ -96,6 +127,9 @@ extension BackupStatistics: Encodable {
         try container.encode(lastError, forKey: .lastError)
         try container.encode(running, forKey: .running)
         try container.encodeIfPresent(store, forKey: .store)
+        try container.encode(lastDrill, forKey: .lastDrill)
+        try container.encode(drillsPassed, forKey: .drillsPassed)
+        try container.encode(drillsFailed, forKey: .drillsFailed)
     }
 }
 

@@ -48,6 +48,8 @@ public struct BackupManifest: Codable, Sendable, Hashable {
     public var trigger: BackupTrigger?
     /// Only in a sidecar in an object store whose copy of the archive is encrypted: how, and with which key.
     public var encryption: ArchiveEncryption?
+    /// Only in a sidecar: the last restore drill of this backup.
+    public var drill: BackupDrill?
 
     public init(
         id: String, clusterName: String, clusterEpoch: Int, sourceMember: BackupSourceMember,
@@ -101,6 +103,7 @@ public struct BackupManifest: Codable, Sendable, Hashable {
         case archiveSHA256 = "archive_sha256"
         case trigger
         case encryption
+        case drill
     }
 
     /// The archive's file name: `<id>.tar.zst`.
@@ -112,6 +115,7 @@ public struct BackupManifest: Codable, Sendable, Hashable {
         copy.archiveSize = nil
         copy.archiveSHA256 = nil
         copy.encryption = nil
+        copy.drill = nil
         return copy
     }
 

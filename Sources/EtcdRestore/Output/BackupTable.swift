@@ -4,7 +4,7 @@ import Foundation
 /// The human table of `list`: one backup a line, newest first, with sizes an operator can read at a glance.
 enum BackupTable {
     static let headers = [
-        "ID", "CREATED (UTC)", "REVISION", "DB SIZE", "ARCHIVE SIZE", "CLUSTER", "EPOCH",
+        "ID", "CREATED (UTC)", "REVISION", "DB SIZE", "ARCHIVE SIZE", "CLUSTER", "EPOCH", "DRILL",
     ]
 
     static func render(_ manifests: [BackupManifest]) -> String {
@@ -17,6 +17,7 @@ enum BackupTable {
                 manifest.archiveSize.map(ByteCount.format) ?? "-",
                 manifest.clusterName,
                 "\(manifest.clusterEpoch)",
+                drill(manifest.drill),
             ]
         }
         let all = [headers] + rows
@@ -27,6 +28,14 @@ enum BackupTable {
                     ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
             }.joined(separator: "  ")
         }.joined(separator: "\n")
+    }
+
+    /// The last restore drill: `passed 2024-01-31 23:59 (1200 keys)`, `FAILED 2024-01-31 23:59`, or `-`.
+    static func drill(_ drill: BackupDrill?) -> String {
+        guard let drill else { return "-" }
+        let when = String(createdAt(drill.at).prefix(16))
+        guard drill.passed else { return "FAILED \(when)" }
+        return "passed \(when)" + (drill.keys.map { " (\($0) keys)" } ?? "")
     }
 
     /// `2024-01-31 23:59:59`.

@@ -19,6 +19,14 @@ struct Console: Sendable {
         showsProgress = isatty(STDERR_FILENO) == 1
     }
 
+    /// Writes no result, document or progress: for work done inside another program (a restore drill).
+    static var silent: Console { Console(json: true, showsProgress: false) }
+
+    private init(json: Bool, showsProgress: Bool) {
+        self.json = json
+        self.showsProgress = showsProgress
+    }
+
     /// A line of the human-readable result (nothing with `--json`).
     func result(_ line: String) {
         guard !json else { return }

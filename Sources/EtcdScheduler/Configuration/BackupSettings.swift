@@ -14,11 +14,14 @@ public struct BackupSettings: Sendable, Equatable {
     public var compressionLevel: Int
     /// `-backup-store*`: the object store that is the backups' home, if any.
     public var store: BackupStoreSettings?
+    /// `-restore-drill-interval`: time between restore drills; `nil` when periodic drills are off (`0`).
+    public var drillInterval: Duration?
 
     public init(
         directory: String, interval: Duration?, retention: BackupRetention, compressionLevel: Int,
-        store: BackupStoreSettings? = nil
+        store: BackupStoreSettings? = nil, drillInterval: Duration? = nil
     ) {
+        self.drillInterval = drillInterval
         self.directory = directory
         self.interval = interval
         self.retention = retention

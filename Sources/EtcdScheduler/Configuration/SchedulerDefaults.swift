@@ -72,6 +72,8 @@ public enum SchedulerDefaults {
     public static let backupStoreRegion = "us-east-1"
     /// `-backup-interval`.
     public static let backupInterval = Duration.seconds(30 * 60)
+    /// `-restore-drill-interval`.
+    public static let restoreDrillInterval = Duration.seconds(24 * 3600)
     /// `-backup-retention`: the newest 48 (a day at the default interval).
     public static let backupRetention = BackupRetention(keepNewest: 48, keepWithin: nil)
     /// Manual backups (`POST /backups`) kept, counted apart from the periodic ones `-backup-retention` keeps.

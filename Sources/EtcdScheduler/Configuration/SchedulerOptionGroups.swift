@@ -238,6 +238,15 @@ public struct BackupFlags: ParsableArguments, Sendable {
     public var backupInterval: String?
 
     @Option(
+        name: .goFlag("restore-drill-interval"),
+        help: .flag(
+            "Time between restore drills of the newest backup (restored into a throwaway etcd beside the "
+                + "scheduler; the result goes into its sidecar); 0 turns them off (POST /backups/{id}/drill "
+                + "still works). Default \(GoDuration.format(Defaults.restoreDrillInterval)).",
+            value: "duration"))
+    public var restoreDrillInterval: String?
+
+    @Option(
         name: .goFlag("backup-retention"),
         help: .flag(
             "Backups to keep: 10 (the newest 10), 7d or 72h (by age), or 10,7d (either keeps). "

@@ -82,10 +82,14 @@ extension SchedulerOptions {
         let level = try reader.int(
             backups.backupCompressionLevel, "backup-compression-level",
             default: SchedulerDefaults.backupCompressionLevel, range: BackupCompression.levels)
+        let drillInterval = try reader.duration(
+            backups.restoreDrillInterval, "restore-drill-interval",
+            default: SchedulerDefaults.restoreDrillInterval, allowZero: true)
         return BackupSettings(
             directory: directory, interval: interval == .zero ? nil : interval,
             retention: retention,
-            compressionLevel: level, store: try resolveBackupStore(&reader, absolute))
+            compressionLevel: level, store: try resolveBackupStore(&reader, absolute),
+            drillInterval: drillInterval == .zero ? nil : drillInterval)
     }
 
     func resolveBackupStore(_ reader: inout FlagReader, _ absolute: (String) -> String)

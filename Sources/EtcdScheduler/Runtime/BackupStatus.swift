@@ -22,6 +22,20 @@ struct BackupStatus: AdminStatusContributor {
         fields["backup_newest_id"] = statistics.newestBackupID.map { .text($0) } ?? .null
         fields["backup_last_error"] = statistics.lastError.map { .text($0) } ?? .null
         fields["backup_interval_seconds"] = statistics.interval.map { .number($0.seconds) } ?? .null
+        if statistics.drillInterval != nil || statistics.lastDrill != nil {
+            fields["backup_drills_passed"] = .number(Double(statistics.drillsPassed))
+            fields["backup_drills_failed"] = .number(Double(statistics.drillsFailed))
+            let last = statistics.lastDrill
+            fields["backup_last_drill_id"] = last.map { .text($0.backupID) } ?? .null
+            fields["backup_last_drill_passed"] =
+                last.map { .number($0.drill.passed ? 1 : 0) } ?? .null
+            fields["backup_last_drill_at"] =
+                last.map { .text(BackupTimestamp.iso8601($0.drill.at)) } ?? .null
+            fields["backup_last_drill_seconds"] = last.map { .number($0.drill.seconds) } ?? .null
+            fields["backup_last_drill_keys"] =
+                last?.drill.keys.map { .number(Double($0)) } ?? .null
+            fields["backup_last_drill_error"] = last?.drill.reason.map { .text($0) } ?? .null
+        }
         if let store = statistics.store {
             fields["backup_store"] = .text(store.location)
             fields["backup_store_uploads"] = .number(Double(store.uploads))

@@ -1,4 +1,5 @@
 import Backup
+import EtcdRestore
 import Foundation
 import ObjectStore
 
@@ -30,13 +31,18 @@ extension SchedulerApp {
                 keepNewest: backup.retention.keepNewest, keepWithin: backup.retention.keepWithin,
                 keepManual: SchedulerDefaults.manualBackupsKept),
             compression: BackupCompression(level: backup.compressionLevel),
-            toolVersion: "etcd-mesos-swift")
+            toolVersion: "etcd-mesos-swift", drillInterval: backup.drillInterval)
+        // Drills restore with the etcd tools the members use, in a scratch directory beside the backups.
+        let drill = RestoreDrill(
+            toolDirectory: (settings.binaries.etcdctl.path as NSString).deletingLastPathComponent,
+            scratchParent: backup.directory)
         let clusterName = settings.frameworkName
         // Each new good backup is persisted as the cluster's last good backup.
         return try BackupService(
             configuration: configuration, logger: logger,
             onSuccess: { core.submit(.backupCompleted(backupID: $0.id, revision: $0.revision)) },
-            remote: remote
+            remote: remote,
+            drill: { path, manifest in await drill.run(archivePath: path, manifest: manifest) }
         ) {
             let members = await core.members.filter { $0.state == .running }.map {
                 BackupSourceCandidate(endpoint: $0.identity.clientURL, name: $0.identity.name)
