@@ -15,7 +15,8 @@ struct RestoreCLITests {
         let lines = result.stdout.split(separator: "\n").map(String.init)
         try #require(lines.count == 3, "\(result)")
         for column in [
-            "ID", "CREATED (UTC)", "REVISION", "DB SIZE", "ARCHIVE SIZE", "CLUSTER", "EPOCH", "DRILL",
+            "ID", "CREATED (UTC)", "REVISION", "DB SIZE", "ARCHIVE SIZE", "CLUSTER", "EPOCH",
+            "DRILL",
         ] {
             #expect(lines[0].contains(column))
         }

@@ -88,7 +88,9 @@ struct RestoreDrillTests {
             else { return false }
             let arguments = raw.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
             return arguments.first?.hasSuffix("etcd") == true
-                && zip(arguments, arguments.dropFirst()).contains { $0 == "--name" && $1 == "throwaway" }
+                && zip(arguments, arguments.dropFirst()).contains {
+                    $0 == "--name" && $1 == "throwaway"
+                }
         }
     }
 
