@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): seed a 3-member cluster on local Mesos from a ≥ 200 MB backup after total loss, and
 # in the same run a plain `etcdctl snapshot restore` of the same snapshot plus one member start.
-# Usage: scripts/bench-seed.sh [MB]   (needs a built package: swift build)
+# Also times one restore drill of that backup (POST /backups/<id>/drill).
+# Usage: scripts/bench-seed.sh [MB]   (builds the release binaries; BIN=.build/debug to use a debug build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MB=${1:-200}
-BIN=.build/debug
+if [ -z "${BIN:-}" ]; then
+    swift build -c release >&2
+    BIN=$(swift build -c release --show-bin-path)
+fi
+BIN=$(cd "$BIN" && pwd)
 WORK=$(mktemp -d /tmp/bench-seed.XXXXXX)
 ADMIN=23480
 ARTIFACT=12380
@@ -20,12 +25,13 @@ trap cleanup EXIT
 
 start_scheduler() {
     "$BIN/etcd-mesos-scheduler" -master=local -cluster-size=3 -work-dir="$WORK/w" \
-        -framework-persist-file="$WORK/w/state.json" -executor-bin="$PWD/$BIN/etcd-mesos-executor" \
+        -framework-persist-file="$WORK/w/state.json" -executor-bin="$BIN/etcd-mesos-executor" \
         -etcd-bin="$(command -v etcd)" -etcdctl-bin="$(command -v etcdctl)" -admin-port=$ADMIN \
-        -artifact-port=$ARTIFACT -backup-dir="$WORK/backups" -backup-interval=0 -chill=1s \
+        -artifact-port=$ARTIFACT -backup-dir="$WORK/backups" -backup-interval=0 -restore-drill-interval=0 -chill=1s \
         -sandbox-cpu-limit=0.5 -sandbox-mem-limit=1024 -sandbox-disk-limit=2048 "$@" >>"$WORK/scheduler.log" 2>&1 &
     SCHED_PID=$!
 }
+auth() { echo "Authorization: Bearer $(cat "$WORK/w/admin-token")"; }
 stat() { curl -s "localhost:$ADMIN/stats" | python3 -c "import json,sys; print(json.load(sys.stdin).get('$1',''))" 2>/dev/null || true; }
 wait_healthy() {
     for _ in $(seq 1 600); do
@@ -46,8 +52,12 @@ EP=$(curl -s "localhost:$ADMIN/members" | python3 -c "import json,sys; print(jso
 echo "loading ${MB} MB into $EP …"
 head -c 100000 /dev/urandom | base64 -w0 > "$WORK/value"
 seq 1 $((MB * 10)) | xargs -P 4 -I{} sh -c "ETCDCTL_API=3 etcdctl --endpoints=$EP put /bench/{} < $WORK/value >/dev/null"
-ID=$(curl -s -X POST "localhost:$ADMIN/backups" | python3 -c "import json,sys; m=json.load(sys.stdin); print(m['id']); print(m['db_size'], file=sys.stderr)" 2>"$WORK/dbsize")
+ID=$(curl -s -X POST -H "$(auth)" "localhost:$ADMIN/backups" | python3 -c "import json,sys; m=json.load(sys.stdin); print(m['id']); print(m['db_size'], file=sys.stderr)" 2>"$WORK/dbsize")
 echo "backup $ID, db $(( $(cat "$WORK/dbsize") / 1000000 )) MB"
+d0=$(now)
+DRILL=$(curl -s -X POST -H "$(auth)" "localhost:$ADMIN/backups/$ID/drill" | python3 -c "import json,sys; d=json.load(sys.stdin)['drill']; print(d['passed'], d.get('keys'))")
+d1=$(now)
+echo "restore drill of $ID: $(python3 -c "print(f'{$d1-$d0:.1f}')") s (passed, keys: $DRILL)"
 
 kill "$SCHED_PID"; wait "$SCHED_PID" || true; SCHED_PID=""   # local Mesos and every member go with it
 t0=$(now)
@@ -71,3 +81,4 @@ t3=$(now)
 PLAIN=$(python3 -c "print(f'{$t3-$t2:.1f}')")
 echo "seed from the backup to 3 healthy members (scheduler start included): ${SEED} s"
 echo "plain etcdctl snapshot restore + one member healthy:               ${PLAIN} s"
+echo "ratio (seed ÷ plain): $(python3 -c "print(f'{$SEED/$PLAIN:.2f}')")"
