@@ -1,13 +1,13 @@
 import ArgumentParser
 
-/// The `etcd-mesos-local` command line: `run` (the default) and `benchmark`.
+/// The `etcd-mesos-local` command line: `run` (the default), `benchmark` and `faults`.
 @available(macOS 10.15, *)
 struct LocalMesosCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "etcd-mesos-local",
         abstract:
             "A local Mesos master and agents speaking the real v1 scheduler and executor HTTP APIs.",
-        subcommands: [RunCommand.self, BenchmarkCommand.self],
+        subcommands: [RunCommand.self, BenchmarkCommand.self, FaultsCommand.self],
         defaultSubcommand: RunCommand.self)
 }
 

@@ -24,6 +24,9 @@ public actor LocalAgent: AgentLink {
     nonisolated let tasks = TaskOwner()
     private var server: (stop: AsyncStream<Void>.Continuation, stopped: AsyncStream<Void>)?
 
+    /// True while the agent serves (false after `kill()` or `stop()`, until `start()`).
+    public var isServing: Bool { server != nil }
+
     public init(configuration: AgentConfiguration, master: LocalMaster, logger: Logger) {
         self.configuration = configuration
         self.master = master
