@@ -176,6 +176,7 @@ let package = Package(
                 "Support",
                 "EtcdClient",
                 "EtcdMesosTesting",
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -249,7 +250,7 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler"]),
+        .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Support"]),
         .testTarget(name: "TaskContractTests", dependencies: ["TaskContract"]),
         .testTarget(
             name: "RestoreTests",
@@ -267,7 +268,7 @@ let package = Package(
             name: "BackupTests",
             dependencies: [
                 "ObjectStore",
-                "Backup", "EtcdClient", "EtcdMesosTesting", "ProcessControl",
+                "Backup", "EtcdClient", "EtcdMesosTesting", "ProcessControl", "Support",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -316,7 +317,9 @@ let package = Package(
         ),
         .testTarget(
             name: "MesosAPITests",
-            dependencies: ["MesosAPI", "MesosMasterDetection", "ZooKeeper", "EtcdMesosTesting"]),
+            dependencies: [
+                "MesosAPI", "MesosMasterDetection", "ZooKeeper", "EtcdMesosTesting", "Support",
+            ]),
         .testTarget(
             name: "LocalMesosTests",
             dependencies: [

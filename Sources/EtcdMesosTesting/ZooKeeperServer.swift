@@ -118,7 +118,7 @@ public final class ZooKeeperServer: Sendable {
         await child.terminate(gracePeriod: Self.stopGracePeriod)
     }
 
-    func stopAndRemove() async {
+    public func stopAndRemove() async {
         await stop()
         try? FileManager.default.removeItem(atPath: directory)
     }

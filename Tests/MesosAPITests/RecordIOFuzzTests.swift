@@ -1,6 +1,7 @@
 import Foundation
 import MesosAPI
 import NIOCore
+import Support
 import Testing
 
 /// 10,000 seeded mutations of a valid scheduler event stream, fed in random chunk sizes: each stream either
@@ -26,7 +27,7 @@ struct RecordIOFuzzTests {
 
     @Test func tenThousandMutationsAreReadOrRefusedWithTypedErrors() async throws {
         let original = try Self.validStream()
-        var random = SeededGenerator(seed: 0x5EED_0F_4EC0_4D10)
+        var random = SplitMix64(seed: 0x5EED_0F_4EC0_4D10)
         var refused = 0
         var decodedRecords = 0
         var undecodableRecords = 0
@@ -63,7 +64,7 @@ struct RecordIOFuzzTests {
 
     /// One to four edits: bit flips, byte overwrites with digits/newlines (the framing's own alphabet),
     /// truncation, insertion, deletion or a swap of two blocks.
-    private static func mutate(_ input: [UInt8], using random: inout SeededGenerator) -> [UInt8] {
+    private static func mutate(_ input: [UInt8], using random: inout SplitMix64) -> [UInt8] {
         var bytes = input
         for _ in 0..<Int.random(in: 1...4, using: &random) where !bytes.isEmpty {
             let at = Int.random(in: 0..<bytes.count, using: &random)
@@ -86,20 +87,5 @@ struct RecordIOFuzzTests {
             }
         }
         return bytes
-    }
-}
-
-/// SplitMix64: a deterministic generator, so a failing mutation can be reproduced from the seed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

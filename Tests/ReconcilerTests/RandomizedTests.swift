@@ -1,18 +1,6 @@
 import Reconciler
+import Support
 import Testing
-
-/// SplitMix64: a tiny seeded generator, so every failure is reproducible from its seed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite("Randomized fault sequences")
 struct RandomizedTests {
@@ -22,7 +10,7 @@ struct RandomizedTests {
     /// stop, the cluster always returns to N healthy members.
     @Test(arguments: 1...40)
     func anySequenceStaysWithinTheSizeAndHeals(seed: UInt64) {
-        var random = SeededGenerator(seed: seed)
+        var random = SplitMix64(seed: seed)
         let size = seed % 2 == 0 ? 3 : 5
         var h = Harness(size: size, agents: size + 2)
         h.formCluster()

@@ -4,6 +4,7 @@ import Foundation
 import LocalMesos
 import Logging
 import ProcessControl
+import Support
 import Synchronization
 
 #if canImport(Glibc)
@@ -31,9 +32,9 @@ struct FaultScenarioRun {
         let expected = Mutex<[Int: Int64]>([:])
         /// Invariant breaches the monitor saw during the current round.
         let breaches = Mutex<[String]>([])
-        let random: Mutex<SeededRandom>
+        let random: Mutex<SplitMix64>
 
-        init(seed: UInt64) { random = Mutex(SeededRandom(seed: seed)) }
+        init(seed: UInt64) { random = Mutex(SplitMix64(seed: seed)) }
 
         func pick(_ count: Int, of items: [String]) -> [String] {
             random.withLock { random -> [String] in random.pick(count, of: items) }
@@ -88,18 +89,30 @@ struct FaultScenarioRun {
         return report
     }
 
+    /// Starts the scheduler, runs the rounds, and stops the scheduler on every path out.
     private func runRounds(on mesos: LocalCluster, into initial: FaultScenarioReport)
         async throws -> FaultScenarioReport
     {
-        var report = initial
         let scheduler = FaultScheduler(
             arguments: schedulerArguments(master: mesos.url),
             adminPort: try FreePort.allocate(), workDirectory: directory + "/scheduler")
         try await scheduler.start()
-        defer { Task { await scheduler.stop() } }
-        let healthy = await waitForHealthy(scheduler, timeout: .seconds(180))
-        guard healthy != nil else {
+        do {
+            let report = try await runRounds(on: mesos, scheduler: scheduler, into: initial)
             await scheduler.stop()
+            return report
+        } catch {
+            await scheduler.stop()
+            throw error
+        }
+    }
+
+    private func runRounds(
+        on mesos: LocalCluster, scheduler: FaultScheduler, into initial: FaultScenarioReport
+    ) async throws -> FaultScenarioReport {
+        var report = initial
+        let healthy = await waitForHealthy(scheduler, avoiding: [], timeout: .seconds(180))
+        guard healthy != nil else {
             throw FaultSuiteError(
                 "the first \(scenario.clusterSize) members never became healthy; see \(scheduler.logPath)"
             )
@@ -115,7 +128,7 @@ struct FaultScenarioRun {
                 await Self.monitor(scheduler, size: size, shared: shared)
             }
             try await Task.sleep(for: .seconds(2))  // the writer gets going
-            for round in 1...rounds {
+            for round in 1...rounds where !Task.isCancelled {
                 shared.breaches.withLock { $0 = [] }
                 let result = await runRound(
                     round, mesos: mesos, scheduler: scheduler, writer: writer)
@@ -131,7 +144,6 @@ struct FaultScenarioRun {
             group.cancelAll()
         }
         report.writesAcknowledged = writer.writes.count
-        await scheduler.stop()
         return report
     }
 
@@ -160,17 +172,28 @@ struct FaultScenarioRun {
     ) async -> FaultRoundResult {
         var problems: [String] = []
         let started = ContinuousClock.now
-        var backupRevision: Int64?
+        var outcome = Injected()
         do {
-            backupRevision = try await inject(mesos: mesos, scheduler: scheduler, writer: writer)
+            outcome = try await inject(mesos: mesos, scheduler: scheduler, writer: writer)
         } catch {
             problems.append("the fault could not be injected: \(error)")
+        }
+        let backupRevision = outcome.backupRevision
+        // The scheduler must have seen the loss before "healthy" means anything.
+        if !outcome.lostHosts.isEmpty {
+            let deadline = ContinuousClock.now + .seconds(60)
+            while ContinuousClock.now < deadline {
+                let hosts = await scheduler.runningClientURLs().compactMap { URL(string: $0)?.host }
+                if !hosts.contains(where: outcome.lostHosts.contains) { break }
+                try? await Task.sleep(for: .milliseconds(200))
+            }
         }
         if scheduler.hasExited {
             problems.append("the scheduler exited during the fault; started again")
             try? await scheduler.start()
         }
-        let healthyAt = await waitForHealthy(scheduler, timeout: .seconds(240))
+        let healthyAt = await waitForHealthy(
+            scheduler, avoiding: outcome.lostHosts, timeout: .seconds(240))
         let seconds = healthyAt.map { ($0 - started).seconds }
         if healthyAt == nil {
             problems.append("not back to \(scenario.clusterSize) healthy members in 240 s")
@@ -198,20 +221,25 @@ struct FaultScenarioRun {
             problems: problems)
     }
 
-    /// Injects this scenario's fault; returns the backup's revision for a total loss.
+    /// What an injected fault left to wait for.
+    struct Injected {
+        /// The backup's revision, for a total loss.
+        var backupRevision: Int64?
+        /// Hosts whose agent was killed: no member may run there when the round is healthy again.
+        var lostHosts: [String] = []
+    }
+
+    /// Injects this scenario's fault.
     private func inject(
         mesos: LocalCluster, scheduler: FaultScheduler, writer: AcknowledgedWriter
-    ) async throws -> Int64? {
+    ) async throws -> Injected {
         let members = await scheduler.runningClientURLs()
+        var injected = Injected()
         switch scenario {
-        case .killOneOfThree:
-            for agent in try await agents(running: shared.pick(1, of: members), in: mesos) {
-                await agent.kill()
-            }
-        case .killTwoOfFive, .reseed:
-            for agent in try await agents(running: shared.pick(2, of: members), in: mesos) {
-                await agent.kill()
-            }
+        case .killOneOfThree, .killTwoOfFive, .reseed:
+            let victims = shared.pick(scenario == .killOneOfThree ? 1 : 2, of: members)
+            injected.lostHosts = victims.compactMap { URL(string: $0)?.host }
+            for agent in try await agents(running: victims, in: mesos) { await agent.kill() }
         case .agentRestart:
             for agent in try await agents(running: shared.pick(1, of: members), in: mesos) {
                 try await agent.restart()
@@ -231,9 +259,9 @@ struct FaultScenarioRun {
             try await Task.sleep(for: .seconds(30))
             try await zooKeeper.start()
         case .backupDuringReplacement:
-            for agent in try await agents(running: shared.pick(1, of: members), in: mesos) {
-                await agent.kill()
-            }
+            let victims = shared.pick(1, of: members)
+            injected.lostHosts = victims.compactMap { URL(string: $0)?.host }
+            for agent in try await agents(running: victims, in: mesos) { await agent.kill() }
             let taken = try await scheduler.post("/backups")
             guard taken.status == 201 else {
                 throw FaultSuiteError(
@@ -268,9 +296,9 @@ struct FaultScenarioRun {
                     "POST /restore answered \(asked.status): "
                         + String(decoding: asked.body, as: UTF8.self))
             }
-            return Int64(revision)
+            injected.backupRevision = Int64(revision)
         }
-        return nil
+        return injected
     }
 
     private func agents(running clientURLs: [String], in mesos: LocalCluster) async throws
@@ -293,9 +321,9 @@ struct FaultScenarioRun {
 
     /// Waits until the scheduler reports `N` running members and a healthy cluster and etcd agrees (`N`
     /// started voters); the instant it did.
-    private func waitForHealthy(_ scheduler: FaultScheduler, timeout: Duration) async
-        -> ContinuousClock.Instant?
-    {
+    private func waitForHealthy(
+        _ scheduler: FaultScheduler, avoiding lostHosts: [String], timeout: Duration
+    ) async -> ContinuousClock.Instant? {
         let deadline = ContinuousClock.now + timeout
         var logger = Logger(label: "fault-probe")
         logger.logLevel = .critical
@@ -303,7 +331,9 @@ struct FaultScenarioRun {
             if let stats = try? await scheduler.stats(),
                 stats["running_servers"] as? Int == scenario.clusterSize,
                 stats["healthy"] as? Int == 1,
-                let first = await scheduler.runningClientURLs().first,
+                case let urls = await scheduler.runningClientURLs(),
+                !urls.contains(where: { lostHosts.contains(URL(string: $0)?.host ?? "") }),
+                let first = urls.first,
                 let list = try? await EtcdClient.withClient(
                     endpoint: first, callTimeout: .seconds(2), logger: logger,
                     { try await $0.memberList() }),
@@ -328,15 +358,26 @@ struct FaultScenarioRun {
                 expected[write.index] = write.revision
             }
         }
-        guard let endpoint = await scheduler.runningClientURLs().first else {
-            throw FaultSuiteError("no running member to read from")
-        }
         var logger = Logger(label: "fault-reader")
         logger.logLevel = .critical
-        let present = try await EtcdClient.withClient(
-            endpoint: endpoint, callTimeout: .seconds(20), logger: logger
-        ) { client in
-            try await client.range(prefix: writer.prefix).kvs
+        // A read may meet a leader change right after the cluster is healthy again: retried for 30 s.
+        var present: [EtcdKeyValue] = []
+        let deadline = ContinuousClock.now + .seconds(30)
+        while true {
+            do {
+                guard let endpoint = await scheduler.runningClientURLs().first else {
+                    throw FaultSuiteError("no running member to read from")
+                }
+                present = try await EtcdClient.withClient(
+                    endpoint: endpoint, callTimeout: .seconds(20), logger: logger
+                ) { client in
+                    try await client.range(prefix: writer.prefix).kvs
+                }
+                break
+            } catch {
+                if ContinuousClock.now >= deadline { throw error }
+                try await Task.sleep(for: .milliseconds(500))
+            }
         }
         let found = Dictionary(
             present.map { (String(decoding: $0.key, as: UTF8.self), $0.modRevision) },
@@ -391,31 +432,6 @@ struct FaultScenarioRun {
             }
             try? await Task.sleep(for: .milliseconds(500))
         }
-    }
-}
-
-/// The same choices for the same `--seed`.
-struct SeededRandom: Sendable {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// `count` distinct elements of `items`.
-    mutating func pick<T>(_ count: Int, of items: [T]) -> [T] {
-        var pool = items
-        var chosen: [T] = []
-        while chosen.count < count && !pool.isEmpty {
-            chosen.append(pool.remove(at: Int(next() % UInt64(pool.count))))
-        }
-        return chosen
     }
 }
 

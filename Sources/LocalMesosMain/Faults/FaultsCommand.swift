@@ -3,6 +3,8 @@ import EtcdMesosTesting
 import Foundation
 import Logging
 import ProcessControl
+import Synchronization
+import UnixSignals
 
 /// `etcd-mesos-local faults`: the fault suite (a benchmark-like tool, not a test).
 struct FaultsCommand: AsyncParsableCommand {
@@ -59,27 +61,37 @@ struct FaultsCommand: AsyncParsableCommand {
 
     func run() async throws {
         BrokenPipes.ignore()
-        var logger = Logger(label: "faults")
-        logger.logLevel = .notice
+        var configured = Logger(label: "faults")
+        configured.logLevel = .notice
+        let logger = configured
         let chosen = try scenarios()
         let directory = try TemporaryDirectory(prefix: "etcd-mesos-faults")
         defer { directory.remove() }
         let root = workDir ?? directory.path
         let started = ContinuousClock.now
-        let reports = try await withZooKeeperServer { zooKeeper in
-            var reports: [FaultScenarioReport] = []
-            for (index, scenario) in chosen.enumerated() {
-                logger.notice("scenario \(scenario.rawValue): \(scenario.summary)")
-                let run = FaultScenarioRun(
-                    scenario: scenario, rounds: rounds ?? scenario.defaultRounds,
-                    seed: seed &+ UInt64(index), zooKeeper: zooKeeper,
-                    directory: root + "/" + scenario.rawValue,
-                    firstAgentAddress: firstAgentAddress, binaries: (etcdBin, etcdctlBin),
-                    logger: logger)
-                reports.append(await run.run())
+        // SIGINT/SIGTERM cancel the run; every scenario then stops its scheduler and cluster on the way out.
+        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+        let (chosenRounds, seed, firstAgentAddress) = (rounds, seed, firstAgentAddress)
+        let binaries = (etcd: etcdBin, etcdctl: etcdctlBin)
+        // SIGINT/SIGTERM: everything the run started (ZooKeeper, the scheduler, executors, members) is killed
+        // and its directory removed before the process exits.
+        let zooKeeperBox = ZooKeeperBox()
+        let signalWatch = Task {
+            for await _ in signals {
+                logger.notice("stopping: killing what the run started")
+                for pid in Self.processes(under: root) { kill(pid, SIGKILL) }
+                if let zooKeeper = zooKeeperBox.server.withLock({ $0 }) {
+                    await zooKeeper.stopAndRemove()
+                }
+                try? FileManager.default.removeItem(atPath: root)
+                Foundation.exit(130)
             }
-            return reports
         }
+        defer { signalWatch.cancel() }
+        let reports = try await Self.runScenarios(
+            chosen, rounds: chosenRounds, seed: seed, root: root,
+            firstAgentAddress: firstAgentAddress,
+            binaries: binaries, zooKeeperBox: zooKeeperBox, logger: logger)
         let leftovers = Self.etcdProcesses(under: root)
         for pid in leftovers { kill(pid, SIGKILL) }
         if json {
@@ -110,6 +122,42 @@ struct FaultsCommand: AsyncParsableCommand {
         if failed || !leftovers.isEmpty { throw ExitCode(1) }
     }
 
+    static func runScenarios(
+        _ chosen: [FaultScenario], rounds: Int?, seed: UInt64, root: String, firstAgentAddress: Int,
+        binaries: (etcd: String, etcdctl: String), zooKeeperBox: ZooKeeperBox, logger: Logger
+    ) async throws -> [FaultScenarioReport] {
+        try await withZooKeeperServer { zooKeeper in
+            zooKeeperBox.server.withLock { $0 = zooKeeper }
+            defer { zooKeeperBox.server.withLock { $0 = nil } }
+            var reports: [FaultScenarioReport] = []
+            for (index, scenario) in chosen.enumerated() where !Task.isCancelled {
+                logger.notice("scenario \(scenario.rawValue): \(scenario.summary)")
+                let run = FaultScenarioRun(
+                    scenario: scenario, rounds: rounds ?? scenario.defaultRounds,
+                    seed: seed &+ UInt64(index), zooKeeper: zooKeeper,
+                    directory: root + "/" + scenario.rawValue,
+                    firstAgentAddress: firstAgentAddress, binaries: binaries, logger: logger)
+                reports.append(await run.run())
+            }
+            return reports
+        }
+    }
+
+    /// Every process (but this one) working under `root` or naming it: the scheduler, executors, members.
+    static func processes(under root: String) -> [Int32] {
+        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return pids.compactMap { entry -> Int32? in
+            guard let pid = Int32(entry), pid != getpid(),
+                let raw = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline")
+            else { return nil }
+            let directory =
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(entry)/cwd"))
+                ?? ""
+            return directory.hasPrefix(root) || String(decoding: raw, as: UTF8.self).contains(root)
+                ? pid : nil
+        }
+    }
+
     /// etcd processes working under `root` or naming it (the members this run started).
     static func etcdProcesses(under root: String) -> [Int32] {
         let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
@@ -128,6 +176,11 @@ struct FaultsCommand: AsyncParsableCommand {
             return directory.hasPrefix(root) || arguments.contains { $0.contains(root) } ? pid : nil
         }
     }
+}
+
+/// The run's ZooKeeper, for the signal handler.
+final class ZooKeeperBox: Sendable {
+    let server = Mutex<ZooKeeperServer?>(nil)
 }
 
 struct FaultRunDocument: Encodable {

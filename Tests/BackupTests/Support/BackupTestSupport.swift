@@ -5,6 +5,7 @@ import EtcdMesosTesting
 import Foundation
 import Logging
 import ProcessControl
+import Support
 
 /// Runs `body` with a fresh backup directory (inside a temporary directory that also has room for scratch files),
 /// removed afterwards on every path.
@@ -82,18 +83,6 @@ func sampleValue(seed: Int, bytes: Int) -> String {
             "{\"id\":\"\(id)\",\"replicas\":\(generator.next() % 50),\"ready\":\(generator.next() % 2 == 0)},"
     }
     return String(text.prefix(bytes))
-}
-
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// Hex SHA-256 of the first `length` bytes of `path` (all of it when `length` is nil).

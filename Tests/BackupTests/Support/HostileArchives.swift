@@ -1,6 +1,7 @@
 import Crypto
 import EtcdClient
 import Foundation
+import Support
 
 @testable import Backup
 
