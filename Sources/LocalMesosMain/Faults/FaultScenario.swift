@@ -60,7 +60,8 @@ enum FaultScenario: String, CaseIterable, Sendable {
         case .totalLoss: "a backup, every agent killed, seed from the backup"
         case .schedulerRestartFile: "scheduler SIGKILLed and restarted (state in a file)"
         case .schedulerRestartZooKeeper: "scheduler SIGKILLed and restarted (state in ZooKeeper)"
-        case .zooKeeperDown: "ZooKeeper down 30 s, then back"
+        case .zooKeeperDown:
+            "ZooKeeper down 30 s, then back (the scheduler steps down by exiting; restarted as Marathon would)"
         case .backupDuringReplacement:
             "a member's agent killed and a backup taken while it is replaced"
         }

@@ -21,7 +21,16 @@ final class FaultScheduler: Sendable {
         self.workDirectory = workDirectory
     }
 
-    var logPath: String { workDirectory + "/scheduler.log" }
+    /// The log of the latest start.
+    var logPath: String { workDirectory + "/scheduler-\(starts.withLock { $0 }).log" }
+
+    /// True when the scheduler stopped itself because it lost its ZooKeeper leadership (as a Mesos master
+    /// does): a supervisor (Marathon) starts it again, and so does the suite.
+    var stoppedForLostLeadership: Bool {
+        hasExited
+            && ((try? String(contentsOfFile: logPath, encoding: .utf8))?.contains(
+                "lost its leadership") ?? false)
+    }
     var hasExited: Bool { process.withLock { $0?.exitStatus != nil } }
 
     /// Starts the scheduler and waits (up to 60 s) for its admin API.
