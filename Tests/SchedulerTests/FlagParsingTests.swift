@@ -205,7 +205,8 @@ struct FlagParsingTests {
             "-failover-timeout-seconds=3600", "-framework-weburi=http://ui/", "-chill=250ms",
             "-etcd-health-interval=1s", "-admin-token-file=/etc/token", "-backup-dir=/backups",
             "-backup-interval=1h30m", "-backup-retention=10,7d", "-backup-compression-level=1",
-            "-restore-from=etcd-20250101T000000Z-r42", "-allow-empty-cluster", "-logtostderr",
+            "-restore-drill-interval=12h", "-restore-from=etcd-20250101T000000Z-r42",
+            "-allow-empty-cluster", "-logtostderr",
             "-alsologtostderr",
             "-v=1", "-executor-bin=x/executor", "-etcdctl-bin=/usr/bin/etcdctl",
         ])
@@ -227,7 +228,7 @@ struct FlagParsingTests {
                 == BackupSettings(
                     directory: "/backups", interval: .seconds(5400),
                     retention: BackupRetention(keepNewest: 10, keepWithin: .seconds(7 * 86400)),
-                    compressionLevel: 1))
+                    compressionLevel: 1, drillInterval: .seconds(12 * 3600)))
         #expect(settings.restoreFrom == "etcd-20250101T000000Z-r42")
         #expect(settings.allowEmptyCluster)
         #expect(
