@@ -68,7 +68,10 @@ extension ClusterReconciler {
             }
         case .awaitingOperator:
             situation = .totalLoss
-            if let backup {
+            if let requested = startupRestore {
+                action = "restore backup \(requested) now (-restore-from)"
+                if backup?.id == requested { chosen = .restore }
+            } else if let backup {
                 chosen = .restore
                 action =
                     "wait for an operator: POST /restore {\"backup\": \"\(backup.id)\"} "

@@ -47,7 +47,7 @@ public struct ClusterReconciler: Sendable {
     var clusterFormed: Bool
     var lastKnownRevision: Int64
     var lastGoodBackup: String?
-    /// The revision of `lastGoodBackup` when this process took it (not persisted).
+    /// The revision `lastGoodBackup` holds.
     var lastGoodBackupRevision: Int64?
     var pendingRestore: String?
     /// Carried for the scheduler (see `PersistedClusterState.executorSecretKey`).
@@ -74,6 +74,7 @@ public struct ClusterReconciler: Sendable {
         clusterFormed = restored.clusterFormed
         lastKnownRevision = restored.lastKnownRevision
         lastGoodBackup = restored.lastGoodBackup
+        lastGoodBackupRevision = restored.lastGoodBackupRevision
         pendingRestore = restored.pendingRestore
         executorSecretKey = restored.executorSecretKey
         lastPersisted = restored
@@ -185,7 +186,8 @@ public struct ClusterReconciler: Sendable {
             .sorted { $0.taskID < $1.taskID },
             clusterEpoch: clusterEpoch, clusterFormed: clusterFormed,
             lastKnownRevision: lastKnownRevision,
-            lastGoodBackup: lastGoodBackup, reseedSeed: reseed?.seed,
+            lastGoodBackup: lastGoodBackup, lastGoodBackupRevision: lastGoodBackupRevision,
+            reseedSeed: reseed?.seed,
             pendingRestore: pendingRestore,
             executorSecretKey: executorSecretKey
         )

@@ -11,6 +11,8 @@ public struct PersistedClusterState: Sendable, Equatable, Codable {
     /// The highest etcd revision seen in this epoch (etcd starts at 1; more means writes happened).
     public var lastKnownRevision: Int64
     public var lastGoodBackup: String?
+    /// The etcd revision `lastGoodBackup` holds (absent in states written before it was kept).
+    public var lastGoodBackupRevision: Int64?
     /// The seed of a reseed that has not finished; a restarted scheduler completes it.
     public var reseedSeed: TaskID?
     /// A restore the operator asked for that has not produced a running member yet.
@@ -23,7 +25,8 @@ public struct PersistedClusterState: Sendable, Equatable, Codable {
     public init(
         frameworkID: FrameworkID? = nil, tasks: [PersistedTask] = [], clusterEpoch: Int = 0,
         clusterFormed: Bool = false, lastKnownRevision: Int64 = 0, lastGoodBackup: String? = nil,
-        reseedSeed: TaskID? = nil, pendingRestore: String? = nil, executorSecretKey: String? = nil
+        lastGoodBackupRevision: Int64? = nil, reseedSeed: TaskID? = nil,
+        pendingRestore: String? = nil, executorSecretKey: String? = nil
     ) {
         self.frameworkID = frameworkID
         self.tasks = tasks
@@ -31,6 +34,7 @@ public struct PersistedClusterState: Sendable, Equatable, Codable {
         self.clusterFormed = clusterFormed
         self.lastKnownRevision = lastKnownRevision
         self.lastGoodBackup = lastGoodBackup
+        self.lastGoodBackupRevision = lastGoodBackupRevision
         self.reseedSeed = reseedSeed
         self.pendingRestore = pendingRestore
         self.executorSecretKey = executorSecretKey

@@ -101,6 +101,28 @@ struct StandbyMasterTests {
         }
     }
 
+    @Test func aRestartedMasterServesItsAddressAgainAsAStandby() async throws {
+        try await MultiMasterHarness.withMasters(2) { harness in
+            let cluster = harness.cluster
+            let first = cluster.masters[0]
+            let restarted = try await cluster.restartMaster(0, after: .milliseconds(200))
+            // A new process on the same address, with a new ID, behind the master that took over.
+            #expect(restarted.url == first.url)
+            #expect(restarted.info.id != first.info.id)
+            #expect(cluster.masters[0].info.id == restarted.info.id)
+            #expect(cluster.leader?.url == cluster.masters[1].url)
+            let answer = try await harness.request(restarted.url + "/master/state", method: .GET)
+            #expect(answer.status == 307)
+            #expect(answer.location == harness.base(cluster.masters[1]) + "/master/state")
+            // Restarting the new leader hands leadership back to the restarted master.
+            try await cluster.restartMaster(1)
+            #expect(cluster.leader?.info.id == restarted.info.id)
+            #expect(await restarted.master.snapshot.masterInfo.id == restarted.info.id)
+            let state = try await harness.request(restarted.url + "/master/state", method: .GET)
+            #expect(state.status == 200)
+        }
+    }
+
     @Test func everyMasterHasItsOwnInfo() async throws {
         try await MultiMasterHarness.withMasters(2) { harness in
             let masters = harness.cluster.masters

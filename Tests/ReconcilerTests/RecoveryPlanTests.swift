@@ -75,6 +75,28 @@ struct RecoveryPlanTests {
         #expect(seeding.action.contains("from backup etcd-x-r42"))
     }
 
+    /// A restarted scheduler still knows the last good backup and its revision (they are persisted), and a
+    /// `-restore-from` it was started with is the plan it logs at the total loss.
+    @Test func aRestartedSchedulerPlansTheRestoreItWasToldTo() throws {
+        var h = Harness(size: 3)
+        h.formCluster()
+        h.world.revision = 50
+        h.observe(times: 1)
+        h.send(.backupCompleted(backupID: "etcd-x-r42", revision: 42))
+        #expect(h.world.persisted?.lastGoodBackupRevision == 42)
+        var configured = h.configuration
+        configured.totalLoss = .restore(backupID: "etcd-x-r42")
+        h.reconciler = ClusterReconciler(
+            configuration: configured, restoredState: h.world.persisted)
+        h.subscribe()
+        for _ in 0..<30 { h.step() }
+        for agent in [2, 3, 4] { h.world.loseAgent(agent) }
+        h.deliver()
+        let line = try #require(h.log.logLines.last { $0.hasPrefix("recovery plan (total_loss") })
+        #expect(line.contains("restore backup etcd-x-r42 now (-restore-from)"), "\(line)")
+        #expect(line.contains("restore etcd-x-r42 loses 8 revision(s) [chosen]"), "\(line)")
+    }
+
     @Test func totalLossWithoutABackupSaysSo() {
         var h = Harness(size: 3)
         h.formCluster()

@@ -74,18 +74,30 @@ public struct LocalClusterConfiguration: Sendable {
 /// A running local Mesos: the masters and their agents. `withRunning` stops everything, executors included,
 /// however its body ends.
 public struct LocalCluster: Sendable {
-    /// The first master (the leader unless it was stopped or ZooKeeper elected another).
-    public let master: EmbeddedMaster
-    /// Every master, by index; they share one state (`master.master`).
-    public let masters: [EmbeddedMaster]
+    private let masterSet: LocalMasterSet
     public let agents: [LocalAgent]
 
+    /// The first master (the leader unless it was stopped or ZooKeeper elected another).
+    public var master: EmbeddedMaster { masterSet.masters[0] }
+    /// Every master, by index, a restarted one in its predecessor's place; they share one state
+    /// (`master.master`).
+    public var masters: [EmbeddedMaster] { masterSet.masters }
     /// `http://host:port` of the first master.
     public var url: String { master.url }
     /// `http://host:port` of every master, comma-separated: the form `--master` takes a list in.
     public var masterURLs: String { masters.map(\.url).joined(separator: ",") }
     /// The master that leads now, if any.
     public var leader: EmbeddedMaster? { masters.first { $0.isLeading } }
+
+    /// Restarts master `index` as an operator restarts `mesos-master`: the process is killed (its
+    /// subscription streams end, it leaves the election), and after `downtime` a new one serves the same
+    /// address and contends again. Returns the new master once a master leads and every master knows it.
+    @discardableResult
+    public func restartMaster(_ index: Int, after downtime: Duration = .zero) async throws
+        -> EmbeddedMaster
+    {
+        try await masterSet.restart(index, after: downtime)
+    }
 
     public static func withRunning<T: Sendable>(
         _ configuration: LocalClusterConfiguration, logger: Logger = Logger(label: "local-mesos"),
@@ -97,8 +109,8 @@ public struct LocalCluster: Sendable {
         return try await LocalMasterSet.withRunning(
             addresses: addresses, configuration: configuration.master,
             zooKeeper: configuration.zooKeeper, logger: logger
-        ) { masters in
-            let shared = masters[0].master
+        ) { masterSet in
+            let shared = masterSet.shared
             let agents = (0..<configuration.agentCount).map { index in
                 LocalAgent(
                     configuration: configuration.agentConfiguration(index), master: shared,
@@ -111,7 +123,7 @@ public struct LocalCluster: Sendable {
                     for agent in agents { try await agent.start() }
                     result = .success(
                         try await body(
-                            LocalCluster(master: masters[0], masters: masters, agents: agents)))
+                            LocalCluster(masterSet: masterSet, agents: agents)))
                 } catch {
                     result = .failure(error)
                 }

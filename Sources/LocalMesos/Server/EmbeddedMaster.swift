@@ -62,7 +62,7 @@ public struct EmbeddedMaster: Sendable {
         try await LocalMasterSet.withRunning(
             addresses: [(host, port)], configuration: configuration, zooKeeper: zooKeeper,
             logger: logger
-        ) { masters in try await body(masters[0]) }
+        ) { set in try await body(set.masters[0]) }
     }
 
     /// Stops this master as if its process were killed, and returns once it no longer listens.

@@ -11,6 +11,7 @@ enum FaultScenario: String, CaseIterable, Sendable {
     case schedulerRestartZooKeeper = "scheduler-restart-zk"
     case zooKeeperDown = "zk-down"
     case backupDuringReplacement = "backup-during-replacement"
+    case masterRestart = "master-restart"
 
     enum Persistence: String, Sendable {
         case file
@@ -20,6 +21,10 @@ enum FaultScenario: String, CaseIterable, Sendable {
     var clusterSize: Int { self == .killTwoOfFive ? 5 : 3 }
     /// Two spare agents, so replacements have somewhere to go.
     var agentCount: Int { clusterSize + 2 }
+
+    /// Two masters elected through ZooKeeper (the scheduler finds the leader there) where a master restarts;
+    /// one otherwise.
+    var masterCount: Int { self == .masterRestart ? 2 : 1 }
 
     var persistence: Persistence {
         switch self {
@@ -33,13 +38,13 @@ enum FaultScenario: String, CaseIterable, Sendable {
         switch self {
         case .killOneOfThree: 20
         case .killTwoOfFive, .reseed, .schedulerRestartFile, .schedulerRestartZooKeeper: 10
-        case .totalLoss, .agentPause, .agentRestart, .backupDuringReplacement: 5
+        case .totalLoss, .agentPause, .agentRestart, .backupDuringReplacement, .masterRestart: 5
         case .zooKeeperDown: 3
         }
     }
 
     /// Cheap enough for CI's one-round smoke.
-    static let smoke: [FaultScenario] = [.killOneOfThree, .schedulerRestartFile]
+    static let smoke: [FaultScenario] = [.killOneOfThree, .schedulerRestartFile, .masterRestart]
 
     /// Extra scheduler flags.
     var schedulerFlags: [String] {
@@ -64,6 +69,8 @@ enum FaultScenario: String, CaseIterable, Sendable {
             "ZooKeeper down 30 s, then back (the scheduler steps down by exiting; restarted as Marathon would)"
         case .backupDuringReplacement:
             "a member's agent killed and a backup taken while it is replaced"
+        case .masterRestart:
+            "the leading Mesos master killed and started again 2 s later (the standby leads; the scheduler follows it through ZooKeeper), then a member's agent killed"
         }
     }
 }

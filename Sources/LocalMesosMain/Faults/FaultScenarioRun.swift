@@ -3,6 +3,7 @@ import EtcdMesosTesting
 import Foundation
 import LocalMesos
 import Logging
+import MesosAPI
 import ProcessControl
 import Support
 import Synchronization
@@ -74,10 +75,12 @@ struct FaultScenarioRun {
         var master = MasterConfiguration(agentReregisterTimeoutSeconds: 10)
         master.heartbeatIntervalSeconds = 15
         let configuration = LocalClusterConfiguration(
-            port: (try? FreePort.allocate()) ?? 5050, agentCount: scenario.agentCount,
-            agentPorts: agentPorts, firstAgentAddress: firstAgentAddress,
-            workDirectory: directory + "/mesos", cpus: 2, mem: 2048, disk: 4096,
-            ports: [31000...31100], master: master)
+            masterCount: scenario.masterCount,
+            masterPorts: (0..<scenario.masterCount).map { _ in (try? FreePort.allocate()) ?? 0 },
+            agentCount: scenario.agentCount, agentPorts: agentPorts,
+            firstAgentAddress: firstAgentAddress, workDirectory: directory + "/mesos", cpus: 2,
+            mem: 2048, disk: 4096, ports: [31000...31100], master: master,
+            zooKeeper: scenario.masterCount > 1 ? mesosMasters : nil)
         var quiet = logger
         quiet.logLevel = .warning
         let initial = report
@@ -96,7 +99,8 @@ struct FaultScenarioRun {
         async throws -> FaultScenarioReport
     {
         let scheduler = FaultScheduler(
-            arguments: schedulerArguments(master: mesos.url),
+            arguments: schedulerArguments(
+                master: scenario.masterCount > 1 ? "\(mesosMasters)" : mesos.url),
             adminPort: try FreePort.allocate(), workDirectory: directory + "/scheduler")
         try await scheduler.start()
         do {
@@ -147,6 +151,12 @@ struct FaultScenarioRun {
         }
         report.writesAcknowledged = writer.writes.count
         return report
+    }
+
+    /// Where this scenario's masters register and elect their leader, when it runs several.
+    private var mesosMasters: ZooKeeperMasterAddress {
+        ZooKeeperMasterAddress(
+            servers: [zooKeeper.connectString], path: "/faults-\(scenario.rawValue)-mesos")
     }
 
     private func schedulerArguments(master: String) -> [String] {
@@ -280,6 +290,16 @@ struct FaultScenarioRun {
                     "POST /backups during the replacement answered \(taken.status): "
                         + String(decoding: taken.body, as: UTF8.self))
             }
+        case .masterRestart:
+            guard let leading = mesos.masters.firstIndex(where: \.isLeading) else {
+                throw FaultSuiteError("no local Mesos master leads")
+            }
+            try await mesos.restartMaster(leading, after: .seconds(2))
+            try await waitForSubscription(to: mesos, timeout: .seconds(60))
+            // The scheduler works through the new leader: a lost member is replaced with its offers.
+            let victims = shared.pick(1, of: members)
+            injected.lostHosts = victims.compactMap { URL(string: $0)?.host }
+            for agent in try await agents(running: victims, in: mesos) { await agent.kill() }
         case .totalLoss:
             let taken = try await scheduler.post("/backups")
             guard taken.status == 201,
@@ -313,6 +333,24 @@ struct FaultScenarioRun {
             injected.backupRevision = Int64(revision)
         }
         return injected
+    }
+
+    /// Waits until the scheduler's framework is subscribed through the master that leads now.
+    private func waitForSubscription(to mesos: LocalCluster, timeout: Duration) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let leader = mesos.leader {
+                let frameworks = await leader.master.snapshot.frameworks.values
+                if frameworks.contains(where: {
+                    $0.streamID.map(leader.leadership.hasOpened) ?? false
+                }) {
+                    return
+                }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw FaultSuiteError(
+            "the scheduler did not subscribe with the new leading master within \(timeout)")
     }
 
     private func agents(running clientURLs: [String], in mesos: LocalCluster) async throws

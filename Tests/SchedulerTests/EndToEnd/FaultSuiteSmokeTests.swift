@@ -7,7 +7,9 @@ import Testing
 /// it: the tool itself, against real etcd, ZooKeeper, local Mesos and the scheduler.
 @Suite("End to end: fault suite smoke", .serialized)
 struct FaultSuiteSmokeTests {
-    @Test("one round of kill-1-of-3 and scheduler-restart-file passes with no write lost")
+    @Test(
+        "one round of kill-1-of-3, scheduler-restart-file and master-restart passes with no write lost"
+    )
     func smoke() async throws {
         try await LoopbackBlocks.withBlock { first in
             let directory = try TemporaryDirectory(prefix: "fault-smoke")
@@ -31,7 +33,7 @@ struct FaultSuiteSmokeTests {
             let scenarios = document["scenarios"] as? [[String: Any]] ?? []
             #expect(
                 scenarios.map { $0["scenario"] as? String } == [
-                    "kill-1-of-3", "scheduler-restart-file",
+                    "kill-1-of-3", "scheduler-restart-file", "master-restart",
                 ])
             for scenario in scenarios {
                 #expect(scenario["passed"] as? Int == 1, "\(scenario)")
