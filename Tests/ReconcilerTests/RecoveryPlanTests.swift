@@ -84,10 +84,7 @@ struct RecoveryPlanTests {
         h.observe(times: 1)
         h.send(.backupCompleted(backupID: "etcd-x-r42", revision: 42))
         #expect(h.world.persisted?.lastGoodBackupRevision == 42)
-        var configured = h.configuration
-        configured.totalLoss = .restore(backupID: "etcd-x-r42")
-        h.reconciler = ClusterReconciler(
-            configuration: configured, restoredState: h.world.persisted)
+        h.restartScheduler { $0.totalLoss = .restore(backupID: "etcd-x-r42") }
         h.subscribe()
         for _ in 0..<30 { h.step() }
         for agent in [2, 3, 4] { h.world.loseAgent(agent) }

@@ -157,10 +157,7 @@ struct TotalLossTests {
     @Test func restoreFromWithMembersOnRecordIsUsedOnceAtTotalLoss() {
         var h = Harness(size: 3)
         h.formCluster()
-        var configured = h.configuration
-        configured.totalLoss = .restore(backupID: "b-later")
-        h.reconciler = ClusterReconciler(
-            configuration: configured, restoredState: h.world.persisted)
+        h.restartScheduler { $0.totalLoss = .restore(backupID: "b-later") }
         h.subscribe()
         for _ in 0..<30 { h.step() }
         #expect(h.world.launches.count == 3)

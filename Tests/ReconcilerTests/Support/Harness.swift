@@ -149,9 +149,13 @@ struct Harness {
         deliver()
     }
 
-    /// A scheduler restart: a new reconciler from what the old one persisted; the world keeps running.
-    mutating func restartScheduler() {
-        reconciler = ClusterReconciler(configuration: configuration, restoredState: world.persisted)
+    /// A scheduler restart: a new reconciler from what the old one persisted, started with the flags
+    /// `configure` changes; the world keeps running.
+    mutating func restartScheduler(_ configure: (inout ReconcilerConfiguration) -> Void = { _ in })
+    {
+        var restarted = configuration
+        configure(&restarted)
+        reconciler = ClusterReconciler(configuration: restarted, restoredState: world.persisted)
         world.forgetOffers()
         world.suppressed = false
     }
