@@ -290,7 +290,7 @@ let package = Package(
         .testTarget(
             name: "SchedulerTests",
             dependencies: [
-                "ObjectStore",
+                "ObjectStore", "BackupArchive",
                 "EtcdScheduler", "Reconciler", "LocalMesos", "MesosAPI", "TaskContract",
                 "EtcdClient",
                 "EtcdMesosTesting", "ZooKeeper", "ProcessControl", "Backup", "Support",

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Support
 
 /// The key backups are encrypted with in the object store: 32 random bytes from a file (raw, or 64 hex
 /// digits), readable by its owner only. Its `id` names it in sidecars; the key itself is never written anywhere
@@ -23,18 +24,11 @@ public struct BackupEncryptionKey: Sendable, CustomStringConvertible {
     /// or others may read it, as ssh refuses such a key.
     public static func load(file path: String) throws(BackupEncryptionError) -> BackupEncryptionKey
     {
-        var status = stat()
-        guard stat(path, &status) == 0 else {
-            throw .badKey(
-                "cannot read the encryption key file \(path): \(String(cString: strerror(errno)))")
-        }
-        guard status.st_mode & 0o077 == 0 else {
-            throw .badKey(
-                "the encryption key file \(path) is readable by group or others (mode "
-                    + String(status.st_mode & 0o777, radix: 8) + "); chmod 600 it")
-        }
-        guard status.st_size <= 1024, let data = FileManager.default.contents(atPath: path) else {
-            throw .badKey("cannot read the encryption key file \(path) (unreadable or too large)")
+        let data: Data
+        do throws(PrivateFileError) {
+            data = try PrivateFile.contents(of: path, limit: 1024)
+        } catch {
+            throw .badKey("the encryption key file \(path) \(error.reason(path: path))")
         }
         if data.count == 32 { return try BackupEncryptionKey(bytes: data) }
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(

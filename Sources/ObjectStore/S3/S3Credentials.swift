@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// An access key for an S3-compatible store. Its description never shows the secret.
 public struct S3Credentials: Sendable, CustomStringConvertible {
@@ -37,20 +38,11 @@ public struct S3Credentials: Sendable, CustomStringConvertible {
     public static func load(file path: String, profile: String = "default") throws(ObjectStoreError)
         -> S3Credentials
     {
-        var status = stat()
-        guard stat(path, &status) == 0 else {
-            throw .badConfiguration("cannot read the credentials file \(path): no such file")
-        }
-        guard status.st_mode & 0o077 == 0 else {
-            throw .badConfiguration(
-                "the credentials file \(path) is readable by group or others (mode "
-                    + String(status.st_mode & 0o777, radix: 8) + "); chmod 600 it")
-        }
-        guard status.st_size <= maximumFileSize,
-            let data = FileManager.default.contents(atPath: path)
-        else {
-            throw .badConfiguration(
-                "cannot read the credentials file \(path) (unreadable or over 64 KiB)")
+        let data: Data
+        do throws(PrivateFileError) {
+            data = try PrivateFile.contents(of: path, limit: maximumFileSize)
+        } catch {
+            throw .badConfiguration("the credentials file \(path) \(error.reason(path: path))")
         }
         var section: String?
         var values: [String: String] = [:]

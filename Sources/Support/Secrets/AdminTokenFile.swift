@@ -10,26 +10,23 @@ import Foundation
 /// work dir) and by `etcd-mesos-restore --token-file`: the token is the content without surrounding whitespace and
 /// line breaks. Like ssh with a private key, a file that group or others may read is refused; so is an empty one.
 public enum AdminTokenFile {
+    /// A token is 64 hex digits; a file far larger is not a token file.
+    static let maximumSize = 4096
+
     /// The token in `path`.
     public static func read(_ path: String) throws(AdminTokenFileError) -> String {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw errno == ENOENT
-                ? .missing(path: path) : .unreadable(path: path, reason: lastError)
-        }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw .unreadable(path: path, reason: lastError) }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw .notRegularFile(path: path) }
-        let mode = info.st_mode & 0o777
-        guard mode & 0o077 == 0 else {
-            throw .readableByOthers(path: path, mode: String(mode, radix: 8))
-        }
         let data: Data
-        do {
-            data = try FileHandle(fileDescriptor: fd, closeOnDealloc: false).readToEnd() ?? Data()
+        do throws(PrivateFileError) {
+            data = try PrivateFile.contents(of: path, limit: maximumSize)
         } catch {
-            throw .unreadable(path: path, reason: "\(error)")
+            switch error {
+            case .missing: throw .missing(path: path)
+            case .unreadable(let reason): throw .unreadable(path: path, reason: reason)
+            case .notRegularFile: throw .notRegularFile(path: path)
+            case .readableByOthers(let mode): throw .readableByOthers(path: path, mode: mode)
+            case .tooLarge(let limit):
+                throw .unreadable(path: path, reason: "it is larger than \(limit) bytes")
+            }
         }
         let token = String(decoding: data, as: UTF8.self).trimmingCharacters(
             in: .whitespacesAndNewlines)
