@@ -67,6 +67,16 @@ struct SnapshotRestoreCommandTests {
         #expect(command.revisionBump(for: bump) == nil)
     }
 
+    @Test("etcd's own hash check is skipped only for a snapshot whose hash was verified already")
+    func hashCheck() {
+        let command = SnapshotRestoreCommand(tool: .etcdctl, canBumpRevision: false)
+        #expect(!arguments(command, bump: nil).contains("--skip-hash-check"))
+        let verified = command.arguments(
+            snapshot: "/s/snapshot.db", member: Self.member, dataDirectory: "/d/data",
+            revisionBump: nil, hashVerified: true)
+        #expect(verified == Self.restore + ["--skip-hash-check"])
+    }
+
     @Test("a tool that lists only one of the two flags gets neither (etcd refuses a bump alone)")
     func halfSupportIsNoSupport() {
         #expect(!SnapshotRestoreCommand.canBumpRevision(help: "  --bump-revision uint"))

@@ -371,5 +371,7 @@ import Testing
         let bumped = tool.restoreArguments(
             snapshot: "s.db", member: member, dataDirectory: "d", bumpRevision: true)
         #expect(bumped.suffix(3) == ["--bump-revision", "1000000000", "--mark-compacted"])
+        // The executor extracted the snapshot through the archive's full check (etcd's trailing hash included).
+        #expect(bumped.contains("--skip-hash-check"))
     }
 }

@@ -29,13 +29,15 @@ public struct SnapshotRestoreTool: Sendable, Equatable {
     }
 
     /// The `snapshot restore` arguments (without argv[0]), with the standard revision bump and the
-    /// compaction mark when `bumpRevision` (what `supportsRevisionBump(scratch:)` found).
+    /// compaction mark when `bumpRevision` (what `supportsRevisionBump(scratch:)` found). The snapshot is
+    /// one `MemberRestore` extracted through the archive's full check, etcd's trailing hash included, so the
+    /// tool does not check that hash again.
     public func restoreArguments(
         snapshot: String, member: Member, dataDirectory: String, bumpRevision: Bool
     ) -> [String] {
         SnapshotRestoreCommand(tool: kind, canBumpRevision: bumpRevision).arguments(
             snapshot: snapshot, member: member, dataDirectory: dataDirectory,
-            revisionBump: SnapshotRestoreCommand.standardRevisionBump)
+            revisionBump: SnapshotRestoreCommand.standardRevisionBump, hashVerified: true)
     }
 
     /// Asks the tool whether it can bump the revision (`snapshot restore --help`); false if it cannot say.
