@@ -18,9 +18,21 @@ struct RawSocket: Sendable {
     /// Connects to `127.0.0.1:port`, giving up after `timeout`. A connect can block (a full accept backlog):
     /// it runs on a Dispatch thread, so thousands in a row never hold the cooperative pool that every other
     /// suite's servers and clients need (that starved in-process servers in the full suite).
-    static func connect(port: Int, timeout: Duration = .seconds(2)) async throws -> RawSocket {
+    ///
+    /// `sending` goes out on the same Dispatch thread right after the connect, with no suspension between
+    /// them: a test of a short idle timeout must not depend on how soon a busy cooperative pool resumes it.
+    static func connect(port: Int, timeout: Duration = .seconds(2), sending request: String? = nil)
+        async throws -> RawSocket
+    {
         try await runBlocking { () throws -> RawSocket in
-            try connectBlocking(port: port, timeout: timeout)
+            let socket = try connectBlocking(port: port, timeout: timeout)
+            do {
+                if let request { try socket.send(request) }
+            } catch {
+                socket.close()
+                throw error
+            }
+            return socket
         }
     }
 
@@ -63,7 +75,18 @@ struct RawSocket: Sendable {
     /// Sends `GET path` (keep-alive) and reads the whole response (it must have a `Content-Length`); returns its
     /// status line, empty when the server closed the connection without answering.
     func get(_ path: String, timeout: Duration = .seconds(2)) async throws -> String {
-        try send("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        try send(Self.getRequest(path))
+        return await response(timeout: timeout)
+    }
+
+    /// A keep-alive `GET path`.
+    static func getRequest(_ path: String) -> String {
+        "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    }
+
+    /// Reads one whole response (it must have a `Content-Length`); returns its status line, empty when the
+    /// server closed the connection without answering.
+    func response(timeout: Duration = .seconds(2)) async -> String {
         let (data, _) = await read(until: Self.isCompleteResponse, timeout: timeout)
         return String(decoding: data, as: UTF8.self).components(separatedBy: "\r\n").first ?? ""
     }

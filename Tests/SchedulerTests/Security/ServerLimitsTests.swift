@@ -49,9 +49,10 @@ struct ServerLimitsTests {
         try await Self.server(limits).withRunning { port in
             let silent = try await RawSocket.connect(port: port)
             defer { silent.close() }
-            let answered = try await RawSocket.connect(port: port)
+            let answered = try await RawSocket.connect(
+                port: port, sending: RawSocket.getRequest("/ping"))
             defer { answered.close() }
-            #expect(try await answered.get("/ping") == "HTTP/1.1 200 OK")
+            #expect(await answered.response() == "HTTP/1.1 200 OK")
             #expect(await silent.closedByPeer(within: .seconds(3)))
             #expect(await answered.closedByPeer(within: .seconds(3)))
         }
@@ -60,14 +61,14 @@ struct ServerLimitsTests {
     @Test(
         "a response in progress longer than the idle timeout is not cut (Mesos streams, downloads)")
     func longResponseNotCut() async throws {
-        // The response (6 × 300 ms) outlasts the idle timeout; the timeout is long enough that the request,
-        // sent right after connecting, reaches the server first on a loaded machine. A cut shows as an early
-        // close, so the generous read timeout only matters when the full suite starves this test.
+        // The response (6 × 300 ms) outlasts the idle timeout; the request goes out with the connect, so it
+        // reaches the server first however loaded the machine. A cut shows as an early close, so the generous
+        // read timeout only matters when the full suite starves this test.
         let limits = HTTPServerLimits(idleTimeout: .seconds(1), maxConnections: 16)
         try await Self.server(limits).withRunning { port in
-            let connection = try await RawSocket.connect(port: port)
+            let connection = try await RawSocket.connect(
+                port: port, sending: RawSocket.getRequest("/stream"))
             defer { connection.close() }
-            try connection.send("GET /stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             let (data, _) = await connection.read(
                 until: { $0.range(of: Data("0\r\n\r\n".utf8)) != nil }, timeout: .seconds(30))
             let text = String(decoding: data, as: UTF8.self)
