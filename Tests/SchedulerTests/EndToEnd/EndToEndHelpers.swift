@@ -1,3 +1,4 @@
+import Backup
 import EtcdClient
 import EtcdMesosTesting
 import Foundation
@@ -77,4 +78,15 @@ func agent(runningMemberAt clientURL: String, in mesos: LocalCluster) async thro
     let host = URL(string: clientURL)?.host
     for agent in mesos.agents where await agent.configuration.hostname == host { return agent }
     throw SchedulerTestError("no local agent runs the member at \(clientURL)")
+}
+
+/// `POST /backups`: the manifest of the backup the scheduler took; throws with its answer unless 201.
+func takeBackup(_ scheduler: SchedulerProcess) async throws -> BackupManifest {
+    let taken = try await scheduler.post("/backups")
+    guard taken.status == 201 else {
+        throw SchedulerTestError(
+            "POST /backups answered \(taken.status): \(String(decoding: taken.body, as: UTF8.self))"
+        )
+    }
+    return try BackupManifest.decode(taken.body)
 }

@@ -56,11 +56,7 @@ struct OffHostBackupTests {
                         scheduler, size: 3, timeout: .seconds(90), "3 healthy members")
                     let urls = try await scheduler.runningClientURLs()
                     try await writeKeys(2_000, prefix: "/e2e/kept/", via: urls[0])
-                    let taken = try await scheduler.post("/backups")
-                    #expect(taken.status == 201, "\(String(decoding: taken.body, as: UTF8.self))")
-                    let manifest =
-                        try JSONSerialization.jsonObject(with: taken.body) as? [String: Any] ?? [:]
-                    let id = try #require(manifest["id"] as? String)
+                    let id = try await takeBackup(scheduler).id
                     #expect(try await scheduler.stat("backup_store_uploads") == 1)
                     #expect(try await scheduler.stat("backup_store_pending_uploads") == 0)
                     try await writeKeys(100, prefix: "/e2e/after-snapshot/", via: urls[0])

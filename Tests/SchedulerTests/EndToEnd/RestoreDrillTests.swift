@@ -33,9 +33,7 @@ struct RestoreDrillTests {
                     scheduler, size: 3, timeout: .seconds(90), "3 healthy members")
                 let urls = try await scheduler.runningClientURLs()
                 try await writeKeys(500, prefix: "/e2e/drill/", via: urls[0])
-                let taken = try await scheduler.post("/backups")
-                #expect(taken.status == 201, "\(String(decoding: taken.body, as: UTF8.self))")
-                let good = try BackupManifest.decode(taken.body)
+                let good = try await takeBackup(scheduler)
 
                 let started = ContinuousClock.now
                 let passed = try await scheduler.post("/backups/\(good.id)/drill")

@@ -30,12 +30,9 @@ struct TotalLossTests {
                     scheduler, size: 3, timeout: .seconds(90), "3 healthy members")
                 let urls = try await scheduler.runningClientURLs()
                 try await writeKeys(10_000, prefix: "/e2e/kept/", via: urls[0])
-                let taken = try await scheduler.post("/backups")
-                #expect(taken.status == 201, "\(String(decoding: taken.body, as: UTF8.self))")
-                let manifest =
-                    try JSONSerialization.jsonObject(with: taken.body) as? [String: Any] ?? [:]
-                let backupID = try #require(manifest["id"] as? String)
-                let snapshotRevision = try #require(manifest["revision"] as? Int)
+                let backup = try await takeBackup(scheduler)
+                let backupID = backup.id
+                let snapshotRevision = Int(backup.revision)
                 try await writeKeys(100, prefix: "/e2e/after-snapshot/", via: urls[0])
                 // The scheduler's probes see the later writes: the plan can count what the backup lacks.
                 try await eventually(timeout: .seconds(30), "a probe to see the later writes") {
@@ -179,11 +176,7 @@ struct TotalLossTests {
                     scheduler, size: 5, timeout: .seconds(180), "5 healthy members")
                 let urls = try await scheduler.runningClientURLs()
                 try await writeKeys(1_000, prefix: "/e2e/kept/", via: urls[0])
-                let taken = try await scheduler.post("/backups")
-                #expect(taken.status == 201, "\(String(decoding: taken.body, as: UTF8.self))")
-                let manifest =
-                    try JSONSerialization.jsonObject(with: taken.body) as? [String: Any] ?? [:]
-                let backupID = try #require(manifest["id"] as? String)
+                let backupID = try await takeBackup(scheduler).id
                 try await writeKeys(50, prefix: "/e2e/after-snapshot/", via: urls[0])
 
                 var lost: [LocalAgent] = []
