@@ -75,6 +75,15 @@ public struct RecoveryPlan: Sendable, Equatable, Codable {
         /// True for the choice the scheduler takes (or takes when an operator says so).
         public var chosen: Bool
 
+        /// What the choice does, in a few words: "reseed from etcd-2", "restore <id>", "start empty".
+        public var label: String {
+            switch kind {
+            case .reseed: "reseed from \(source ?? "?")"
+            case .restore: "restore \(source ?? "?")"
+            case .startEmpty: "start empty"
+            }
+        }
+
         enum CodingKeys: String, CodingKey {
             case kind, source, revision, chosen
             case revisionsLost = "revisions_lost"
@@ -102,14 +111,7 @@ public struct RecoveryPlan: Sendable, Equatable, Codable {
     /// One line for the log: the situation, the action, and each choice's cost.
     public var summary: String {
         let costs = choices.map { choice in
-            let what =
-                switch choice.kind {
-                case .reseed: "reseed from \(choice.source ?? "?")"
-                case .restore: "restore \(choice.source ?? "?")"
-                case .startEmpty: "start empty"
-                }
-            return
-                "\(what) loses \(choice.revisionsLost) revision(s)\(choice.chosen ? " [chosen]" : "")"
+            "\(choice.label) loses \(choice.revisionsLost) revision(s)\(choice.chosen ? " [chosen]" : "")"
         }
         return "recovery plan (\(situation.rawValue), epoch \(clusterEpoch), newest known revision "
             + "\(newestKnownRevision)): \(action)"

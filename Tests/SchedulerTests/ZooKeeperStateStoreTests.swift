@@ -201,8 +201,9 @@ struct ZooKeeperStateStoreTests {
                 let credentials = try #require(expiring.sessionCredentials)
                 // As Curator's KillSession does: take the session over from a second client and close it there.
                 // If the store's client wins the session back before the close, the next round ends it.
+                // 60 s: the first minute of a full run starves the cooperative pool on two cores (seen at 15 s).
                 try await eventually(
-                    timeout: .seconds(15), poll: .milliseconds(500), "the store's session to expire"
+                    timeout: .seconds(60), poll: .milliseconds(500), "the store's session to expire"
                 ) {
                     do {
                         _ = try await expiring.exists("/")

@@ -148,7 +148,6 @@ package enum ArchiveCipher {
                         "it does not start with \(String(decoding: ArchiveCipher.magic, as: UTF8.self))"
                 )
             }
-            let keyID = Opener.keyID(of: candidate)!
             let size = candidate.dropFirst(48).prefix(4).reduce(0) { $0 << 8 | Int($1) }
             guard size > 0, size <= ArchiveCipher.maximumChunkSize else {
                 throw .notEncrypted(reason: "a chunk size of \(size) bytes")
@@ -157,11 +156,7 @@ package enum ArchiveCipher {
             header = candidate
             switch key {
             case .backupKey(let backupKey):
-                guard keyID == backupKey.id else {
-                    throw .wrongKey(archiveKeyID: keyID, givenKeyID: backupKey.id)
-                }
-                chunkKey = ArchiveCipher.chunkKey(
-                    backupKey, salt: ArchiveCipher.salt(of: candidate))
+                chunkKey = try ArchiveCipher.archiveKey(for: backupKey, header: candidate).key
             case .archiveKey(let archiveKey):
                 chunkKey = archiveKey.key
             }

@@ -3,6 +3,7 @@ import BackupArchive
 import Crypto
 import Foundation
 import Logging
+import Support
 import TaskContract
 
 #if canImport(Glibc)
@@ -63,7 +64,8 @@ struct RestoreArchiveFetcher: Sendable {
                 source.url, shown: url, encryption, to: destination + ".partial")
         } else {
             fetched = try await download(
-                source.url, shown: url, to: destination + ".partial", limit: limit)
+                source.url, shown: url, to: destination + ".partial", limit: limit,
+                hashing: !expected.isEmpty)
         }
         if let limit, fetched.size != limit {
             if fetched.isDownloaded { unlink(fetched.path) }
@@ -155,8 +157,9 @@ struct RestoreArchiveFetcher: Sendable {
                 url: shown, reason: "the task's archive key is not 32 bytes in base64")
         }
         let encrypted = partial + ".enc"
+        // The hash that counts is the plaintext's, which the decryption computes.
         let downloaded = try await download(
-            url, shown: shown, to: encrypted, limit: encryption.encryptedSize)
+            url, shown: shown, to: encrypted, limit: encryption.encryptedSize, hashing: false)
         defer { unlink(encrypted) }
         let expected = ArchiveEncryption(
             algorithm: encryption.algorithm, keyID: "", chunkSize: encryption.chunkSize,
@@ -183,11 +186,11 @@ struct RestoreArchiveFetcher: Sendable {
         return fetched
     }
 
-    /// Downloads `url` to `partial`, no more than `limit` bytes; removes it on failure. `shown` is the URL as
-    /// messages and logs name it.
-    private func download(_ url: String, shown: String, to partial: String, limit: UInt64?)
-        async throws(MemberRestoreError) -> FetchedArchive
-    {
+    /// Downloads `url` to `partial`, no more than `limit` bytes, hashing it when `hashing`; removes it on
+    /// failure. `shown` is the URL as messages and logs name it.
+    private func download(
+        _ url: String, shown: String, to partial: String, limit: UInt64?, hashing: Bool
+    ) async throws(MemberRestoreError) -> FetchedArchive {
         unlink(partial)
         let idle = min(idleTimeout, timeout).wholeNanoseconds
         var configuration = HTTPClient.Configuration(
@@ -200,9 +203,13 @@ struct RestoreArchiveFetcher: Sendable {
         do {
             let started = ContinuousClock.now
             guard
-                let fetched = try await Self.withDeadline(
+                let fetched = try await withDeadline(
                     timeout,
-                    { try await stream(url, shown: shown, to: partial, limit: limit, with: client) }
+                    {
+                        try await stream(
+                            url, shown: shown, to: partial, limit: limit, hashing: hashing,
+                            with: client)
+                    }
                 )
             else {
                 throw MemberRestoreError.fetchTimedOut(url: shown, after: timeout)
@@ -228,10 +235,11 @@ struct RestoreArchiveFetcher: Sendable {
         return try outcome.get()
     }
 
-    /// Streams the body of `url` into `partial`, hashing it; memory stays at a few chunks (the body is
-    /// read with back-pressure), and the body is cut off as soon as it goes beyond `limit`.
+    /// Streams the body of `url` into `partial`, hashing it when `hashing`; memory stays at a few chunks (the
+    /// body is read with back-pressure), and the body is cut off as soon as it goes beyond `limit`.
     private func stream(
-        _ url: String, shown: String, to partial: String, limit: UInt64?, with client: HTTPClient
+        _ url: String, shown: String, to partial: String, limit: UInt64?, hashing: Bool,
+        with client: HTTPClient
     ) async throws -> FetchedArchive {
         var request = HTTPClientRequest(url: url)
         request.method = .GET
@@ -262,7 +270,7 @@ struct RestoreArchiveFetcher: Sendable {
                 operation: "create", path: partial, reason: String(cString: strerror(errno)))
         }
         defer { close(fd) }
-        var hasher = SHA256()
+        var hasher = hashing ? SHA256() : nil
         var size: UInt64 = 0
         for try await chunk in response.body {
             if let limit, size + UInt64(chunk.readableBytes) > limit {
@@ -270,14 +278,14 @@ struct RestoreArchiveFetcher: Sendable {
                     url: shown, limit: limit, found: "the server sent more")
             }
             try chunk.withUnsafeReadableBytes { bytes throws(MemberRestoreError) in
-                hasher.update(bufferPointer: bytes)
+                hasher?.update(bufferPointer: bytes)
                 try Self.writeAll(fd, bytes, path: partial)
             }
             size += UInt64(chunk.readableBytes)
         }
         try Task.checkCancellation()
         return FetchedArchive(
-            path: partial, isDownloaded: true, size: size, sha256: Self.hex(hasher))
+            path: partial, isDownloaded: true, size: size, sha256: hasher.map(Self.hex))
     }
 
     private static func writeAll(
@@ -292,21 +300,6 @@ struct RestoreArchiveFetcher: Sendable {
                     operation: "write", path: path, reason: String(cString: strerror(errno)))
             }
             offset += written
-        }
-    }
-
-    /// `operation`'s result, or nil once `timeout` has passed (the operation is then cancelled).
-    private static func withDeadline<T: Sendable>(
-        _ timeout: Duration, _ operation: @escaping @Sendable () async throws -> T
-    ) async throws -> T? {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await operation() }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
-            }
-            defer { group.cancelAll() }
-            return try await group.next() ?? nil
         }
     }
 

@@ -30,6 +30,17 @@ struct ThrowawayMember {
         throw .toolMissing(searched: [sibling, "PATH (etcd)"])
     }
 
+    /// The census of `database`, which `ArchiveCheck` extracted and checked (`report`): restored on a throwaway
+    /// member of `report`'s tool and the etcd beside it, in the database's own scratch directory.
+    static func census(ofChecked database: String, report: ArchiveReport)
+        async throws(RestoreFailure) -> Census
+    {
+        let member = ThrowawayMember(tool: report.tool, etcd: try locateEtcd(beside: report.tool))
+        let scratch = ScratchDirectory(
+            existing: URL(fileURLWithPath: database).deletingLastPathComponent().path)
+        return try await member.census(of: database, in: scratch)
+    }
+
     func census(of snapshot: String, in scratch: ScratchDirectory) async throws(RestoreFailure)
         -> Census
     {

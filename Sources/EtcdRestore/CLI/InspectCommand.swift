@@ -51,14 +51,9 @@ struct InspectCommand: AsyncParsableCommand {
                     console: console
                 ) { report, database throws(RestoreFailure) in
                     guard countKeys else { return }
-                    let member = ThrowawayMember(
-                        tool: report.tool, etcd: try ThrowawayMember.locateEtcd(beside: report.tool)
-                    )
                     console.progress(
                         "counting keys on a throwaway etcd member restored from the backup…")
-                    let scratch = ScratchDirectory(
-                        existing: URL(fileURLWithPath: database).deletingLastPathComponent().path)
-                    census = try await member.census(of: database, in: scratch)
+                    census = try await ThrowawayMember.census(ofChecked: database, report: report)
                 }
                 let document = InspectDocument(report, liveKeys: census?.liveKeys)
                 console.document(document)

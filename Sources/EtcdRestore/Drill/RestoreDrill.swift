@@ -1,5 +1,6 @@
 import Backup
 import Foundation
+import Support
 
 #if canImport(Glibc)
     import Glibc
@@ -45,25 +46,17 @@ public struct RestoreDrill: Sendable {
                     + "needed (the database, its restored data dir, and room)")
         }
         let (toolDirectory, scratchParent, timeout) = (self.toolDirectory, parent, self.timeout)
-        let result: Result<ThrowawayMember.Census, RestoreFailure>? = await withTaskGroup(
-            of: Result<ThrowawayMember.Census, RestoreFailure>?.self
-        ) { group in
-            group.addTask {
-                do throws(RestoreFailure) {
-                    return .success(
-                        try await Self.restoreAndCount(
-                            archivePath, expected: manifest, toolDirectory: toolDirectory,
-                            scratchParent: scratchParent))
-                } catch {
-                    return .failure(error)
-                }
+        // nil: the timeout passed (or the drill was cancelled) first.
+        let result = try? await withDeadline(timeout) {
+            () -> Result<ThrowawayMember.Census, RestoreFailure> in
+            do throws(RestoreFailure) {
+                return .success(
+                    try await Self.restoreAndCount(
+                        archivePath, expected: manifest, toolDirectory: toolDirectory,
+                        scratchParent: scratchParent))
+            } catch {
+                return .failure(error)
             }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return nil
-            }
-            defer { group.cancelAll() }
-            return await group.next() ?? nil
         }
         switch result {
         case .success(let census): return outcome(census, nil)
@@ -83,11 +76,7 @@ public struct RestoreDrill: Sendable {
             archive, toolDirectory: toolDirectory, scratchParent: scratchParent,
             console: .silent
         ) { report, database throws(RestoreFailure) in
-            let member = ThrowawayMember(
-                tool: report.tool, etcd: try ThrowawayMember.locateEtcd(beside: report.tool))
-            let scratch = ScratchDirectory(
-                existing: URL(fileURLWithPath: database).deletingLastPathComponent().path)
-            census = try await member.census(of: database, in: scratch)
+            census = try await ThrowawayMember.census(ofChecked: database, report: report)
         }
         guard let census else { throw .interrupted }
         guard census.revision >= expected.revision else {

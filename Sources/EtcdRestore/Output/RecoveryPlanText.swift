@@ -30,14 +30,8 @@ enum RecoveryPlanText {
         if !plan.choices.isEmpty {
             lines.append("choices (revisions lost against \(plan.newestKnownRevision)):")
             for choice in plan.choices {
-                let what =
-                    switch choice.kind {
-                    case .reseed: "reseed from \(choice.source ?? "?")"
-                    case .restore: "restore \(choice.source ?? "?")"
-                    case .startEmpty: "start empty"
-                    }
                 lines.append(
-                    "  \(choice.chosen ? "*" : " ") \(what): keeps revision \(choice.revision), loses "
+                    "  \(choice.chosen ? "*" : " ") \(choice.label): keeps revision \(choice.revision), loses "
                         + "\(choice.revisionsLost)")
             }
         }

@@ -6,9 +6,9 @@ import Foundation
 
 /// The processes below a process, read from /proc, so that killing an executor also kills what it started in
 /// other process groups (etcd under the etcd executor) — a real agent's container does the same with cgroups.
-enum ProcessTree {
+public enum ProcessTree {
     /// Every live descendant of `root` (not `root` itself).
-    static func descendants(of root: pid_t) -> [pid_t] {
+    public static func descendants(of root: pid_t) -> [pid_t] {
         var children: [pid_t: [pid_t]] = [:]
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else {
             return []

@@ -35,8 +35,9 @@ extension FaultScenarioRun {
             }
         case .agentPause:
             let agent = try await agents(running: shared.pick(1, of: members), in: mesos)[0]
-            let pids = await agent.runningExecutors.compactMap(\.pid).flatMap(
-                ProcessTreeSnapshot.selfAndDescendants)
+            let pids = await agent.runningExecutors.compactMap(\.pid).flatMap {
+                [$0] + ProcessTree.descendants(of: $0)
+            }
             for pid in pids { kill(pid, SIGSTOP) }
             try await Task.sleep(for: .seconds(30))
             for pid in pids { kill(pid, SIGCONT) }

@@ -169,7 +169,7 @@ struct FaultScenarioRun {
         return [
             "-master=\(master)", "-framework-name=faults-\(scenario.rawValue)",
             "-cluster-size=\(scenario.clusterSize)", persistence,
-            "-executor-bin=\((try? FaultBinaries.sibling("etcd-mesos-executor")) ?? "")",
+            "-executor-bin=\((try? BuildProducts.executable("etcd-mesos-executor")) ?? "")",
             "-etcd-bin=\(binaries.etcd)", "-etcdctl-bin=\(binaries.etcdctl)", "-address=127.0.0.1",
             "-artifact-port=\((try? FreePort.allocate()) ?? 0)", "-sandbox-cpu-limit=0.2",
             "-sandbox-mem-limit=256", "-sandbox-disk-limit=256", "-chill=1s",

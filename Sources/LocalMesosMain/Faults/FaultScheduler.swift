@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import EtcdMesosTesting
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -35,7 +36,7 @@ final class FaultScheduler: Sendable {
 
     /// Starts the scheduler and waits (up to 60 s) for its admin API.
     func start() async throws {
-        let binary = try FaultBinaries.sibling("etcd-mesos-scheduler")
+        let binary = try BuildProducts.executable("etcd-mesos-scheduler")
         try FileManager.default.createDirectory(
             atPath: workDirectory, withIntermediateDirectories: true)
         let count = starts.withLock {
@@ -122,19 +123,6 @@ final class FaultScheduler: Sendable {
         ((try? await members()) ?? []).filter { $0["state"] as? String == "running" }.compactMap {
             $0["clientURL"] as? String
         }
-    }
-}
-
-/// The binaries the suite runs, beside `etcd-mesos-local`.
-enum FaultBinaries {
-    static func sibling(_ name: String) throws -> String {
-        let own = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        let path = own.deletingLastPathComponent().appendingPathComponent(name).path
-        guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw FaultSuiteError(
-                "\(name) is not beside etcd-mesos-local (\(path)); swift build first")
-        }
-        return path
     }
 }
 

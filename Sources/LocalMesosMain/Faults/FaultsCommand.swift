@@ -92,7 +92,7 @@ struct FaultsCommand: AsyncParsableCommand {
             chosen, rounds: chosenRounds, seed: seed, root: root,
             firstAgentAddress: firstAgentAddress,
             binaries: binaries, zooKeeperBox: zooKeeperBox, logger: logger)
-        let leftovers = Self.etcdProcesses(under: root)
+        let leftovers = Self.processes(under: root, program: "etcd")
         for pid in leftovers { kill(pid, SIGKILL) }
         if json {
             let encoder = JSONEncoder()
@@ -143,33 +143,20 @@ struct FaultsCommand: AsyncParsableCommand {
         }
     }
 
-    /// Every process (but this one) working under `root` or naming it: the scheduler, executors, members.
-    static func processes(under root: String) -> [Int32] {
+    /// Every process (but this one) working under `root` or naming it: the scheduler, executors, members;
+    /// with `program`, only those running that program (`etcd`: the members this run started).
+    static func processes(under root: String, program: String? = nil) -> [Int32] {
         let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return pids.compactMap { entry -> Int32? in
             guard let pid = Int32(entry), pid != getpid(),
                 let raw = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline")
             else { return nil }
-            let directory =
-                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(entry)/cwd"))
-                ?? ""
-            return directory.hasPrefix(root) || String(decoding: raw, as: UTF8.self).contains(root)
-                ? pid : nil
-        }
-    }
-
-    /// etcd processes working under `root` or naming it (the members this run started).
-    static func etcdProcesses(under root: String) -> [Int32] {
-        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return pids.compactMap { entry -> Int32? in
-            guard let pid = Int32(entry),
-                let raw = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline")
-            else { return nil }
             let arguments = raw.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-            guard pid != getpid(), let program = arguments.first,
-                (program as NSString).lastPathComponent == "etcd"
-            else { return nil }
-            // Members run in their sandboxes under the run's directory.
+            if let program,
+                (arguments.first.map { ($0 as NSString).lastPathComponent }) != program
+            {
+                return nil
+            }
             let directory =
                 (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(entry)/cwd"))
                 ?? ""
