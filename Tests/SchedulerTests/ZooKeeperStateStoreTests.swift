@@ -235,7 +235,8 @@ struct ZooKeeperStateStoreTests {
                 let error = await #expect(throws: ClusterStateStoreError.self) {
                     try await store.save(sampleState(epoch: 2))
                 }
-                #expect(clock.now - started < .seconds(30))
+                // A hang guard: the first minute of a full run on two cores has starved such waits past 30 s.
+                #expect(clock.now - started < .seconds(120))
                 #expect(
                     error?.description.hasPrefix(
                         "ZooKeeper zk://\(server.connectString)/etcd-mesos did not answer within 2s "
@@ -263,8 +264,9 @@ struct ZooKeeperStateStoreTests {
         let error = await #expect(throws: ClusterStateStoreError.self) { try await store.load() }
         await store.close()
         let elapsed = clock.now - started
-        // What matters is that it ends at all; the slack is for CI running every suite at once on two cores.
-        #expect(elapsed >= .seconds(2) && elapsed < .seconds(30), "took \(elapsed)")
+        // What matters is that it ends at all; the slack is for CI running every suite at once on two cores,
+        // whose first minute has starved this wait past 30 s.
+        #expect(elapsed >= .seconds(2) && elapsed < .seconds(120), "took \(elapsed)")
         #expect(
             error?.description.hasPrefix(
                 "ZooKeeper zk://\(address)/etcd-mesos did not answer within 2s (read /etcd-mesos/etcd_state): "
