@@ -67,8 +67,9 @@ struct ArchiveFuzzTests {
             unlink(path)
             #expect(try filesIn(scratch) == [], "files left behind")
             #expect((outcomes["refused"] ?? 0) > Self.iterations / 2, "\(outcomes)")
+            // A hang guard, not a speed: ~25 s alone here, 64 s once in CI with every suite running beside it.
             let elapsed = ContinuousClock.now - started
-            #expect(elapsed < .seconds(60), "took \(elapsed)")
+            #expect(elapsed < .seconds(300), "took \(elapsed)")
         }
     }
 
